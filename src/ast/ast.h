@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The syntax tree. The parser only builds it; sema annotates it (types,
+ * resolved symbols, folded constants); codegen walks it. */
+#ifndef PLUMB_AST_H
+#define PLUMB_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast/diag.h"
+#include "ast/type.h"
+
+enum ast_kind {
+	AST_CLAUSE,	/* list: probes; a: predicate or NULL; b: AST_BLOCK */
+	AST_PROBE,	/* name: spec text; list: AST_SIGARG; probe: resolved */
+	AST_SIGARG,	/* name: words of the signature item ("char * query") */
+	AST_BLOCK,	/* list: statements */
+	AST_EXPR_STMT,	/* a: the expression */
+	AST_ASSIGN,	/* a: target (map, local, self); b: value; op: '=' or a binop */
+	AST_IF,		/* a: condition; b: then block; c: else block / AST_IF or NULL */
+	AST_INT,	/* num */
+	AST_STR,	/* name: bytes, len */
+	AST_IDENT,	/* name: builtin or argument name */
+	AST_POSITIONAL,	/* num: the N of $N */
+	AST_LOCAL,	/* name: "$x" */
+	AST_MAP,	/* name: "@x" or "@"; list: keys */
+	AST_SELF,	/* name: the variable of self->name */
+	AST_FIELD,	/* a: base (AST_IDENT "args"); name: field */
+	AST_CALL,	/* name: function; list: arguments */
+	AST_BINOP,	/* op; a, b */
+	AST_UNOP,	/* op: '-', '~', '!', '*' (deref); a */
+	AST_TERNARY,	/* a ? b : c */
+	AST_CAST,	/* name: type words; a: operand */
+};
+
+/* Operator codes: single characters as themselves, the rest from here. */
+enum ast_op {
+	OP_EQ = 256, OP_NE, OP_LE, OP_GE, OP_AND, OP_OR, OP_SHL, OP_SHR,
+	OP_INC, OP_DEC,
+};
+
+struct map;
+struct local;
+struct probe;
+
+struct node {
+	enum ast_kind kind;
+	struct loc loc;
+	int op;
+	char *name;
+	size_t len;		/* AST_STR: bytes in name (no NUL counted) */
+	uint64_t num;		/* AST_INT, AST_POSITIONAL */
+	struct node *a, *b, *c;
+	struct node *list;	/* keys, arguments, statements, probes */
+	struct node *next;	/* sibling in a list */
+
+	/* Filled in by sema. */
+	struct type type;
+	int id;			/* builtin or function id */
+	struct map *map;	/* AST_MAP, AST_SELF; AST_CALL on a map */
+	struct local *local;	/* AST_LOCAL */
+	struct probe *probe;	/* AST_PROBE */
+	bool folded;		/* a constant: value in num */
+};
+
+struct program {
+	struct src src;
+	struct node *clauses;
+};
+
+struct node *ast_new(enum ast_kind kind, struct loc loc);
+struct node *ast_int(struct loc loc, uint64_t v);
+struct node *ast_str(struct loc loc, const char *s, size_t len);
+struct node *ast_name(enum ast_kind kind, struct loc loc, char *name);
+struct node *ast_binop(struct loc loc, int op, struct node *a, struct node *b);
+struct node *ast_unop(struct loc loc, int op, struct node *a);
+/* Append b's list to a's list; either may be NULL. */
+struct node *ast_append(struct node *list, struct node *item);
+int ast_count(const struct node *list);
+void ast_free(struct node *n);
+void ast_free_list(struct node *n);
+/* "==" for OP_EQ, "+" for '+', ... */
+const char *ast_op_name(int op);
+
+#endif

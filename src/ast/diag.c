@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "ast/diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct src *cur;
+static int nerrors;
+static bool muted;
+
+void diag_mute(bool on)
+{
+	muted = on;
+}
+
+void diag_init(const struct src *src)
+{
+	cur = src;
+	nerrors = 0;
+}
+
+const struct src *diag_src(void)
+{
+	return cur;
+}
+
+int diag_errors(void)
+{
+	return nerrors;
+}
+
+static int clamp_off(int off)
+{
+	if (off < 0)
+		return 0;
+	if ((size_t)off > cur->len)
+		return (int)cur->len;
+	return off;
+}
+
+void diag_linecol(int off, int *line, int *col)
+{
+	int l = 1, c = 1;
+
+	off = clamp_off(off);
+	for (int i = 0; i < off; i++) {
+		if (cur->text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Print the line holding loc.start, then carets under the span (cut at the
+ * end of that line). Tabs are copied so the carets line up. */
+static void show_source(struct loc loc)
+{
+	int s = clamp_off(loc.start), e = clamp_off(loc.end);
+	int bol = s, eol = s;
+
+	while (bol > 0 && cur->text[bol - 1] != '\n')
+		bol--;
+	while ((size_t)eol < cur->len && cur->text[eol] != '\n')
+		eol++;
+	if (e > eol)
+		e = eol;
+	if (e <= s)
+		e = s + 1;
+	for (int i = bol; i < eol; i++) {
+		unsigned char ch = (unsigned char)cur->text[i];
+		fputc(ch < 0x20 && ch != '\t' ? ' ' : ch, stderr);
+	}
+	fputc('\n', stderr);
+	for (int i = bol; i < s; i++)
+		fputc(cur->text[i] == '\t' ? '\t' : ' ', stderr);
+	for (int i = s; i < e; i++)
+		fputc('^', stderr);
+	fputc('\n', stderr);
+}
+
+static void report(const char *kind, struct loc loc, const char *fmt, va_list ap)
+{
+	int line, col;
+
+	if (!cur) {
+		fprintf(stderr, "plumb: %s: ", kind);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
+	diag_linecol(loc.start, &line, &col);
+	fprintf(stderr, "%s:%d:%d: %s: ", cur->name, line, col, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	show_source(loc);
+}
+
+void diag_verror(struct loc loc, const char *fmt, va_list ap)
+{
+	if (muted)
+		return;
+	if (nerrors++ < DIAG_MAX_ERRORS)
+		report("error", loc, fmt, ap);
+}
+
+void diag_error(struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_verror(loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (muted)
+		return;
+	va_start(ap, fmt);
+	report("warning", loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (muted || nerrors > DIAG_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	report("note", loc, fmt, ap);
+	va_end(ap);
+}

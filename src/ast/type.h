@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The value types of the language. Everything numeric is computed in 64
+ * bits; the size and signedness of an integer type say how a value is
+ * truncated and extended when it comes from memory, a register or a cast,
+ * and which comparisons and shifts are signed. */
+#ifndef PLUMB_TYPE_H
+#define PLUMB_TYPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum type_kind {
+	T_NONE,		/* not yet known */
+	T_VOID,		/* statements, printf(), ... */
+	T_INT,		/* size 1/2/4/8, sign */
+	T_PTR,		/* user pointer; pointee size/sign in size/sign; chr: char * */
+	T_STR,		/* NUL-padded byte string of len bytes */
+	T_USTACK,	/* user stack (stack id + pid) */
+	T_KSTACK,	/* kernel stack (stack id) */
+	T_USYM,		/* user address to symbolise (address + pid) */
+	T_PROBE,	/* probe or function name, an index into a table */
+};
+
+struct type {
+	enum type_kind kind;
+	unsigned char size;	/* T_INT, T_PTR: bytes of the (pointed-to) integer */
+	bool sign;		/* T_INT, T_PTR */
+	bool chr;		/* T_PTR: char *, readable as a string */
+	unsigned int len;	/* T_STR: bytes, including room for the NUL */
+};
+
+static inline struct type type_int(int size, bool sign)
+{
+	struct type t = { .kind = T_INT, .size = (unsigned char)size, .sign = sign };
+	return t;
+}
+
+static inline struct type type_str(unsigned int len)
+{
+	struct type t = { .kind = T_STR, .len = len };
+	return t;
+}
+
+static inline struct type type_of(enum type_kind k)
+{
+	struct type t = { .kind = k };
+	return t;
+}
+
+bool type_eq(struct type a, struct type b);
+/* "u64", "s32", "char *", "string[64]", "ustack" ... into buf. */
+const char *type_name(struct type t, char *buf, size_t len);
+/* Parse C-ish type words: "unsigned long", "u32", "char *", "int64_t",
+ * "const char*". Returns false when they do not form a type. */
+bool type_parse(const char *words, struct type *out);
+/* Whether a word can be part of a type ("int", "u64", "unsigned", ...). */
+bool type_is_word(const char *word);
+/* Bytes a value of this type takes in a map key or an event record. */
+size_t type_storage(struct type t);
+
+#endif

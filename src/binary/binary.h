@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Binaries on disk: finding them (PATH, loader cache, /proc/PID), their
+ * symbols, and turning link-time addresses into the file offsets the
+ * kernel's uprobe API wants. Also symbolisation of runtime addresses. */
+#ifndef PLUMB_BINARY_H
+#define PLUMB_BINARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct bin_seg {
+	uint64_t vaddr, memsz, off, filesz;
+	uint32_t flags;		/* PF_X | PF_W | PF_R */
+};
+
+enum bin_sym_type { BIN_SYM_FUNC, BIN_SYM_OBJECT, BIN_SYM_OTHER };
+
+struct bin_sym {
+	char *name;
+	uint64_t vaddr, size;
+	enum bin_sym_type type;
+	bool global;		/* STB_GLOBAL or STB_WEAK */
+};
+
+struct bin {
+	char *path;		/* the path it was opened by */
+	dev_t dev;
+	ino_t ino;
+	bool pie;		/* ET_DYN (PIE executable or shared library) */
+	size_t nsegs;
+	struct bin_seg *segs;	/* PT_LOAD segments */
+	size_t nsyms;
+	struct bin_sym *syms;	/* .symtab and .dynsym merged, sorted by vaddr then name,
+				   duplicates (same name and vaddr) removed; only symbols
+				   with a non-zero vaddr that lies in a PT_LOAD segment */
+	void *elf;		/* Elf * (libelf), kept open for the note reader */
+	int fd;			/* -1 for in-memory images */
+	void *image;		/* owned copy for in-memory images, else NULL */
+};
+
+/* Open a binary by path. On failure returns NULL and writes a one-line
+ * reason to err ("not an ELF file", "No such file or directory", ...). */
+struct bin *bin_open(const char *path, char *err, size_t errlen);
+/* The same on an in-memory image (copied); for fuzzing and tests. */
+struct bin *bin_open_mem(const void *buf, size_t len, char *err, size_t errlen);
+void bin_close(struct bin *b);
+
+/* Link-time virtual address to file offset through the PT_LOAD segments.
+ * want_exec prefers an executable segment. Returns false when no segment
+ * holds the address (or it lies in .bss, past p_filesz). */
+bool bin_vaddr_to_off(const struct bin *b, uint64_t vaddr, bool want_exec, uint64_t *off);
+/* The reverse, for symbolising: file offset to link-time vaddr. */
+bool bin_off_to_vaddr(const struct bin *b, uint64_t off, uint64_t *vaddr);
+
+/* Exact lookup by name, preferring a global FUNC/OBJECT symbol; NULL when
+ * absent. *ambiguous is set when several distinct addresses carry the name
+ * (may be NULL). */
+const struct bin_sym *bin_sym_find(const struct bin *b, const char *name, bool *ambiguous);
+/* All FUNC symbols (funcs_only) or all symbols whose name matches the
+ * fnmatch(3) pattern, one per distinct vaddr, in vaddr order. Returns the
+ * count; *out is a malloc'd array of pointers into b->syms (free it). */
+size_t bin_sym_match(const struct bin *b, const char *pattern, bool funcs_only,
+		     const struct bin_sym ***out);
+/* The symbol containing vaddr (vaddr in [sym, sym+size), or the nearest
+ * preceding FUNC when sizes are 0); NULL if none. */
+const struct bin_sym *bin_sym_at(const struct bin *b, uint64_t vaddr);
+
+/* Resolve what the user typed as a binary:
+ *  - contains '/': that path (made absolute with realpath), must exist;
+ *  - otherwise an executable found on $PATH;
+ *  - otherwise a library short name resolved through the loader cache
+ *    (/etc/ld.so.cache, as `ldconfig -p` shows it): "c" -> libc.so.6,
+ *    "libc", "libc.so", "libpython3.11.so" -> the newest matching soname
+ *    for this machine's architecture (x86-64).
+ *  - with pid > 0, first look at /proc/PID/maps: a mapped file whose
+ *    basename matches the name (or lib<name>.so*) resolves to
+ *    /proc/PID/root/<mapped path>; a name that is the process's
+ *    executable resolves to /proc/PID/root/<exe path>. A path given with
+ *    '/' is also tried under /proc/PID/root when it does not exist on the
+ *    host (or is a different file there: another mount namespace).
+ *    Mapped files that were deleted resolve to /proc/PID/map_files/A-B
+ *    (or /proc/PID/exe), which still open the mapped inode.
+ *  Host results are canonical (realpath): "sh" may give /usr/bin/dash.
+ * Writes the result to out (PATH_MAX bytes); returns false with a reason
+ * in err ("'memsqld' not found in $PATH or the loader cache"). */
+bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *err, size_t errlen);
+/* The loader-cache part of bin_resolve on an in-memory image of
+ * /etc/ld.so.cache (old "ld.so-1.7.0", new "glibc-ld.so.cache1.1", or the
+ * old format followed by the new one). Copies the path as stored in the
+ * cache (not realpath'd). For tests and fuzzing; bin_resolve uses it. */
+bool bin_ldcache_lookup(const void *image, size_t len, const char *name, char *out,
+			size_t outlen);
+
+/* Symbolising runtime addresses of live processes (for ustack, usym).
+ * Caches /proc/PID/maps per pid and opened binaries per (dev, ino). */
+struct bin_symcache;
+struct bin_symcache *bin_symcache_new(void);
+void bin_symcache_free(struct bin_symcache *c);
+/* Forget a pid's maps (e.g. after it exec'd); cheap. */
+void bin_symcache_forget(struct bin_symcache *c, pid_t pid);
+/* Format addr as "func+0x1a" (or "func" at offset 0); when the address
+ * cannot be symbolised, as "0x7f12..." (hex). with_module appends
+ * " (/usr/bin/foo)". Writes to buf, returns buf. */
+const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool with_offset,
+			  bool with_module, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Symbolising runtime addresses of live (or recently live) processes:
+ * /proc/PID/maps per pid, opened binaries per (dev, ino). An address that
+ * cannot be symbolised (process gone, anonymous memory, stripped binary)
+ * is printed in hex; this never fails. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "binary/binary.h"
+
+#include <inttypes.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+#define PID_BUCKETS 256
+#define BIN_BUCKETS 256
+#define MAX_PIDS 8192			/* forget every pid beyond this */
+#define REFRESH_NS (100 * 1000000ULL)	/* re-read maps on a miss at most this often */
+
+enum map_kind { MAP_ANON, MAP_FILE, MAP_SPECIAL };
+
+struct map_ent {
+	uint64_t start, end, pgoff;
+	dev_t dev;
+	ino_t ino;
+	enum map_kind kind;
+	char *path;		/* as in maps (file: absolute path; special: "[vdso]") */
+};
+
+struct pid_ent {
+	pid_t pid;
+	struct map_ent *maps;
+	size_t nmaps;
+	uint64_t read_ns;	/* when maps was last read */
+	struct pid_ent *next;
+};
+
+struct bin_ent {
+	dev_t dev;
+	ino_t ino;
+	struct bin *bin;	/* NULL: could not be opened, do not retry */
+	struct bin_ent *next;
+};
+
+struct bin_symcache {
+	struct pid_ent *pids[PID_BUCKETS];
+	struct bin_ent *bins[BIN_BUCKETS];
+	size_t npids;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct bin_symcache *bin_symcache_new(void)
+{
+	return xcalloc(1, sizeof(struct bin_symcache));
+}
+
+static void free_maps(struct pid_ent *p)
+{
+	for (size_t i = 0; i < p->nmaps; i++)
+		free(p->maps[i].path);
+	free(p->maps);
+	p->maps = NULL;
+	p->nmaps = 0;
+}
+
+static void forget_all_pids(struct bin_symcache *c)
+{
+	for (size_t i = 0; i < PID_BUCKETS; i++) {
+		while (c->pids[i]) {
+			struct pid_ent *p = c->pids[i];
+			c->pids[i] = p->next;
+			free_maps(p);
+			free(p);
+		}
+	}
+	c->npids = 0;
+}
+
+void bin_symcache_free(struct bin_symcache *c)
+{
+	if (!c)
+		return;
+	forget_all_pids(c);
+	for (size_t i = 0; i < BIN_BUCKETS; i++) {
+		while (c->bins[i]) {
+			struct bin_ent *b = c->bins[i];
+			c->bins[i] = b->next;
+			bin_close(b->bin);
+			free(b);
+		}
+	}
+	free(c);
+}
+
+void bin_symcache_forget(struct bin_symcache *c, pid_t pid)
+{
+	struct pid_ent **pp = &c->pids[(unsigned)pid % PID_BUCKETS];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->pid == pid) {
+			struct pid_ent *p = *pp;
+			*pp = p->next;
+			free_maps(p);
+			free(p);
+			c->npids--;
+			return;
+		}
+	}
+}
+
+/* (Re)reads /proc/PID/maps; on failure (process gone) keeps what it had. */
+static void read_maps(struct pid_ent *p)
+{
+	VEC(struct map_ent) v = {0};
+	char fn[64], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	p->read_ns = now_ns();
+	snprintf(fn, sizeof(fn), "/proc/%d/maps", (int)p->pid);
+	if (!(f = fopen(fn, "re")))
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long long start, end, pgoff, ino;
+		unsigned maj, min;
+		int pos = 0;
+		char *path;
+		struct map_ent m = {0};
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu %n", &start, &end, &pgoff, &maj,
+			   &min, &ino, &pos) < 6 || !pos || end <= start)
+			continue;
+		path = line + pos;
+		m.start = start;
+		m.end = end;
+		m.pgoff = pgoff;
+		m.dev = makedev(maj, min);
+		m.ino = (ino_t)ino;
+		if (path[0] == '/' && ino)
+			m.kind = MAP_FILE;
+		else if (path[0] == '[')
+			m.kind = MAP_SPECIAL;
+		else
+			m.kind = MAP_ANON;
+		m.path = m.kind == MAP_ANON ? NULL : xstrdup(path);
+		vec_push(&v, m);
+	}
+	free(line);
+	fclose(f);
+	free_maps(p);
+	p->maps = v.v;
+	p->nmaps = v.n;
+}
+
+static struct pid_ent *get_pid(struct bin_symcache *c, pid_t pid)
+{
+	struct pid_ent **head = &c->pids[(unsigned)pid % PID_BUCKETS], *p;
+
+	for (p = *head; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	if (c->npids >= MAX_PIDS) {
+		forget_all_pids(c);
+		head = &c->pids[(unsigned)pid % PID_BUCKETS];
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	p->next = *head;
+	*head = p;
+	c->npids++;
+	read_maps(p);
+	return p;
+}
+
+static const struct map_ent *find_map(const struct pid_ent *p, uint64_t addr)
+{
+	size_t lo = 0, hi = p->nmaps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (addr < p->maps[mid].start)
+			hi = mid;
+		else if (addr >= p->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &p->maps[mid];
+	}
+	return NULL;
+}
+
+static struct bin *try_open(const char *path, ino_t ino)
+{
+	char err[128];
+	struct bin *b = bin_open(path, err, sizeof(err));
+
+	if (b && b->ino != ino) {
+		/* replaced on disk since it was mapped */
+		bin_close(b);
+		b = NULL;
+	}
+	return b;
+}
+
+static struct bin *get_bin(struct bin_symcache *c, pid_t pid, const struct map_ent *m)
+{
+	unsigned h = (unsigned)((uint64_t)m->ino * 2654435761u ^ (uint64_t)m->dev) % BIN_BUCKETS;
+	struct bin_ent *e;
+	char path[PATH_MAX + 64];
+	struct bin *b = NULL;
+
+	for (e = c->bins[h]; e; e = e->next)
+		if (e->dev == m->dev && e->ino == m->ino)
+			return e->bin;
+	/* through the process's root (other mount namespaces, chroots), then
+	 * map_files (deleted or replaced files), then the plain path */
+	if (!strstr(m->path, " (deleted)")) {
+		snprintf(path, sizeof(path), "/proc/%d/root%s", (int)pid, m->path);
+		b = try_open(path, m->ino);
+	}
+	if (!b) {
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
+			 m->start, m->end);
+		b = try_open(path, m->ino);
+	}
+	if (!b && !strstr(m->path, " (deleted)"))
+		b = try_open(m->path, m->ino);
+	if (b) {
+		/* report the binary by the path the process knows it by; the
+		 * symbols are loaded, so drop libelf and the descriptor (no
+		 * note reading here): one fd per cached library adds up */
+		free(b->path);
+		b->path = xstrdup(m->path);
+		elf_end(b->elf);
+		b->elf = NULL;
+		close(b->fd);
+		b->fd = -1;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->dev = m->dev;
+	e->ino = m->ino;
+	e->bin = b;
+	e->next = c->bins[h];
+	c->bins[h] = e;
+	return b;
+}
+
+const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool with_offset,
+			  bool with_module, char *buf, size_t len)
+{
+	struct pid_ent *p;
+	const struct map_ent *m = NULL;
+	const struct bin_sym *s = NULL;
+	struct bin *b;
+	uint64_t vaddr = 0;
+
+	if (!len)
+		return buf;
+	snprintf(buf, len, "0x%" PRIx64, addr);
+	if (!c || pid <= 0)
+		return buf;
+	p = get_pid(c, pid);
+	m = find_map(p, addr);
+	if (!m && now_ns() - p->read_ns >= REFRESH_NS) {
+		/* maybe mapped since we last looked (dlopen, JIT) */
+		read_maps(p);
+		m = find_map(p, addr);
+	}
+	if (!m || m->kind == MAP_ANON)
+		return buf;
+	if (m->kind == MAP_SPECIAL) {
+		if (with_offset && addr != m->start)
+			snprintf(buf, len, "%s+0x%" PRIx64, m->path, addr - m->start);
+		else
+			snprintf(buf, len, "%s", m->path);
+		return buf;
+	}
+	b = get_bin(c, pid, m);
+	if (b && bin_off_to_vaddr(b, addr - m->start + m->pgoff, &vaddr))
+		s = bin_sym_at(b, vaddr);
+	if (!s) {
+		if (with_module)
+			snprintf(buf, len, "0x%" PRIx64 " (%s)", addr, m->path);
+		return buf;
+	}
+	if (with_offset && vaddr != s->vaddr)
+		snprintf(buf, len, "%s+0x%" PRIx64 "%s%s%s", s->name, vaddr - s->vaddr,
+			 with_module ? " (" : "", with_module ? m->path : "", with_module ? ")" : "");
+	else
+		snprintf(buf, len, "%s%s%s%s", s->name, with_module ? " (" : "",
+			 with_module ? m->path : "", with_module ? ")" : "");
+	return buf;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Builtin variables. */
+#include "codegen/cg.h"
+
+#define PT_REGS_AX 80
+#define PT_REGS_SP 152
+
+static void pid_tgid(struct cg *cg, int reg, bool tgid)
+{
+	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
+	if (tgid)
+		cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	else
+		cg_emit(cg, MOV32_REG(R0, R0));
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
+}
+
+static void uid_gid(struct cg *cg, int reg, bool gid)
+{
+	cg_call(cg, BPF_FUNC_get_current_uid_gid);
+	if (gid)
+		cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	else
+		cg_emit(cg, MOV32_REG(R0, R0));
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
+}
+
+static void helper_value(struct cg *cg, int helper, int reg)
+{
+	cg_call(cg, helper);
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
+}
+
+static void elapsed(struct cg *cg, int reg)
+{
+	cg_call(cg, BPF_FUNC_ktime_get_ns);
+	cg_ld_map(cg, R1, CG_MAP_CONFIG, true);
+	cg_emit(cg, LDX(BPF_DW, R1, R1, CONFIG_START_NS));
+	cg_emit(cg, ALU64_REG(BPF_SUB, R0, R1));
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
+}
+
+/* func: the site's name, from the attach cookie when the program runs
+ * at several sites. */
+static void func_value(struct cg *cg, int reg)
+{
+	struct probe *p = cg->probe;
+	int first = -1;
+	bool same = true;
+
+	for (size_t i = 0; i < p->sites.n; i++) {
+		if (p->sites.v[i].variant != cg->variant)
+			continue;
+		if (first < 0)
+			first = p->sites.v[i].name_id;
+		else if (p->sites.v[i].name_id != first)
+			same = false;
+	}
+	if (same || (p->kind->flags & PK_ONCE)) {
+		cg_mov_imm(cg, reg, first < 0 ? p->spec_id : first);
+		return;
+	}
+	cg_emit(cg, MOV64_REG(R1, R6));
+	helper_value(cg, BPF_FUNC_get_attach_cookie, reg);
+}
+
+void cg_builtin(struct cg *cg, struct node *n, int reg)
+{
+	if (n->kind == AST_FIELD) {
+		cg->probe->kind->emit_field(cg, cg->probe, n->name, reg);
+		return;
+	}
+	switch (n->id) {
+	case B_PID: pid_tgid(cg, reg, true); break;
+	case B_TID: pid_tgid(cg, reg, false); break;
+	case B_UID: uid_gid(cg, reg, false); break;
+	case B_GID: uid_gid(cg, reg, true); break;
+	case B_CPU: helper_value(cg, BPF_FUNC_get_smp_processor_id, reg); break;
+	case B_NSECS: helper_value(cg, BPF_FUNC_ktime_get_ns, reg); break;
+	case B_CGROUP: helper_value(cg, BPF_FUNC_get_current_cgroup_id, reg); break;
+	case B_ELAPSED: elapsed(cg, reg); break;
+	case B_ARG:
+		cg->probe->kind->emit_arg(cg, cg->probe, cg->variant, (int)n->num, reg);
+		break;
+	case B_RETVAL:
+		cg_emit(cg, LDX(BPF_DW, reg, R6, PT_REGS_AX));
+		break;
+	case B_FUNC: func_value(cg, reg); break;
+	case B_PROBE: cg_mov_imm(cg, reg, cg->probe->spec_id); break;
+	default:
+		cg_error(cg, n->loc, "'%s' has no integer value", n->name);
+	}
+}
+
+/* A stack id and the pid it belongs to, for symbolising later. */
+static void stack_value(struct cg *cg, int base, int off, bool user)
+{
+	cg_emit(cg, MOV64_REG(R1, R6));
+	cg_ld_map(cg, R2, CG_MAP_STACKS, false);
+	cg_mov_imm(cg, R3, user ? BPF_F_USER_STACK : 0);
+	cg_call(cg, BPF_FUNC_get_stackid);
+	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)off));
+	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
+	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 8)));
+}
+
+static void usym_value(struct cg *cg, struct node *n, int base, int off)
+{
+	int r = cg_reg_alloc(cg);
+	int v = r < 0 ? R0 : r;
+
+	cg_expr(cg, n->list, v);
+	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
+	cg_reg_free(cg, r);
+	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
+	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 8)));
+}
+
+void cg_builtin_mem(struct cg *cg, struct node *n, int base, int off)
+{
+	if (n->kind == AST_CALL && n->id == F_USYM) {
+		usym_value(cg, n, base, off);
+		return;
+	}
+	if (n->kind == AST_IDENT && (n->id == B_USTACK || n->id == B_KSTACK)) {
+		stack_value(cg, base, off, n->id == B_USTACK);
+		return;
+	}
+	cg_error(cg, n->loc, "cannot store this value");
+}

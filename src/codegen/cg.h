@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Code generation: the checked AST to BPF instructions, one program per
+ * (clause, probe, variant). One emitter API; labels are patched once at
+ * the end; every instruction remembers the source span it came from. */
+#ifndef PLUMB_CG_H
+#define PLUMB_CG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast/ast.h"
+#include "codegen/insn.h"
+#include "probe/probe.h"
+#include "sema/sema.h"
+#include "util/util.h"
+
+#define CG_STACK_MAX 512
+
+/* An ld_imm64 that must receive a map's fd (or the address of its
+ * value) once the map exists. */
+struct cg_reloc {
+	int insn;
+	int map;		/* map id, or one of the CG_MAP_* internal ones */
+	bool value;		/* BPF_PSEUDO_MAP_VALUE instead of _FD */
+};
+
+/* plumb's own maps, numbered after the program's */
+enum {
+	CG_MAP_RINGBUF = -1,	/* events */
+	CG_MAP_ZERO = -2,	/* read-only zeroes to insert new values from */
+	CG_MAP_STATS = -3,	/* per-CPU counters: lost events, map-full drops */
+	CG_MAP_STACKS = -4,	/* stack traces */
+	CG_MAP_CONFIG = -5,	/* values user space sets: start time */
+};
+#define CG_NMAPS_INTERNAL 5
+
+/* Slots of CG_MAP_STATS: lost events, then one per map for drops. */
+enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
+/* Offsets in the CG_MAP_CONFIG value. */
+enum { CONFIG_START_NS = 0, CONFIG_SIZE = 8 };
+
+struct cg_prog {
+	char *name;		/* for -d, -v and errors */
+	struct node *clause;
+	struct probe *probe;
+	int variant;
+	int prog_type;
+	VEC(struct bpf_insn) insns;
+	VEC(struct loc) locs;
+	VEC(struct cg_reloc) relocs;
+	int fd;
+};
+
+struct cg_fixup {
+	int insn, label;
+};
+
+struct cg {
+	struct sema *sema;
+	struct cg_prog *prog;
+	struct probe *probe;
+	int variant;
+	struct loc cur;		/* source of what is being emitted */
+	VEC(int) labels;
+	VEC(struct cg_fixup) fixups;
+	bool busy[11];		/* r7..r9 in use */
+	int sp, sp_max;		/* stack bytes used below r10 */
+	int exit_label;
+	bool failed;
+};
+
+/* emit.c */
+void cg_emit(struct cg *cg, struct bpf_insn insn);
+void cg_ld_imm64(struct cg *cg, int reg, uint64_t v);
+void cg_mov_imm(struct cg *cg, int reg, int64_t v);
+void cg_ld_map(struct cg *cg, int reg, int map_id, bool value);
+int cg_label(struct cg *cg);
+void cg_place(struct cg *cg, int label);
+/* Conditional jump to a label: op is BPF_JEQ, ... src_reg < 0 means imm. */
+void cg_jmp_imm(struct cg *cg, int op, int reg, int32_t imm, int label);
+void cg_jmp_reg(struct cg *cg, int op, int reg, int src, int label);
+void cg_goto(struct cg *cg, int label);
+void cg_call(struct cg *cg, int helper);
+bool cg_finish(struct cg *cg);
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* regs.c: r7..r9 hold values across helper calls; r6 is the context. */
+int cg_reg_alloc(struct cg *cg);
+void cg_reg_free(struct cg *cg, int reg);
+/* Stack: a bump allocator; callers restore cg->sp when done. */
+int cg_stack_alloc(struct cg *cg, int size);
+void cg_stack_zero(struct cg *cg, int off, int size);
+/* Sign- or zero-extend the low size bytes of reg to 64 bits. */
+void cg_extend(struct cg *cg, int reg, int size, bool sign);
+/* dst = *(size *)(user address in addr_reg), extended; via the stack. */
+void cg_read_user(struct cg *cg, int dst, int addr_reg, int size, bool sign);
+
+/* expr.c */
+void cg_expr(struct cg *cg, struct node *n, int reg);
+/* Jump to label when n is false. */
+void cg_cond_false(struct cg *cg, struct node *n, int label);
+/* Write a value of any type at [base + off] (size type_storage()). */
+void cg_store_value(struct cg *cg, struct node *n, int base, int off);
+
+/* str.c: strings are len bytes (NUL included) in ALIGN8(len) bytes of
+ * memory, always zero after the NUL, so that words compare. */
+void cg_str(struct cg *cg, struct node *n, int base, int off, int len);
+/* Evaluate an integer into a scratch register r1..r5, for a helper call. */
+void cg_expr_scratch(struct cg *cg, struct node *n, int scratch);
+void cg_str_cmp(struct cg *cg, struct node *n, int label_false, bool negate);
+void cg_str_call(struct cg *cg, struct node *n, int reg);
+
+/* builtin.c */
+void cg_builtin(struct cg *cg, struct node *n, int reg);
+void cg_builtin_mem(struct cg *cg, struct node *n, int base, int off);
+
+/* map.c: map reads, writes and aggregations */
+void cg_map_read(struct cg *cg, struct node *n, int reg);
+/* Copy a map's string/stack value into size bytes at [base + off]. */
+void cg_map_read_mem(struct cg *cg, struct node *n, int base, int off, int size);
+void cg_assign(struct cg *cg, struct node *stmt);
+/* Build n's keys on the stack; returns the offset (or 0 for keyless). */
+int cg_map_key(struct cg *cg, struct node *n);
+void cg_delete(struct cg *cg, struct node *call);
+void cg_stat_inc(struct cg *cg, int slot);
+
+/* event.c: printf, exit, print, clear */
+void cg_event_call(struct cg *cg, struct node *call);
+
+/* stmt.c */
+struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p, int variant);
+void cg_prog_free(struct cg_prog *p);
+
+/* dump.c */
+void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char *verifier_log);
+/* One instruction as text; returns the slots it used (2 for ld_imm64). */
+int cg_insn_str(char *buf, size_t len, const struct bpf_insn *insns, size_t i, size_t n,
+		const struct cg_prog *p, const struct sema *s);
+
+#endif

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The emitter: instructions with their source spans, labels and jumps
+ * patched once at the end, and map relocations. */
+#include <stdarg.h>
+
+#include "codegen/cg.h"
+
+void cg_emit(struct cg *cg, struct bpf_insn insn)
+{
+	vec_push(&cg->prog->insns, insn);
+	vec_push(&cg->prog->locs, cg->cur);
+}
+
+void cg_ld_imm64(struct cg *cg, int reg, uint64_t v)
+{
+	cg_emit(cg, LD_IMM64_LO(reg, 0, (int32_t)(uint32_t)v));
+	cg_emit(cg, LD_IMM64_HI((int32_t)(uint32_t)(v >> 32)));
+}
+
+void cg_mov_imm(struct cg *cg, int reg, int64_t v)
+{
+	if (v >= INT32_MIN && v <= INT32_MAX)
+		cg_emit(cg, MOV64_IMM(reg, (int32_t)v));
+	else
+		cg_ld_imm64(cg, reg, (uint64_t)v);
+}
+
+void cg_ld_map(struct cg *cg, int reg, int map_id, bool value)
+{
+	struct cg_reloc r = { (int)cg->prog->insns.n, map_id, value };
+
+	vec_push(&cg->prog->relocs, r);
+	cg_emit(cg, LD_IMM64_LO(reg, value ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD, 0));
+	cg_emit(cg, LD_IMM64_HI(0));
+}
+
+int cg_label(struct cg *cg)
+{
+	vec_push(&cg->labels, -1);
+	return (int)cg->labels.n - 1;
+}
+
+void cg_place(struct cg *cg, int label)
+{
+	cg->labels.v[label] = (int)cg->prog->insns.n;
+}
+
+static void fixup(struct cg *cg, int label)
+{
+	struct cg_fixup f = { (int)cg->prog->insns.n - 1, label };
+
+	vec_push(&cg->fixups, f);
+}
+
+void cg_jmp_imm(struct cg *cg, int op, int reg, int32_t imm, int label)
+{
+	cg_emit(cg, JMP_IMM(op, reg, imm, 0));
+	fixup(cg, label);
+}
+
+void cg_jmp_reg(struct cg *cg, int op, int reg, int src, int label)
+{
+	cg_emit(cg, JMP_REG(op, reg, src, 0));
+	fixup(cg, label);
+}
+
+void cg_goto(struct cg *cg, int label)
+{
+	cg_emit(cg, JA(0));
+	fixup(cg, label);
+}
+
+void cg_call(struct cg *cg, int helper)
+{
+	cg_emit(cg, CALL(helper));
+}
+
+/* Patch every jump; false when a branch does not fit in 16 bits. */
+bool cg_finish(struct cg *cg)
+{
+	for (size_t i = 0; i < cg->fixups.n; i++) {
+		struct cg_fixup *f = &cg->fixups.v[i];
+		long d = (long)cg->labels.v[f->label] - (f->insn + 1);
+
+		if (cg->labels.v[f->label] < 0 || d < INT16_MIN || d > INT16_MAX) {
+			cg_error(cg, cg->prog->locs.v[f->insn], "program too large for a BPF jump");
+			return false;
+		}
+		cg->prog->insns.v[f->insn].off = (int16_t)d;
+	}
+	return !cg->failed;
+}
+
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cg->failed)
+		return;
+	cg->failed = true;
+	va_start(ap, fmt);
+	diag_verror(loc, fmt, ap);
+	va_end(ap);
+}

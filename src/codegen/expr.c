@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Integer expressions into registers; conditions into jumps. */
+#include "codegen/cg.h"
+
+static int alu_op(int op)
+{
+	switch (op) {
+	case '+': return BPF_ADD;
+	case '-': return BPF_SUB;
+	case '*': return BPF_MUL;
+	case '/': return BPF_DIV;
+	case '%': return BPF_MOD;
+	case '&': return BPF_AND;
+	case '|': return BPF_OR;
+	case '^': return BPF_XOR;
+	case OP_SHL: return BPF_LSH;
+	case OP_SHR: return BPF_RSH;
+	}
+	return -1;
+}
+
+static bool fits_imm(const struct node *n)
+{
+	return n->folded && n->kind == AST_INT && (int64_t)n->num >= INT32_MIN &&
+	       (int64_t)n->num <= INT32_MAX;
+}
+
+/* dst op= src, with the signedness the result type asks for. */
+static void alu_reg(struct cg *cg, int op, bool sign, int dst, int src)
+{
+	int a = alu_op(op);
+
+	if (op == OP_SHR && sign)
+		cg_emit(cg, ALU64_REG(BPF_ARSH, dst, src));
+	else if ((op == '/' || op == '%') && sign)
+		cg_emit(cg, SALU64_REG(a, dst, src));
+	else
+		cg_emit(cg, ALU64_REG(a, dst, src));
+}
+
+static void alu_imm(struct cg *cg, int op, bool sign, int dst, int32_t imm)
+{
+	int a = alu_op(op);
+
+	if (op == OP_SHR && sign)
+		cg_emit(cg, ALU64_IMM(BPF_ARSH, dst, imm));
+	else if ((op == '/' || op == '%') && sign)
+		cg_emit(cg, SALU64_IMM(a, dst, imm));
+	else
+		cg_emit(cg, ALU64_IMM(a, dst, imm));
+}
+
+/* The right operand into a register while dst holds the left one: a
+ * free callee-saved register if any, else dst goes to the stack for the
+ * time b takes. Calls fn(cg, op, dst, src, arg) to combine. */
+typedef void combine_fn(struct cg *cg, struct node *op, int dst, int src, int arg);
+
+static void with_rhs(struct cg *cg, struct node *b, int dst, combine_fn *fn, struct node *op,
+		     int arg)
+{
+	int t = cg_reg_alloc(cg);
+
+	if (t >= 0) {
+		cg_expr(cg, b, t);
+		fn(cg, op, dst, t, arg);
+		cg_reg_free(cg, t);
+		return;
+	}
+	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
+	cg_emit(cg, STX(BPF_DW, R10, dst, (int16_t)slot));
+	cg_expr(cg, b, dst);
+	cg_emit(cg, MOV64_REG(R1, dst));
+	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
+	fn(cg, op, dst, R1, arg);
+	cg->sp = mark;
+}
+
+static bool op_signed(const struct node *n)
+{
+	if (n->op == OP_SHR)
+		return n->a->type.kind == T_INT && n->a->type.sign;
+	return n->type.sign;
+}
+
+static void arith_combine(struct cg *cg, struct node *n, int dst, int src, int unused)
+{
+	(void)unused;
+	alu_reg(cg, n->op, op_signed(n), dst, src);
+}
+
+static int jmp_op(int op, bool sign)
+{
+	switch (op) {
+	case OP_EQ: return BPF_JEQ;
+	case OP_NE: return BPF_JNE;
+	case '<': return sign ? BPF_JSLT : BPF_JLT;
+	case '>': return sign ? BPF_JSGT : BPF_JGT;
+	case OP_LE: return sign ? BPF_JSLE : BPF_JLE;
+	case OP_GE: return sign ? BPF_JSGE : BPF_JGE;
+	}
+	return -1;
+}
+
+static int negate_jmp(int op, bool sign)
+{
+	switch (op) {
+	case OP_EQ: return jmp_op(OP_NE, sign);
+	case OP_NE: return jmp_op(OP_EQ, sign);
+	case '<': return jmp_op(OP_GE, sign);
+	case '>': return jmp_op(OP_LE, sign);
+	case OP_LE: return jmp_op('>', sign);
+	case OP_GE: return jmp_op('<', sign);
+	}
+	return -1;
+}
+
+static bool is_cmp(int op)
+{
+	return op == OP_EQ || op == OP_NE || op == '<' || op == '>' || op == OP_LE || op == OP_GE;
+}
+
+static bool cmp_signed(const struct node *n)
+{
+	return sema_promote(n->a->type, n->b->type).sign;
+}
+
+static void cmp_combine(struct cg *cg, struct node *n, int dst, int src, int label)
+{
+	cg_jmp_reg(cg, negate_jmp(n->op, cmp_signed(n)), dst, src, label);
+}
+
+static void cond_cmp(struct cg *cg, struct node *n, int label_false, int dst)
+{
+	cg_expr(cg, n->a, dst);
+	cg->cur = n->loc;
+	if (fits_imm(n->b))
+		cg_jmp_imm(cg, negate_jmp(n->op, cmp_signed(n)), dst, (int32_t)n->b->num,
+			   label_false);
+	else
+		with_rhs(cg, n->b, dst, cmp_combine, n, label_false);
+}
+
+/* All of r7..r9 hold values: lend r7 to the condition, restoring it on
+ * both ways out. */
+static void cond_spilled(struct cg *cg, struct node *n, int label_false)
+{
+	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
+	int no = cg_label(cg), done = cg_label(cg);
+
+	cg_emit(cg, STX(BPF_DW, R10, R7, (int16_t)slot));
+	cg->busy[R7] = false;
+	cg_cond_false(cg, n, no);
+	cg->busy[R7] = true;
+	cg_emit(cg, LDX(BPF_DW, R7, R10, (int16_t)slot));
+	cg_goto(cg, done);
+	cg_place(cg, no);
+	cg_emit(cg, LDX(BPF_DW, R7, R10, (int16_t)slot));
+	cg_goto(cg, label_false);
+	cg_place(cg, done);
+	cg->sp = mark;
+}
+
+void cg_cond_false(struct cg *cg, struct node *n, int label_false)
+{
+	cg->cur = n->loc;
+	if (n->folded && n->kind == AST_INT) {
+		if (!n->num)
+			cg_goto(cg, label_false);
+		return;
+	}
+	if (n->kind == AST_BINOP && n->op == OP_AND) {
+		cg_cond_false(cg, n->a, label_false);
+		cg_cond_false(cg, n->b, label_false);
+		return;
+	}
+	if (n->kind == AST_BINOP && n->op == OP_OR) {
+		int yes = cg_label(cg), second = cg_label(cg);
+		cg_cond_false(cg, n->a, second);
+		cg_goto(cg, yes);
+		cg_place(cg, second);
+		cg_cond_false(cg, n->b, label_false);
+		cg_place(cg, yes);
+		return;
+	}
+	if (n->kind == AST_BINOP && is_cmp(n->op) && n->a->type.kind == T_STR) {
+		cg_str_cmp(cg, n, label_false, false);
+		return;
+	}
+	int r = cg_reg_alloc(cg);
+	if (r < 0) {
+		cond_spilled(cg, n, label_false);
+		return;
+	}
+	if (n->kind == AST_BINOP && is_cmp(n->op)) {
+		cond_cmp(cg, n, label_false, r);
+	} else {
+		cg_expr(cg, n, r);
+		cg_jmp_imm(cg, BPF_JEQ, r, 0, label_false);
+	}
+	cg_reg_free(cg, r);
+}
+
+/* 0 or 1 from a condition. */
+static void bool_value(struct cg *cg, struct node *n, int reg)
+{
+	int no = cg_label(cg), done = cg_label(cg);
+
+	cg_cond_false(cg, n, no);
+	cg_emit(cg, MOV64_IMM(reg, 1));
+	cg_goto(cg, done);
+	cg_place(cg, no);
+	cg_emit(cg, MOV64_IMM(reg, 0));
+	cg_place(cg, done);
+}
+
+static void binop(struct cg *cg, struct node *n, int reg)
+{
+	if (is_cmp(n->op) || n->op == OP_AND || n->op == OP_OR) {
+		bool_value(cg, n, reg);
+		return;
+	}
+	cg_expr(cg, n->a, reg);
+	cg->cur = n->loc;
+	if (fits_imm(n->b)) {
+		alu_imm(cg, n->op, op_signed(n), reg, (int32_t)n->b->num);
+		return;
+	}
+	with_rhs(cg, n->b, reg, arith_combine, n, 0);
+}
+
+static void unop(struct cg *cg, struct node *n, int reg)
+{
+	if (n->op == '!') {
+		bool_value(cg, n, reg);
+		return;
+	}
+	cg_expr(cg, n->a, reg);
+	cg->cur = n->loc;
+	if (n->op == '-')
+		cg_emit(cg, NEG64(reg));
+	else if (n->op == '~')
+		cg_emit(cg, ALU64_IMM(BPF_XOR, reg, -1));
+	else if (n->op == '*')
+		cg_read_user(cg, reg, reg, n->type.size, n->type.sign);
+}
+
+static void ternary(struct cg *cg, struct node *n, int reg)
+{
+	int no = cg_label(cg), done = cg_label(cg);
+
+	cg_cond_false(cg, n->a, no);
+	cg_expr(cg, n->b, reg);
+	cg_goto(cg, done);
+	cg_place(cg, no);
+	cg_expr(cg, n->c, reg);
+	cg_place(cg, done);
+}
+
+static void local_read(struct cg *cg, struct node *n, int reg)
+{
+	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)n->local->slot));
+}
+
+void cg_expr(struct cg *cg, struct node *n, int reg)
+{
+	struct loc saved = cg->cur;
+
+	cg->cur = n->loc;
+	if (n->folded && n->kind == AST_INT) {
+		cg_mov_imm(cg, reg, (int64_t)n->num);
+		cg->cur = saved;
+		return;
+	}
+	switch (n->kind) {
+	case AST_IDENT:
+	case AST_FIELD:
+		cg_builtin(cg, n, reg);
+		break;
+	case AST_LOCAL:
+		local_read(cg, n, reg);
+		break;
+	case AST_MAP:
+	case AST_SELF:
+		cg_map_read(cg, n, reg);
+		break;
+	case AST_CALL:
+		cg_str_call(cg, n, reg);
+		break;
+	case AST_BINOP:
+		binop(cg, n, reg);
+		break;
+	case AST_UNOP:
+		unop(cg, n, reg);
+		break;
+	case AST_TERNARY:
+		ternary(cg, n, reg);
+		break;
+	case AST_CAST:
+		cg_expr(cg, n->a, reg);
+		cg->cur = n->loc;
+		if (n->type.kind == T_INT)
+			cg_extend(cg, reg, n->type.size, n->type.sign);
+		break;
+	default:
+		cg_error(cg, n->loc, "cannot compute this value here");
+	}
+	cg->cur = saved;
+}
+
+void cg_store_value(struct cg *cg, struct node *n, int base, int off)
+{
+	struct loc saved = cg->cur;
+
+	cg->cur = n->loc;
+	switch (n->type.kind) {
+	case T_STR:
+		cg_str(cg, n, base, off, (int)n->type.len);
+		break;
+	case T_USTACK:
+	case T_USYM:
+	case T_KSTACK:
+		if (n->kind == AST_MAP || n->kind == AST_SELF)
+			cg_map_read_mem(cg, n, base, off, 16);
+		else
+			cg_builtin_mem(cg, n, base, off);
+		break;
+	default:
+		cg_expr_scratch(cg, n, R1);
+		cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)off));
+	}
+	cg->cur = saved;
+}
+
+void cg_expr_scratch(struct cg *cg, struct node *n, int scratch)
+{
+	int r = cg_reg_alloc(cg);
+
+	if (n->folded && n->kind == AST_INT) {
+		cg_reg_free(cg, r);
+		cg_mov_imm(cg, scratch, (int64_t)n->num);
+		return;
+	}
+	if (r >= 0) {
+		cg_expr(cg, n, r);
+		cg_emit(cg, MOV64_REG(scratch, r));
+		cg_reg_free(cg, r);
+		return;
+	}
+	/* all of r7..r9 are taken: lend r7 for the time n takes */
+	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
+	cg_emit(cg, STX(BPF_DW, R10, R7, (int16_t)slot));
+	cg->busy[R7] = false;
+	cg_expr(cg, n, R7);
+	cg->busy[R7] = true;
+	cg_emit(cg, MOV64_REG(scratch, R7));
+	cg_emit(cg, LDX(BPF_DW, R7, R10, (int16_t)slot));
+	cg->sp = mark;
+}

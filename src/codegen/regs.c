@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Registers and stack. Values that must live across helper calls sit in
+ * the callee-saved r7..r9; when those run out, expression code spills to
+ * the stack (see cg_binop). Stack space is a bump allocator that each
+ * statement rewinds. */
+#include "codegen/cg.h"
+
+int cg_reg_alloc(struct cg *cg)
+{
+	for (int r = R7; r <= R9; r++) {
+		if (!cg->busy[r]) {
+			cg->busy[r] = true;
+			return r;
+		}
+	}
+	return -1;
+}
+
+void cg_reg_free(struct cg *cg, int reg)
+{
+	if (reg >= R7 && reg <= R9)
+		cg->busy[reg] = false;
+}
+
+/* Returns the (negative) offset from r10 of size bytes, 8-aligned. */
+int cg_stack_alloc(struct cg *cg, int size)
+{
+	cg->sp += (size + 7) & ~7;
+	if (cg->sp > CG_STACK_MAX) {
+		cg_error(cg, cg->cur,
+			 "this needs more than the %d bytes of stack a BPF program has; "
+			 "use shorter strings (-s or str(p, n))", CG_STACK_MAX);
+		cg->sp = CG_STACK_MAX;
+	}
+	if (cg->sp > cg->sp_max)
+		cg->sp_max = cg->sp;
+	return -cg->sp;
+}
+
+void cg_stack_zero(struct cg *cg, int off, int size)
+{
+	for (int i = 0; i < size; i += 8)
+		cg_emit(cg, ST(BPF_DW, R10, (int16_t)(off + i), 0));
+}
+
+void cg_extend(struct cg *cg, int reg, int size, bool sign)
+{
+	int shift = 64 - size * 8;
+
+	if (size >= 8)
+		return;
+	if (!sign && size == 4) {
+		cg_emit(cg, MOV32_REG(reg, reg));
+		return;
+	}
+	cg_emit(cg, ALU64_IMM(BPF_LSH, reg, shift));
+	cg_emit(cg, ALU64_IMM(sign ? BPF_ARSH : BPF_RSH, reg, shift));
+}
+
+void cg_read_user(struct cg *cg, int dst, int addr_reg, int size, bool sign)
+{
+	int mark = cg->sp;
+	int slot = cg_stack_alloc(cg, 8);
+
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)slot, 0));
+	if (addr_reg != R3)
+		cg_emit(cg, MOV64_REG(R3, addr_reg));
+	cg_emit(cg, MOV64_REG(R1, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, slot));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, BPF_FUNC_probe_read_user);
+	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
+	cg_extend(cg, dst, size, sign);
+	cg->sp = mark;
+}

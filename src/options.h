@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the command line asked for; read by every stage. */
+#ifndef PLUMB_OPTIONS_H
+#define PLUMB_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct options {
+	pid_t pid;		/* -p: 0 for every process */
+	const char *cmd;	/* -c */
+	uint64_t duration_ns;	/* -t: 0 for none */
+	unsigned int strsize;	/* -s: default string size */
+	bool quiet, verbose, dump, json, dry_run, list;
+	int nparams;		/* positional parameters $1..$N */
+	char **params;
+	uint32_t map_entries;	/* keyed map size */
+};
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Keys and values as text: integers, strings, probe names, stacks and
+ * symbols; JSON string escaping; histogram bucket bounds. */
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "binary/binary.h"
+#include "output/out.h"
+
+#define MAX_STACK 127
+
+static uint64_t word(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool user)
+{
+	int64_t id = (int64_t)word(p);
+	pid_t pid = (pid_t)word(p + 8);
+	uint64_t ips[MAX_STACK];
+	char buf[512];
+
+	if (id < 0 || o->stack_fd < 0 || bpf_map_lookup_elem(o->stack_fd, &(uint32_t){(uint32_t)id}, ips)) {
+		sb_puts(sb, "\n        [stack unavailable]\n");
+		return;
+	}
+	sb_putc(sb, '\n');
+	for (int i = 0; i < MAX_STACK && ips[i]; i++) {
+		if (user)
+			bin_symbolize(o->syms, pid, ips[i], true, false, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)ips[i]);
+		sb_printf(sb, "        %s\n", buf);
+	}
+}
+
+static void probe_name(struct out *o, struct strbuf *sb, uint64_t id)
+{
+	if (id < o->sema->probe_names.n)
+		sb_puts(sb, o->sema->probe_names.v[id]);
+	else
+		sb_printf(sb, "probe#%llu", (unsigned long long)id);
+}
+
+void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
+{
+	char buf[512];
+
+	switch (t.kind) {
+	case T_STR:
+		sb_putn(sb, (const char *)p, strnlen((const char *)p, t.len));
+		break;
+	case T_PROBE:
+		probe_name(o, sb, word(p));
+		break;
+	case T_USTACK:
+	case T_KSTACK:
+		stack_str(o, sb, p, t.kind == T_USTACK);
+		break;
+	case T_USYM:
+		sb_puts(sb, bin_symbolize(o->syms, (pid_t)word(p + 8), word(p), false, false, buf,
+					  sizeof(buf)));
+		break;
+	default:
+		if (t.sign)
+			sb_printf(sb, "%lld", (long long)word(p));
+		else
+			sb_printf(sb, "%llu", (unsigned long long)word(p));
+	}
+}
+
+void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_t *key,
+	     bool json)
+{
+	for (int i = 0; i < m->nkeys; i++) {
+		if (i)
+			sb_puts(sb, json ? "," : ", ");
+		out_value_str(o, sb, m->keys[i], key);
+		key += type_storage(m->keys[i]);
+	}
+}
+
+void out_json_string(struct strbuf *sb, const char *s, size_t len)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sb_puts(sb, "\\\""); break;
+		case '\\': sb_puts(sb, "\\\\"); break;
+		case '\n': sb_puts(sb, "\\n"); break;
+		case '\t': sb_puts(sb, "\\t"); break;
+		case '\r': sb_puts(sb, "\\r"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				sb_printf(sb, "\\u%04x", c);
+			else
+				sb_putc(sb, (char)c);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+int64_t out_avg(const struct map *m, const uint64_t *v)
+{
+	if (!v[0])
+		return 0;
+	if (m->val.sign)
+		return (int64_t)v[1] / (int64_t)v[0];
+	return (int64_t)(v[1] / v[0]);
+}
+
+int64_t out_extreme(const struct map *m, const uint64_t *v)
+{
+	uint64_t u = v[1];
+
+	if (m->agg == AGG_MIN)
+		u = ~u;
+	if (m->val.sign)
+		u ^= 1ULL << 63;
+	return (int64_t)u;
+}
+
+void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bool *has_lo,
+		      bool *has_hi, bool *sign)
+{
+	*has_lo = *has_hi = true;
+	*sign = true;
+	if (m->agg == AGG_LHIST) {
+		int nb = m->nbuckets - 2;
+		int64_t l = i == 0 ? 0 : m->lo + (int64_t)(i - 1) * m->step;
+		*has_lo = i > 0;
+		*has_hi = i <= nb;
+		*lo = (uint64_t)l;
+		*hi = (uint64_t)(i == 0 ? m->lo - 1 : l + m->step - 1);
+		return;
+	}
+	if (i == 0) {
+		*has_lo = false;
+		*hi = (uint64_t)-1;
+		return;
+	}
+	*sign = false;
+	if (i == 1) {
+		*lo = *hi = 0;
+		return;
+	}
+	int k = i - 2;
+	*lo = 1ULL << k;
+	*hi = (k == 63 ? 0 : 1ULL << (k + 1)) - 1;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Output: maps, histograms, printf lines and notices, as text for people
+ * or as JSON lines (bpftrace's schema) for pipelines. */
+#ifndef PLUMB_OUT_H
+#define PLUMB_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sema/sema.h"
+
+struct bin_symcache;
+
+/* A map's contents, per-CPU values already combined: n entries of
+ * key_size key bytes and nvals 64-bit values each. */
+struct out_mapdata {
+	const struct map *m;
+	size_t n;
+	size_t nvals;
+	uint8_t *keys;
+	uint64_t *vals;
+};
+
+struct out {
+	bool json;
+	FILE *f;
+	const struct sema *sema;
+	struct bin_symcache *syms;
+	int stack_fd;		/* the stack trace map, -1 if none */
+};
+
+void out_attached(struct out *o, int probes, int sites, bool quiet);
+void out_printf_line(struct out *o, const char *text, size_t len);
+void out_lost(struct out *o, uint64_t lost);
+/* Sort entries (largest value last) and print the map; nothing when
+ * the map is empty. */
+void out_map(struct out *o, struct out_mapdata *d);
+void out_mapdata_free(struct out_mapdata *d);
+
+/* Values of a combined entry, decoded. */
+int64_t out_avg(const struct map *m, const uint64_t *v);
+int64_t out_extreme(const struct map *m, const uint64_t *v);
+
+/* Formatting pieces shared by text and JSON (format.c). */
+void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_t *key,
+	     bool json);
+void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
+void out_json_string(struct strbuf *sb, const char *s, size_t len);
+/* Histogram bucket bounds: [lo, hi] inclusive; has_lo/has_hi false for
+ * the open-ended ones. */
+void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bool *has_lo,
+		      bool *has_hi, bool *sign);
+
+#endif

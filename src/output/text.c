@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Text output, for people at a terminal. */
+#include <string.h>
+
+#include "binary/binary.h"
+#include "output/out.h"
+
+#define BAR_WIDTH 52
+
+void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order);
+
+/* 1024 -> "1K", 1536 -> "1536". */
+static void with_suffix(char *buf, size_t len, uint64_t v, bool top)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	if (top) {
+		snprintf(buf, len, "16E");
+		return;
+	}
+	while (v && v % 1024 == 0 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
+}
+
+static void bucket_label(const struct map *m, int i, char *buf, size_t len)
+{
+	char a[32], b[32];
+
+	if (m->agg == AGG_LHIST) {
+		int nb = m->nbuckets - 2;
+		int64_t lo = m->lo + (int64_t)(i - 1) * m->step;
+		if (i == 0)
+			snprintf(buf, len, "(..., %lld)", (long long)m->lo);
+		else if (i > nb)
+			snprintf(buf, len, "[%lld, ...)", (long long)m->hi);
+		else
+			snprintf(buf, len, "[%lld, %lld)", (long long)lo, (long long)(lo + m->step));
+		return;
+	}
+	if (i == 0) {
+		snprintf(buf, len, "(..., 0)");
+	} else if (i == 1 || i == 2) {
+		snprintf(buf, len, "[%d]", i - 1);
+	} else {
+		int k = i - 2;
+		with_suffix(a, sizeof(a), 1ULL << k, false);
+		with_suffix(b, sizeof(b), k == 63 ? 0 : 1ULL << (k + 1), k == 63);
+		snprintf(buf, len, "[%s, %s)", a, b);
+	}
+}
+
+static void hist_rows(struct out *o, const struct map *m, const uint64_t *v, int n)
+{
+	int first = 0, last = n - 1;
+	uint64_t max = 0;
+	char label[96], bar[BAR_WIDTH + 1];
+
+	while (first < n && !v[first])
+		first++;
+	while (last > first && !v[last])
+		last--;
+	for (int i = first; i <= last; i++)
+		if (v[i] > max)
+			max = v[i];
+	for (int i = first; i <= last && max; i++) {
+		int w = (int)((double)v[i] * BAR_WIDTH / (double)max);
+		memset(bar, '@', (size_t)w);
+		memset(bar + w, ' ', (size_t)(BAR_WIDTH - w));
+		bar[BAR_WIDTH] = '\0';
+		bucket_label(m, i, label, sizeof(label));
+		fprintf(o->f, "%-16s %8llu |%s|\n", label, (unsigned long long)v[i], bar);
+	}
+}
+
+static void scalar(struct out *o, const struct map *m, const uint64_t *v, struct strbuf *sb)
+{
+	switch (m->agg) {
+	case AGG_COUNT:
+		sb_printf(sb, "%llu", (unsigned long long)v[0]);
+		break;
+	case AGG_SUM:
+		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[1]);
+		break;
+	case AGG_AVG:
+		sb_printf(sb, "%lld", (long long)out_avg(m, v));
+		break;
+	case AGG_MIN:
+	case AGG_MAX:
+		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)out_extreme(m, v));
+		break;
+	case AGG_STATS:
+		sb_printf(sb, "count %llu, average %lld, total ", (unsigned long long)v[0],
+			  (long long)out_avg(m, v));
+		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[1]);
+		break;
+	default:
+		out_value_str(o, sb, m->val, (const uint8_t *)v);
+	}
+}
+
+void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order)
+{
+	const struct map *m = d->m;
+	bool hist = m->agg == AGG_HIST || m->agg == AGG_LHIST;
+	struct strbuf sb = {0};
+
+	for (size_t j = 0; j < d->n; j++) {
+		size_t i = order[j];
+		const uint64_t *v = d->vals + i * d->nvals;
+		sb_reset(&sb);
+		sb_puts(&sb, m->name);
+		if (m->nkeys) {
+			sb_putc(&sb, '[');
+			out_key(o, &sb, m, d->keys + i * m->key_size, false);
+			sb_putc(&sb, ']');
+		}
+		sb_puts(&sb, ":");
+		if (hist) {
+			fprintf(o->f, "%s\n", sb.s);
+			hist_rows(o, m, v, (int)d->nvals);
+			fputc('\n', o->f);
+			continue;
+		}
+		sb_putc(&sb, ' ');
+		scalar(o, m, v, &sb);
+		fprintf(o->f, "%s\n", sb.s);
+	}
+	if (m->nkeys && !hist)
+		fputc('\n', o->f);
+	sb_free(&sb);
+}
+
+void out_attached(struct out *o, int probes, int sites, bool quiet)
+{
+	if (o->json) {
+		fprintf(o->f, "{\"type\":\"attached_probes\",\"data\":{\"probes\":%d}}\n", probes);
+		fflush(o->f);
+		return;
+	}
+	if (quiet)
+		return;
+	if (sites != probes)
+		fprintf(stderr, "Attached %d probe%s (%d sites)\n", probes, probes == 1 ? "" : "s",
+			sites);
+	else
+		fprintf(stderr, "Attached %d probe%s\n", probes, probes == 1 ? "" : "s");
+	fflush(stderr);
+}
+
+void out_printf_line(struct out *o, const char *text, size_t len)
+{
+	if (o->json) {
+		struct strbuf sb = {0};
+		sb_puts(&sb, "{\"type\":\"printf\",\"data\":");
+		out_json_string(&sb, text, len);
+		sb_puts(&sb, "}\n");
+		fputs(sb.s, o->f);
+		sb_free(&sb);
+		return;
+	}
+	fwrite(text, 1, len, o->f);
+}
+
+void out_lost(struct out *o, uint64_t lost)
+{
+	if (o->json)
+		fprintf(o->f, "{\"type\":\"lost_events\",\"data\":{\"events\":%llu}}\n",
+			(unsigned long long)lost);
+	else
+		fprintf(stderr, "plumb: %llu event%s lost: the ring buffer was full\n",
+			(unsigned long long)lost, lost == 1 ? "" : "s");
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdlib.h>
+
+#include "parser/parse.h"
+#include "parser/parser.h"
+#include "util/util.h"
+
+struct program *parse_program(const char *name, const char *text, size_t len)
+{
+	struct program *prog = xcalloc(1, sizeof(*prog));
+	struct strbuf sb = {0};
+	struct lex_state ls = { .strbuf = &sb };
+	struct parse_ctx ctx = {0};
+	yyscan_t scanner;
+	int rc;
+
+	prog->src.name = name;
+	prog->src.text = text;
+	prog->src.len = len;
+	diag_init(&prog->src);
+	ls.src = &prog->src;
+	if (len > 1 << 20) {
+		struct loc l = {0, 0};
+		diag_error(l, "program too large (%zu bytes)", len);
+		free(prog);
+		return NULL;
+	}
+	if (yylex_init_extra(&ls, &scanner)) {
+		errmsg("cannot start the scanner");
+		exit(EXIT_RUNTIME);
+	}
+	yy_scan_bytes(text, (int)len, scanner);
+	rc = yyparse(scanner, &ctx);
+	yylex_destroy(scanner);
+	sb_free(&sb);
+	prog->clauses = ctx.clauses;
+	if (rc || diag_errors()) {
+		if (!diag_errors()) {
+			struct loc l = { (int)len, (int)len };
+			diag_error(l, "syntax error");
+		}
+		program_free(prog);
+		return NULL;
+	}
+	return prog;
+}
+
+void program_free(struct program *p)
+{
+	if (!p)
+		return;
+	ast_free_list(p->clauses);
+	free(p);
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The grammar. Actions only build nodes; every check happens in sema.
+ * Conflicts are resolved with precedence, never accepted: %expect 0. */
+%code requires {
+#include <stdint.h>
+#include <stddef.h>
+#include "ast/ast.h"
+#include "lexer/lexer.h"
+
+struct parse_ctx {
+	struct node *clauses;
+};
+}
+
+%code {
+#include <string.h>
+#include "util/util.h"
+
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx, const char *msg);
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                          \
+	do {                                                                 \
+		if (N) {                                                     \
+			(Cur).start = YYRHSLOC(Rhs, 1).start;                \
+			(Cur).end = YYRHSLOC(Rhs, N).end;                    \
+		} else {                                                     \
+			(Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;      \
+		}                                                            \
+	} while (0)
+
+/* Deep nesting is refused rather than recursed into by later passes. */
+#define YYMAXDEPTH 2000
+
+static struct node *mk(enum ast_kind k, struct loc l, struct node *a, struct node *b,
+		       struct node *c)
+{
+	struct node *n = ast_new(k, l);
+
+	n->a = a;
+	n->b = b;
+	n->c = c;
+	return n;
+}
+
+static struct node *mk_assign(struct loc l, struct node *target, int op, struct node *value)
+{
+	struct node *n = mk(AST_ASSIGN, l, target, value, NULL);
+
+	n->op = op;
+	return n;
+}
+}
+
+%define api.pure full
+%define api.location.type {struct loc}
+%define parse.error verbose
+%locations
+%expect 0
+%lex-param {yyscan_t scanner}
+%parse-param {yyscan_t scanner} {struct parse_ctx *ctx}
+
+%union {
+	uint64_t num;
+	char *str;
+	struct { char *s; size_t len; } strlit;
+	struct node *node;
+}
+
+%token <str> PROBE "probe" IDENT "identifier" MAP "map" LOCAL "variable"
+%token <str> TYPEWORD "type name" SIGWORD "argument name"
+%token <strlit> STRING "string"
+%token <num> INT "integer" POSITIONAL "positional parameter" ASSIGNOP "compound assignment"
+%token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
+%token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
+%token IF "if" ELSE "else" SELF "self" ARROW "->"
+%token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
+%token INC "++" DEC "--"
+
+%type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
+%type <node> block_body stmts_t simple if_stmt else_opt lvalue
+%type <node> expr primary map call_args expr_list
+%type <str> typewords sigwords
+
+%destructor { free($$); } <str>
+%destructor { free($$.s); } <strlit>
+%destructor { ast_free_list($$); } <node>
+
+%right '?' ':'
+%left OR
+%left AND
+%left '|'
+%left '^'
+%left '&'
+%left EQ NE
+%left '<' '>' LE GE
+%left SHL SHR
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
+
+%%
+
+program:
+	clauses			{ ctx->clauses = $1; }
+	;
+
+clauses:
+	clause			{ $$ = $1; }
+	| clauses clause	{ $$ = ast_append($1, $2); }
+	;
+
+clause:
+	probes pred block	{ $$ = mk(AST_CLAUSE, @$, $2, $3, NULL); $$->list = $1; }
+	;
+
+probes:
+	probe			{ $$ = $1; }
+	| probes ',' probe	{ $$ = ast_append($1, $3); }
+	;
+
+probe:
+	PROBE			{ $$ = ast_name(AST_PROBE, @$, $1); }
+	| PROBE '(' sigargs ')'	{ $$ = ast_name(AST_PROBE, @1, $1); $$->list = $3; }
+	| BEGIN_PROBE		{ $$ = ast_name(AST_PROBE, @$, xstrdup("BEGIN")); }
+	| END_PROBE		{ $$ = ast_name(AST_PROBE, @$, xstrdup("END")); }
+	;
+
+sigargs:
+	%empty			{ $$ = NULL; }
+	| sigarg_list		{ $$ = $1; }
+	;
+
+sigarg_list:
+	sigarg			{ $$ = $1; }
+	| sigarg_list ',' sigarg { $$ = ast_append($1, $3); }
+	;
+
+sigarg:
+	sigwords		{ $$ = ast_name(AST_SIGARG, @$, $1); }
+	;
+
+sigwords:
+	SIGWORD			{ $$ = $1; }
+	| '*'			{ $$ = xstrdup("*"); }
+	| sigwords SIGWORD	{ $$ = xasprintf("%s %s", $1, $2); free($1); free($2); }
+	| sigwords '*'		{ $$ = xasprintf("%s *", $1); free($1); }
+	;
+
+pred:
+	%empty			{ $$ = NULL; }
+	| '/' expr ENDPRED	{ $$ = $2; }
+	;
+
+block:
+	'{' block_body '}'	{ $$ = mk(AST_BLOCK, @$, NULL, NULL, NULL); $$->list = $2; }
+	| ANGLE_OPEN stmts_t ANGLE_CLOSE
+				{ $$ = mk(AST_BLOCK, @$, NULL, NULL, NULL); $$->list = $2; }
+	;
+
+block_body:
+	stmts_t			{ $$ = $1; }
+	| stmts_t simple	{ $$ = ast_append($1, $2); }
+	;
+
+stmts_t:
+	%empty			{ $$ = NULL; }
+	| stmts_t simple ';'	{ $$ = ast_append($1, $2); }
+	| stmts_t if_stmt	{ $$ = ast_append($1, $2); }
+	| stmts_t ';'		{ $$ = $1; }
+	| stmts_t error ';'	{ $$ = $1; yyerrok; }
+	;
+
+simple:
+	expr			{ $$ = mk(AST_EXPR_STMT, @$, $1, NULL, NULL); }
+	| lvalue '=' expr	{ $$ = mk_assign(@$, $1, '=', $3); }
+	| lvalue ASSIGNOP expr	{ $$ = mk_assign(@$, $1, (int)$2, $3); }
+	| lvalue INC		{ $$ = mk_assign(@$, $1, '+', ast_int(@2, 1)); }
+	| lvalue DEC		{ $$ = mk_assign(@$, $1, '-', ast_int(@2, 1)); }
+	| INC lvalue		{ $$ = mk_assign(@$, $2, '+', ast_int(@1, 1)); }
+	| DEC lvalue		{ $$ = mk_assign(@$, $2, '-', ast_int(@1, 1)); }
+	;
+
+lvalue:
+	map			{ $$ = $1; }
+	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
+	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
+	;
+
+if_stmt:
+	IF '(' expr ')' '{' block_body '}' else_opt
+				{ $$ = mk(AST_IF, @$, $3, mk(AST_BLOCK, @5, NULL, NULL, NULL), $8);
+				  $$->b->list = $6; $$->b->loc.end = @7.end; }
+	;
+
+else_opt:
+	%empty			{ $$ = NULL; }
+	| ELSE '{' block_body '}' { $$ = mk(AST_BLOCK, @$, NULL, NULL, NULL); $$->list = $3; }
+	| ELSE if_stmt		{ $$ = $2; }
+	;
+
+expr:
+	primary			{ $$ = $1; }
+	| expr '?' expr ':' expr { $$ = mk(AST_TERNARY, @$, $1, $3, $5); }
+	| expr OR expr		{ $$ = ast_binop(@$, OP_OR, $1, $3); }
+	| expr AND expr		{ $$ = ast_binop(@$, OP_AND, $1, $3); }
+	| expr '|' expr		{ $$ = ast_binop(@$, '|', $1, $3); }
+	| expr '^' expr		{ $$ = ast_binop(@$, '^', $1, $3); }
+	| expr '&' expr		{ $$ = ast_binop(@$, '&', $1, $3); }
+	| expr EQ expr		{ $$ = ast_binop(@$, OP_EQ, $1, $3); }
+	| expr NE expr		{ $$ = ast_binop(@$, OP_NE, $1, $3); }
+	| expr '<' expr		{ $$ = ast_binop(@$, '<', $1, $3); }
+	| expr '>' expr		{ $$ = ast_binop(@$, '>', $1, $3); }
+	| expr LE expr		{ $$ = ast_binop(@$, OP_LE, $1, $3); }
+	| expr GE expr		{ $$ = ast_binop(@$, OP_GE, $1, $3); }
+	| expr SHL expr		{ $$ = ast_binop(@$, OP_SHL, $1, $3); }
+	| expr SHR expr		{ $$ = ast_binop(@$, OP_SHR, $1, $3); }
+	| expr '+' expr		{ $$ = ast_binop(@$, '+', $1, $3); }
+	| expr '-' expr		{ $$ = ast_binop(@$, '-', $1, $3); }
+	| expr '*' expr		{ $$ = ast_binop(@$, '*', $1, $3); }
+	| expr '/' expr		{ $$ = ast_binop(@$, '/', $1, $3); }
+	| expr '%' expr		{ $$ = ast_binop(@$, '%', $1, $3); }
+	| '-' expr %prec UNARY	{ $$ = ast_unop(@$, '-', $2); }
+	| '+' expr %prec UNARY	{ $$ = $2; $$->loc = @$; }
+	| '!' expr %prec UNARY	{ $$ = ast_unop(@$, '!', $2); }
+	| '~' expr %prec UNARY	{ $$ = ast_unop(@$, '~', $2); }
+	| '*' expr %prec UNARY	{ $$ = ast_unop(@$, '*', $2); }
+	| '(' typewords ')' expr %prec UNARY
+				{ $$ = mk(AST_CAST, @$, $4, NULL, NULL); $$->name = $2; }
+	;
+
+typewords:
+	TYPEWORD		{ $$ = $1; }
+	| typewords TYPEWORD	{ $$ = xasprintf("%s %s", $1, $2); free($1); free($2); }
+	| typewords '*'		{ $$ = xasprintf("%s *", $1); free($1); }
+	;
+
+primary:
+	INT			{ $$ = ast_int(@$, $1); }
+	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
+	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| POSITIONAL		{ $$ = ast_new(AST_POSITIONAL, @$); $$->num = $1; }
+	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
+	| map			{ $$ = $1; }
+	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
+	| IDENT '.' IDENT	{ $$ = ast_name(AST_FIELD, @$, $3); $$->a = ast_name(AST_IDENT, @1, $1); }
+	| IDENT ARROW IDENT	{ $$ = ast_name(AST_FIELD, @$, $3); $$->a = ast_name(AST_IDENT, @1, $1); }
+	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
+	| '(' expr ')'		{ $$ = $2; }
+	;
+
+map:
+	MAP			{ $$ = ast_name(AST_MAP, @$, $1); }
+	| MAP '[' expr_list ']'	{ $$ = ast_name(AST_MAP, @$, $1); $$->list = $3; }
+	;
+
+call_args:
+	%empty			{ $$ = NULL; }
+	| expr_list		{ $$ = $1; }
+	;
+
+expr_list:
+	expr			{ $$ = $1; }
+	| expr_list ',' expr	{ $$ = ast_append($1, $3); }
+	;
+
+%%
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
+{
+	(void)ctx;
+	if (yyget_extra(scanner)->fatal)
+		return;
+	if (!strcmp(msg, "memory exhausted"))
+		msg = "program nested too deeply";
+	diag_error(*loc, "%s", msg);
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* plumb: the command line, and nothing else. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "codegen/cg.h"
+#include "options.h"
+#include "parser/parse.h"
+#include "runtime/rt.h"
+#include "sema/sema.h"
+
+#define DEFAULT_STRSIZE 64
+#define DEFAULT_MAP_KEYS 16384
+
+static const char usage_text[] =
+	"usage: plumb [OPTIONS] 'PROGRAM' [ARGS...]\n"
+	"       plumb [OPTIONS] -f FILE [ARGS...]\n"
+	"       plumb -l [PATTERN]\n"
+	"\n"
+	"Trace user programs (uprobes, USDT probes) and the kernel (tracepoints)\n"
+	"with a one-line program, e.g.\n"
+	"  plumb 'u:memsqld:querystart(char *query, u64 plan) /plan == 7/ { @[str(query)] = count(); }'\n"
+	"\n"
+	"options:\n"
+	"  -p PID        trace only this process\n"
+	"  -c CMD        run CMD (with /bin/sh -c) once the probes are attached; stop when it exits\n"
+	"  -l [PATTERN]  list probes: USDT probes and functions of a binary, tracepoints\n"
+	"  -d            print the generated BPF beside its source, and the verifier's log\n"
+	"  -n            dry run: check and compile the program, load nothing (with -d, print it)\n"
+	"  -j            JSON lines output\n"
+	"  -t DURATION   stop after DURATION (5s, 200ms, 1m, ...)\n"
+	"  -s BYTES      default string size (64)\n"
+	"  -f FILE       read the program from FILE ('-' for standard input)\n"
+	"  -q            no banner\n"
+	"  -v            say what is attached where\n"
+	"  -h, --help    this help\n"
+	"  --version     the version\n"
+	"\n"
+	"exit status: 0 success, 1 runtime failure, 2 usage or program error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("plumb: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'plumb -h' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&sb, buf, n);
+	*len = sb.len;
+	return sb.s ? sb.s : xstrdup("");
+}
+
+static char *read_program(const char *file, size_t *len)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	char *text;
+
+	if (!f) {
+		errmsg("cannot read %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	text = read_all(f, len);
+	if (f != stdin)
+		fclose(f);
+	return text;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return *s && !*end && !errno && *out <= max && *out > 0;
+}
+
+static int options(int argc, char **argv, struct options *o, const char **file)
+{
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	unsigned long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+p:c:ldnjt:s:f:qvh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!parse_uint(optarg, 0x7fffffff, &v))
+				return usage_error("-p needs a process id, not '%s'", optarg);
+			o->pid = (pid_t)v;
+			break;
+		case 'c': o->cmd = optarg; break;
+		case 'l': o->list = true; break;
+		case 'd': o->dump = true; break;
+		case 'n': o->dry_run = true; break;
+		case 'j': o->json = true; break;
+		case 't':
+			if (!parse_duration(optarg, &o->duration_ns, true))
+				return usage_error("-t needs a duration such as 5s or 200ms, not '%s'",
+						   optarg);
+			break;
+		case 's':
+			if (!parse_uint(optarg, 256, &v))
+				return usage_error("-s needs a string size from 1 to 256, not '%s'",
+						   optarg);
+			o->strsize = (unsigned int)v + 1;
+			break;
+		case 'f': *file = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("plumb %s\n", PACKAGE_VERSION);
+			exit(EXIT_OK);
+		default:
+			fputs("Try 'plumb -h' for more information.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static uint32_t map_keys(void)
+{
+	const char *e = getenv("PLUMB_MAP_KEYS");
+	unsigned long v;
+
+	if (e && parse_uint(e, 1UL << 24, &v))
+		return (uint32_t)v;
+	return DEFAULT_MAP_KEYS;
+}
+
+struct prog_list {
+	struct cg_prog **v;
+	size_t n, cap;
+};
+
+static bool compile(struct sema *s, struct program *prog, struct prog_list *out)
+{
+	for (struct node *c = prog->clauses; c; c = c->next) {
+		for (struct node *pn = c->list; pn; pn = pn->next) {
+			for (int v = 0; v < pn->probe->nvariants; v++) {
+				struct cg_prog *p = cg_program(s, c, pn->probe, v);
+				if (!p)
+					return false;
+				vec_push(out, p);
+			}
+		}
+	}
+	return true;
+}
+
+static int trace(struct program *prog, const struct options *o)
+{
+	struct sema s = {0};
+	struct prog_list progs = {0};
+	int rc = EXIT_USAGE;
+
+	if (sema_program(&s, prog, o) && compile(&s, prog, &progs)) {
+		if (o->dry_run) {
+			for (size_t i = 0; o->dump && i < progs.n; i++)
+				cg_dump(stdout, progs.v[i], &s, NULL);
+			rc = EXIT_OK;
+		} else {
+			rc = rt_run(&s, progs.v, progs.n, o);
+		}
+	}
+	for (size_t i = 0; i < progs.n; i++)
+		cg_prog_free(progs.v[i]);
+	vec_free(&progs);
+	sema_free(&s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .strsize = DEFAULT_STRSIZE + 1, .map_entries = map_keys() };
+	const char *file = NULL, *name;
+	struct program *prog;
+	char *text;
+	size_t len;
+	int rc = options(argc, argv, &o, &file);
+
+	if (rc >= 0)
+		return rc;
+	libbpf_set_print(silent);
+	if (o.list)
+		return usage_error("%s", "-l is not supported yet");
+	if (file) {
+		text = read_program(file, &len);
+		if (!text)
+			return EXIT_USAGE;
+		name = strcmp(file, "-") ? file : "<stdin>";
+	} else if (optind < argc) {
+		text = xstrdup(argv[optind]);
+		len = strlen(text);
+		name = "<cmdline>";
+		optind++;
+	} else {
+		return usage_error("%s", "no program given");
+	}
+	o.params = argv + optind;
+	o.nparams = argc - optind;
+	prog = parse_program(name, text, len);
+	rc = prog ? trace(prog, &o) : EXIT_USAGE;
+	program_free(prog);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The probe registry and what kinds share: splitting specs, argument
+ * signatures, and attaching programs to perf events. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "options.h"
+#include "probe/probe.h"
+
+static const struct probe_kind *const kinds[] = {
+	&probe_usdt, &probe_uprobe, &probe_uretprobe, &probe_tracepoint, &probe_kprobe,
+	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile,
+};
+
+const struct probe_kind *probe_kind_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i]->name, name) || (kinds[i]->alias && !strcmp(kinds[i]->alias, name)))
+			return kinds[i];
+	return NULL;
+}
+
+static void unknown_kind(const char *name, struct loc loc)
+{
+	const char *cands[2 * ARRAY_SIZE(kinds)];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		cands[n++] = kinds[i]->name;
+		if (kinds[i]->alias)
+			cands[n++] = kinds[i]->alias;
+	}
+	const char *best = closest_name(name, cands, n);
+	if (best)
+		diag_error(loc, "unknown probe type '%s'; did you mean '%s'?", name, best);
+	else
+		diag_error(loc, "unknown probe type '%s' (usdt, uprobe, uretprobe, tracepoint, "
+			   "kprobe, interval, profile, BEGIN, END)", name);
+}
+
+int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
+{
+	const char *s = p->node->name;
+	int n = 0, start = 0, base = p->node->loc.start;
+
+	for (int i = 0;; i++) {
+		if (s[i] != ':' && s[i])
+			continue;
+		if (n < max) {
+			parts[n] = xstrndup(s + start, (size_t)(i - start));
+			locs[n].start = base + start;
+			locs[n].end = base + i;
+		}
+		n++;
+		if (!s[i])
+			break;
+		start = i + 1;
+	}
+	return n;
+}
+
+struct probe_site *probe_add_site(struct probe *p)
+{
+	struct probe_site s = { .tp_id = -1 };
+
+	vec_push(&p->sites, s);
+	return &p->sites.v[p->sites.n - 1];
+}
+
+/* "char * query" -> type "char *", name "query". */
+static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
+{
+	char *words = xstrdup(a->name);
+	char *last = strrchr(words, ' ');
+	char *name = last ? last + 1 : words;
+
+	out->loc = a->loc;
+	out->name = NULL;
+	if (strcmp(name, "*") && !type_is_word(name)) {
+		out->name = xstrdup(name);
+		if (last)
+			*last = '\0';
+		else
+			*words = '\0';
+	}
+	if (!*words) {
+		diag_error(a->loc, "argument '%s' needs a type, e.g. u64 %s", out->name, out->name);
+		free(words);
+		return false;
+	}
+	if (!type_parse(words, &out->type)) {
+		diag_error(a->loc, "unknown type '%s'", words);
+		free(words);
+		return false;
+	}
+	free(words);
+	for (int i = 0; out->name && i < p->nsig; i++) {
+		if (p->sig[i].name && !strcmp(p->sig[i].name, out->name)) {
+			diag_error(a->loc, "argument '%s' is named twice", out->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool probe_signature(struct probe *p)
+{
+	struct node *a = p->node->list;
+
+	if (a && !(p->kind->flags & PK_ARGS)) {
+		diag_error(a->loc, "%s probes take no argument list", p->kind->name);
+		return false;
+	}
+	for (; a; a = a->next) {
+		if (p->nsig == PROBE_MAX_SIG) {
+			diag_error(a->loc, "at most %d arguments can be named", PROBE_MAX_SIG);
+			return false;
+		}
+		if (!sigarg(p, a, &p->sig[p->nsig]))
+			return false;
+		p->nsig++;
+	}
+	return true;
+}
+
+int probe_sig_index(const struct probe *p, const char *name)
+{
+	for (int i = 0; i < p->nsig; i++)
+		if (p->sig[i].name && !strcmp(p->sig[i].name, name))
+			return i;
+	return -1;
+}
+
+struct probe *probe_new(struct node *n, const struct options *opts)
+{
+	struct probe *p = xcalloc(1, sizeof(*p));
+	const char *colon = strchr(n->name, ':');
+	char *kname = colon ? xstrndup(n->name, (size_t)(colon - n->name)) : xstrdup(n->name);
+	struct loc kloc = { n->loc.start, n->loc.start + (int)strlen(kname) };
+
+	p->node = n;
+	p->opts = opts;
+	p->nargs = -1;
+	p->nvariants = 1;
+	p->kind = probe_kind_find(kname);
+	if (!p->kind) {
+		unknown_kind(kname, kloc);
+		free(kname);
+		free(p);
+		return NULL;
+	}
+	free(kname);
+	if (!probe_signature(p) || !p->kind->resolve(p)) {
+		probe_free(p);
+		return NULL;
+	}
+	if (!p->spec)
+		p->spec = xstrdup(n->name);
+	return p;
+}
+
+void probe_detach(struct probe *p)
+{
+	for (size_t i = 0; i < p->sites.n; i++) {
+		struct probe_site *s = &p->sites.v[i];
+		for (size_t j = 0; j < s->links.n; j++)
+			close(s->links.v[j]);
+		for (size_t j = 0; j < s->fds.n; j++)
+			close(s->fds.v[j]);
+		vec_free(&s->links);
+		vec_free(&s->fds);
+	}
+	if (p->kind->detach)
+		p->kind->detach(p);
+}
+
+void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	probe_detach(p);
+	if (p->kind->free)
+		p->kind->free(p);
+	for (size_t i = 0; i < p->sites.n; i++) {
+		free(p->sites.v[i].path);
+		free(p->sites.v[i].func);
+	}
+	vec_free(&p->sites);
+	for (int i = 0; i < p->nsig; i++)
+		free(p->sig[i].name);
+	free(p->spec);
+	free(p->target);
+	free(p->provider);
+	free(p->name);
+	free(p);
+}
+
+/* ---- perf events ---- */
+
+static long perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
+{
+	return syscall(__NR_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* A PMU's type and the bit a format field starts at, from sysfs. */
+static int sysfs_int(const char *path, int def)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), v = def;
+	ssize_t n;
+
+	if (fd < 0)
+		return def;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return def;
+	buf[n] = '\0';
+	/* "8\n" or "config:32-63\n" */
+	const char *p = strchr(buf, ':');
+	v = atoi(p ? p + 1 : buf);
+	return v;
+}
+
+int probe_pmu_type(const char *pmu)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
+	return sysfs_int(path, -1);
+}
+
+static int pmu_bit(const char *pmu, const char *field, int def)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/format/%s", pmu, field);
+	return sysfs_int(path, def);
+}
+
+bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t cookie,
+			  const char *what)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
+	int link = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, &lo);
+
+	vec_push(&s->fds, pfd);
+	if (link < 0) {
+		/* kernels without perf links: attach the old way, no cookie */
+		if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0) {
+			errmsg("cannot attach to %s: %s", what, strerror(errno));
+			return false;
+		}
+	} else {
+		vec_push(&s->links, link);
+	}
+	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		errmsg("cannot enable %s: %s", what, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static const char *uprobe_errhint(int err)
+{
+	switch (err) {
+	case EINVAL: return " (another tracer may hold this site with a different semaphore)";
+	case ENOENT: return " (the binary is gone)";
+	case EACCES:
+	case EPERM: return " (plumb needs root, or CAP_BPF and CAP_PERFMON)";
+	}
+	return "";
+}
+
+bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int prog_fd,
+			 uint64_t cookie)
+{
+	static int type = -2, retbit, refbit;
+	struct perf_event_attr a;
+	pid_t pid = p->opts->pid;
+	char what[PATH_MAX + 64];
+	long fd;
+
+	if (type == -2) {
+		type = probe_pmu_type("uprobe");
+		retbit = pmu_bit("uprobe", "retprobe", 0);
+		refbit = pmu_bit("uprobe", "ref_ctr_offset", 32);
+	}
+	snprintf(what, sizeof(what), "%s:%#llx", s->path, (unsigned long long)s->off);
+	if (type < 0) {
+		errmsg("this kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)");
+		return false;
+	}
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = (uint32_t)type;
+	a.config = (ret ? 1ULL << retbit : 0) | (s->ref_ctr_off << refbit);
+	a.config1 = (uint64_t)(uintptr_t)s->path;
+	a.config2 = s->off;
+	fd = perf_event_open(&a, pid ? pid : -1, pid ? -1 : 0);
+	if (fd < 0) {
+		int err = errno;
+		errmsg("cannot attach to %s: %s%s", what, strerror(err), uprobe_errhint(err));
+		return false;
+	}
+	if (p->opts->verbose)
+		fprintf(stderr, "plumb: attached %s at %s%s\n", p->spec, what,
+			s->ref_ctr_off ? " (with semaphore)" : "");
+	return probe_attach_perf_fd(s, (int)fd, prog_fd, cookie, what);
+}

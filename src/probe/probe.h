@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Probe kinds. Each kind (uprobe, uretprobe, usdt, tracepoint, kprobe,
+ * BEGIN/END, interval, profile) is one file that fills a struct
+ * probe_kind; nothing outside that file knows a kind's details. */
+#ifndef PLUMB_PROBE_H
+#define PLUMB_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ast/ast.h"
+#include "util/util.h"
+
+struct cg;
+struct options;
+
+/* One place a program is attached. */
+struct probe_site {
+	char *path;		/* binary (uprobe, usdt) */
+	uint64_t vaddr;		/* link-time address */
+	uint64_t off;		/* file offset */
+	uint64_t ref_ctr_off;	/* USDT semaphore file offset, 0 if none */
+	char *func;		/* value of `func` here (NULL: the spec) */
+	int name_id;		/* ... as a probe name id */
+	int variant;		/* which of the probe's programs runs here */
+	const void *data;	/* kind-specific (usdt: its note) */
+	int tp_id;		/* tracepoint id */
+	VEC(int) fds;		/* perf events */
+	VEC(int) links;		/* bpf links */
+};
+
+struct sigarg {
+	char *name;		/* NULL for an unnamed argument */
+	struct type type;
+	struct loc loc;
+};
+
+#define PROBE_MAX_SIG 12
+
+struct probe {
+	const struct probe_kind *kind;
+	struct node *node;	/* AST_PROBE: spec text and location */
+	char *spec;		/* canonical: "usdt:/bin/x:prov:name" */
+	int spec_id;		/* value of `probe` (a probe name id) */
+	/* components of the spec, with the location of each for carets */
+	char *target;		/* binary, tracepoint category, ... */
+	struct loc target_loc;
+	char *provider;
+	struct loc provider_loc;
+	char *name;		/* symbol, USDT name, tracepoint name, ... */
+	struct loc name_loc;
+	uint64_t offset;	/* uprobe: SYM+OFF, or the address */
+	uint64_t period;	/* interval: ns; profile: hz */
+	int nsig;
+	struct sigarg sig[PROBE_MAX_SIG];
+	VEC(struct probe_site) sites;
+	int nvariants;		/* programs needed (usdt: one per argument layout) */
+	int nargs;		/* arguments it has; -1 when unknown */
+	void *priv;		/* kind-specific */
+	const struct options *opts;
+};
+
+enum probe_flags {
+	PK_USER = 1,		/* user-space probe: ctx is struct pt_regs */
+	PK_RETVAL = 2,		/* has retval */
+	PK_ARGS = 4,		/* has arg0..argN */
+	PK_ONCE = 8,		/* BEGIN / END: run once through BPF_PROG_TEST_RUN */
+	PK_BEGIN = 16,
+	PK_END = 32,
+	PK_FIELDS = 64,		/* has args.FIELD */
+	PK_KSTACK = 128,	/* kstack is meaningful */
+	PK_USTACK = 256,	/* ustack is meaningful */
+};
+
+struct probe_kind {
+	const char *name;
+	const char *alias;
+	int prog_type;		/* enum bpf_prog_type */
+	unsigned int flags;
+	/* Parse the spec and find every site; errors through diag_error()
+	 * at the spec's location. */
+	bool (*resolve)(struct probe *p);
+	/* Type of argN; false when the probe has no such argument (the
+	 * kind reports why through diag_error at loc). */
+	bool (*arg_type)(struct probe *p, int idx, struct loc loc, struct type *t);
+	/* Emit code that loads argN (as a 64-bit value, extended per its
+	 * type) into reg, for the given variant. */
+	void (*emit_arg)(struct cg *cg, struct probe *p, int variant, int idx, int reg);
+	/* args.FIELD: type and code. */
+	bool (*field_type)(struct probe *p, const char *field, struct loc loc, struct type *t);
+	void (*emit_field)(struct cg *cg, struct probe *p, const char *field, int reg);
+	void (*emit_field_str)(struct cg *cg, struct probe *p, const char *field, int base,
+			       int off, int len);
+	/* Attach the program of one variant to its sites. Errors through
+	 * errmsg(); returns false. Sets *nattached to the sites attached. */
+	bool (*attach)(struct probe *p, int variant, int prog_fd, int *nattached);
+	void (*detach)(struct probe *p);
+	void (*free)(struct probe *p);
+};
+
+/* The registry: find the kind for "usdt", "u", ... */
+const struct probe_kind *probe_kind_find(const char *name);
+/* Build a probe from an AST_PROBE node: split the spec, pick the kind,
+ * resolve. NULL after reporting an error. */
+struct probe *probe_new(struct node *n, const struct options *opts);
+void probe_free(struct probe *p);
+/* Detach everything a probe attached; safe to call twice. */
+void probe_detach(struct probe *p);
+struct probe_site *probe_add_site(struct probe *p);
+
+/* Shared helpers for kinds (probe/common.c). */
+/* The spec's components: "u:bin:prov:name" -> {"u","bin","prov","name"},
+ * with their locations inside the spec token. Returns the count. */
+int probe_split(struct probe *p, char **parts, struct loc *locs, int max);
+/* Open a perf event for a uprobe on (path, off) and attach prog_fd to it
+ * with the given cookie. false with errno-based message on failure. */
+bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int prog_fd,
+			 uint64_t cookie);
+/* The type of a PMU in /sys/bus/event_source/devices, or -1. */
+int probe_pmu_type(const char *pmu);
+/* Attach prog_fd to an already opened perf event fd (links, enables). */
+bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t cookie,
+			  const char *what);
+/* Signature processing: fill p->sig from the AST's AST_SIGARG list. */
+bool probe_signature(struct probe *p);
+/* A named signature argument's index, or -1. */
+int probe_sig_index(const struct probe *p, const char *name);
+
+extern const struct probe_kind probe_uprobe, probe_uretprobe, probe_usdt, probe_tracepoint,
+	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile;
+
+#endif

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Temporary: kinds not implemented yet. */
+#include <linux/bpf.h>
+
+#include "probe/probe.h"
+
+static bool later(struct probe *p)
+{
+	diag_error(p->node->loc, "%s probes are not supported yet", p->kind->name);
+	return false;
+}
+
+const struct probe_kind probe_usdt = { .name = "usdt", .alias = "u", .resolve = later,
+	.flags = PK_USER | PK_ARGS };
+const struct probe_kind probe_tracepoint = { .name = "tracepoint", .alias = "t", .resolve = later };
+const struct probe_kind probe_kprobe = { .name = "kprobe", .alias = "k", .resolve = later };
+const struct probe_kind probe_kretprobe = { .name = "kretprobe", .alias = "kr", .resolve = later };
+const struct probe_kind probe_interval = { .name = "interval", .alias = "i", .resolve = later };
+const struct probe_kind probe_profile = { .name = "profile", .resolve = later };

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Records from the ring buffer: printf lines formatted here, exit(),
+ * print() and clear(). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "binary/binary.h"
+#include "runtime/rt.h"
+
+static uint64_t word(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void int_arg(struct strbuf *sb, const struct fmt_arg *a, uint64_t v)
+{
+	if (a->conv == FC_INT) {
+		long long s = (long long)v;
+		if (a->trunc == 1)
+			s = (signed char)s;
+		else if (a->trunc == 2)
+			s = (short)s;
+		sb_printf(sb, a->spec, s);
+		return;
+	}
+	if (a->trunc == 1)
+		v = (unsigned char)v;
+	else if (a->trunc == 2)
+		v = (unsigned short)v;
+	if (a->conv == FC_CHAR)
+		sb_printf(sb, a->spec, (int)(unsigned char)v);
+	else
+		sb_printf(sb, a->spec, (unsigned long long)v);
+}
+
+static void one_arg(struct rt *rt, struct strbuf *sb, const struct fmt_arg *a, const uint8_t *p)
+{
+	struct strbuf tmp = {0};
+
+	switch (a->conv) {
+	case FC_INT:
+	case FC_UINT:
+	case FC_CHAR:
+	case FC_PTR:
+		int_arg(sb, a, word(p));
+		return;
+	case FC_STR: {
+		size_t n = strnlen((const char *)p, a->type.len);
+		sb_putn(&tmp, (const char *)p, n);
+		break;
+	}
+	default:
+		out_value_str(&rt->out, &tmp, a->type, p);
+	}
+	sb_printf(sb, a->spec, tmp.s ? tmp.s : "");
+	sb_free(&tmp);
+}
+
+static void printf_event(struct rt *rt, const struct fmt *f, const uint8_t *rec, size_t size)
+{
+	struct strbuf sb = {0};
+
+	if (size < f->size)
+		return;
+	for (int i = 0; i < f->nargs; i++) {
+		sb_puts(&sb, f->lits[i]);
+		one_arg(rt, &sb, &f->args[i], rec + f->args[i].off);
+	}
+	sb_puts(&sb, f->lits[f->nargs]);
+	out_printf_line(&rt->out, sb.s ? sb.s : "", sb.len);
+	sb_free(&sb);
+	rt_check_stdout(rt);
+}
+
+int rt_event(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	uint32_t id;
+
+	if (size < 8 || rt->pipe_gone)
+		return 0;
+	memcpy(&id, data, 4);
+	if (id < 1 || id > rt->sema->events.n)
+		return 0;
+	const struct event *ev = &rt->sema->events.v[id - 1];
+	switch (ev->kind) {
+	case EV_PRINTF:
+		printf_event(rt, ev->fmt, data, size);
+		break;
+	case EV_EXIT:
+		rt->stop = true;
+		rt->exit_code = ev->code;
+		break;
+	case EV_PRINT:
+		rt_print_map(rt, ev->map);
+		rt_check_stdout(rt);
+		break;
+	case EV_CLEAR:
+		rt_map_clear(rt, ev->map);
+		break;
+	}
+	return 0;
+}
+
+/* A reader that went away (| head) ends the trace quietly. */
+void rt_check_stdout(struct rt *rt)
+{
+	if (fflush(rt->out.f) == 0 && !ferror(rt->out.f))
+		return;
+	if (errno == EPIPE) {
+		rt->pipe_gone = true;
+		rt->stop = true;
+	}
+}

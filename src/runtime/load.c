@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Loading programs. A refusal by the verifier is reported at the plumb
+ * source of the instruction it stopped at; -d prints the whole log. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "options.h"
+#include "runtime/rt.h"
+
+#define LOG_MIN (1u << 20)
+#define LOG_MAX (64u << 20)
+
+static bool relocate(struct rt *rt, struct cg_prog *p)
+{
+	for (size_t i = 0; i < p->relocs.n; i++) {
+		const struct cg_reloc *r = &p->relocs.v[i];
+		int fd = rt_map_fd(rt, r->map);
+		if (fd < 0) {
+			errmsg("internal error: program for %s uses a map that was not created",
+			       p->name);
+			return false;
+		}
+		p->insns.v[r->insn].imm = fd;
+	}
+	return true;
+}
+
+static int load(struct cg_prog *p, char *log, size_t logsize, int level)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = (uint32_t)logsize,
+		    .log_level = (uint32_t)level);
+
+	if (log && logsize)
+		log[0] = '\0';
+	return bpf_prog_load(p->prog_type, "plumb", "GPL", p->insns.v, p->insns.n, &o);
+}
+
+/* Load with the log on, growing the buffer until it fits. */
+static int load_logged(struct cg_prog *p, char **logp)
+{
+	size_t size = LOG_MIN;
+	char *log = NULL;
+	int fd;
+
+	for (;;) {
+		log = xrealloc(log, size);
+		fd = load(p, log, size, 1);
+		if (fd >= 0 || errno != ENOSPC || size >= LOG_MAX)
+			break;
+		size *= 2;
+	}
+	*logp = log;
+	return fd;
+}
+
+/* The verifier's reason: its last line that is not bookkeeping. */
+static void log_reason(const char *log, int *insn, char *msg, size_t len)
+{
+	const char *line = log;
+
+	*insn = -1;
+	msg[0] = '\0';
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		int idx;
+		char c;
+		if (sscanf(line, "%d: %c", &idx, &c) == 2 && c == '(') {
+			*insn = idx;
+		} else if (n && strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17) &&
+			   strncmp(line, "stack depth", 11) && strncmp(line, "mark_precise", 12) &&
+			   line[0] != ';') {
+			snprintf(msg, len, "%.*s", (int)n, line);
+		}
+		line = end ? end + 1 : NULL;
+	}
+}
+
+static void refused(struct cg_prog *p, const char *log, int err)
+{
+	char msg[512];
+	int insn;
+
+	log_reason(log ? log : "", &insn, msg, sizeof(msg));
+	if (!msg[0])
+		snprintf(msg, sizeof(msg), "%s", strerror(err));
+	if (insn >= 0 && (size_t)insn < p->locs.n)
+		diag_error(p->locs.v[insn], "the BPF verifier refused the program for %s: %s "
+			   "(instruction %d; -d shows the whole log)", p->name, msg, insn);
+	else
+		errmsg("the BPF verifier refused the program for %s: %s (-d shows the whole log)",
+		       p->name, msg);
+}
+
+static bool load_one(struct rt *rt, struct cg_prog *p)
+{
+	char *log = NULL;
+	int err;
+
+	if (!relocate(rt, p))
+		return false;
+	if (rt->opts->dump) {
+		p->fd = load_logged(p, &log);
+		err = errno;
+		cg_dump(stderr, p, rt->sema, log);
+	} else {
+		p->fd = load(p, NULL, 0, 0);
+		err = errno;
+		if (p->fd < 0 && err != EPERM && err != EACCES)
+			load_logged(p, &log);
+	}
+	if (p->fd < 0) {
+		if (err == EPERM || err == EACCES)
+			errmsg("cannot load BPF programs: %s (plumb needs root, or CAP_BPF and "
+			       "CAP_PERFMON)", strerror(err));
+		else
+			refused(p, log, err);
+	}
+	free(log);
+	return p->fd >= 0;
+}
+
+bool rt_load(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->nprogs; i++)
+		if (!load_one(rt, rt->progs[i]))
+			return false;
+	return true;
+}
+
+/* BEGIN and END run once, here, through BPF_PROG_TEST_RUN. */
+void rt_run_once(struct rt *rt, unsigned int flag)
+{
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		struct cg_prog *p = rt->progs[i];
+		uint64_t ctx[8] = {0};
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sizeof(ctx));
+
+		if (!(p->probe->kind->flags & flag) || p->fd < 0)
+			continue;
+		if (bpf_prog_test_run_opts(p->fd, &o))
+			errmsg("cannot run %s: %s", p->probe->spec, strerror(errno));
+	}
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Kernel maps: created from sema's layouts, read back and combined
+ * across CPUs at stop, cleared for clear(). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "options.h"
+#include "runtime/rt.h"
+
+#define RINGBUF_SIZE (4u << 20)
+#define STACK_DEPTH 127
+#define STACK_ENTRIES 4096
+
+int rt_map_fd(struct rt *rt, int id)
+{
+	return id < 0 ? rt->ifds[-id - 1] : rt->map_fds[id];
+}
+
+/* Kernel map names: 15 characters of [A-Za-z0-9_]. */
+static void kname(char *out, const char *name)
+{
+	int n = 0;
+
+	for (const char *p = name; *p && n < 15; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_')
+			out[n++] = *p;
+	if (!n)
+		out[n++] = 'm';
+	out[n] = '\0';
+}
+
+static int create(const char *name, enum bpf_map_type type, size_t key, size_t val,
+		  uint32_t entries, uint32_t flags)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = flags);
+	char n[16];
+	int fd;
+
+	kname(n, name);
+	fd = bpf_map_create(type, n, (uint32_t)key, (uint32_t)val, entries, &o);
+	if (fd < 0)
+		errmsg("cannot create map %s: %s%s", name, strerror(errno),
+		       errno == EPERM ? " (plumb needs root, or CAP_BPF and CAP_PERFMON)" : "");
+	return fd;
+}
+
+static int create_map(const struct map *m)
+{
+	enum bpf_map_type type = BPF_MAP_TYPE_HASH;
+	uint32_t flags = 0;
+
+	if (m->array)
+		type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	else if (m->percpu)
+		type = BPF_MAP_TYPE_PERCPU_HASH;
+	if (!m->array)
+		flags = BPF_F_NO_PREALLOC;
+	return create(m->name, type, m->key_size, m->val_size, m->max_entries, flags);
+}
+
+static bool create_internal(struct rt *rt)
+{
+	size_t zero = 8;
+	struct sema *s = rt->sema;
+	uint64_t start;
+	struct timespec ts;
+
+	for (size_t i = 0; i < s->maps.n; i++)
+		if (s->maps.v[i]->val_size > zero)
+			zero = s->maps.v[i]->val_size;
+	rt->ifds[-CG_MAP_ZERO - 1] = create("plumb_zero", BPF_MAP_TYPE_ARRAY, 4, zero, 1,
+					     BPF_F_RDONLY_PROG);
+	rt->ifds[-CG_MAP_STATS - 1] = create("plumb_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
+					      STAT_MAP_BASE + (uint32_t)s->maps.n, 0);
+	rt->ifds[-CG_MAP_CONFIG - 1] = create("plumb_config", BPF_MAP_TYPE_ARRAY, 4,
+					       CONFIG_SIZE, 1, BPF_F_RDONLY_PROG);
+	if (rt->ifds[-CG_MAP_ZERO - 1] < 0 || rt->ifds[-CG_MAP_STATS - 1] < 0 ||
+	    rt->ifds[-CG_MAP_CONFIG - 1] < 0)
+		return false;
+	if (s->needs_ringbuf) {
+		rt->ifds[-CG_MAP_RINGBUF - 1] = create("plumb_events", BPF_MAP_TYPE_RINGBUF, 0, 0,
+							RINGBUF_SIZE, 0);
+		if (rt->ifds[-CG_MAP_RINGBUF - 1] < 0)
+			return false;
+	}
+	if (s->needs_stacks) {
+		rt->ifds[-CG_MAP_STACKS - 1] = create("plumb_stacks", BPF_MAP_TYPE_STACK_TRACE, 4,
+						       STACK_DEPTH * 8, STACK_ENTRIES, 0);
+		if (rt->ifds[-CG_MAP_STACKS - 1] < 0)
+			return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	start = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return !bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, &start, 0);
+}
+
+bool rt_maps_create(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+
+	for (int i = 0; i < CG_NMAPS_INTERNAL; i++)
+		rt->ifds[i] = -1;
+	rt->map_fds = xcalloc(s->maps.n + 1, sizeof(int));
+	for (size_t i = 0; i < s->maps.n; i++)
+		rt->map_fds[i] = -1;
+	for (size_t i = 0; i < s->maps.n; i++) {
+		rt->map_fds[i] = create_map(s->maps.v[i]);
+		if (rt->map_fds[i] < 0)
+			return false;
+	}
+	return create_internal(rt);
+}
+
+void rt_maps_close(struct rt *rt)
+{
+	for (size_t i = 0; rt->map_fds && i < rt->sema->maps.n; i++)
+		if (rt->map_fds[i] >= 0)
+			close(rt->map_fds[i]);
+	free(rt->map_fds);
+	rt->map_fds = NULL;
+	for (int i = 0; i < CG_NMAPS_INTERNAL; i++) {
+		if (rt->ifds[i] >= 0)
+			close(rt->ifds[i]);
+		rt->ifds[i] = -1;
+	}
+}
+
+static size_t nvals(const struct map *m)
+{
+	switch (m->agg) {
+	case AGG_NONE: return m->val_size / 8;
+	case AGG_COUNT: return 1;
+	case AGG_HIST:
+	case AGG_LHIST: return (size_t)m->nbuckets;
+	default: return 2;
+	}
+}
+
+/* Fold the per-CPU copies of one value into out. */
+static void combine(struct rt *rt, const struct map *m, const uint64_t *pcpu, size_t stride,
+		    uint64_t *out, size_t n)
+{
+	memset(out, 0, n * 8);
+	for (int c = 0; c < rt->ncpus; c++) {
+		const uint64_t *v = pcpu + (size_t)c * stride;
+		if (m->agg != AGG_MIN && m->agg != AGG_MAX) {
+			for (size_t j = 0; j < n; j++)
+				out[j] += v[j];
+			continue;
+		}
+		if (v[0] && (!out[0] || v[1] > out[1]))
+			out[1] = v[1];
+		out[0] += v[0];
+	}
+}
+
+static bool nonzero(const uint64_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			return true;
+	return false;
+}
+
+static void read_array(struct rt *rt, const struct map *m, int fd, struct out_mapdata *d)
+{
+	size_t stride = ALIGN8(m->val_size) / 8;
+	uint64_t *buf = xcalloc((size_t)rt->ncpus, stride * 8);
+
+	d->vals = xcalloc(d->nvals, 8);
+	for (uint32_t i = 0; i < m->max_entries; i++) {
+		uint64_t one[2];
+		if (bpf_map_lookup_elem(fd, &i, buf))
+			continue;
+		if (m->nbuckets) {
+			combine(rt, m, buf, stride, one, 1);
+			d->vals[i] = one[0];
+		} else {
+			combine(rt, m, buf, stride, d->vals, d->nvals);
+		}
+	}
+	d->n = nonzero(d->vals, d->nvals) ? 1 : 0;
+	free(buf);
+}
+
+static void read_hash(struct rt *rt, const struct map *m, int fd, struct out_mapdata *d)
+{
+	size_t ks = m->key_size, cap = 0;
+	size_t stride = ALIGN8(m->val_size) / 8;
+	uint8_t *key = xcalloc(1, ks), *next = xcalloc(1, ks);
+	uint64_t *buf = xcalloc(m->percpu ? (size_t)rt->ncpus : 1, stride * 8);
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+		first = false;
+		memcpy(key, next, ks);
+		if (bpf_map_lookup_elem(fd, key, buf))
+			continue;
+		if (d->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			d->keys = xrealloc(d->keys, cap * ks);
+			d->vals = xrealloc(d->vals, cap * d->nvals * 8);
+		}
+		memcpy(d->keys + d->n * ks, key, ks);
+		uint64_t *v = d->vals + d->n * d->nvals;
+		if (m->percpu)
+			combine(rt, m, buf, stride, v, d->nvals);
+		else
+			memcpy(v, buf, d->nvals * 8);
+		d->n++;
+	}
+	free(key);
+	free(next);
+	free(buf);
+}
+
+bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d)
+{
+	int fd = rt->map_fds[m->id];
+
+	memset(d, 0, sizeof(*d));
+	d->m = m;
+	d->nvals = nvals(m);
+	if (m->array)
+		read_array(rt, m, fd, d);
+	else
+		read_hash(rt, m, fd, d);
+	return true;
+}
+
+void rt_map_clear(struct rt *rt, const struct map *m)
+{
+	int fd = rt->map_fds[m->id];
+
+	if (m->array) {
+		uint64_t *zero = xcalloc((size_t)rt->ncpus, ALIGN8(m->val_size));
+		for (uint32_t i = 0; i < m->max_entries; i++)
+			bpf_map_update_elem(fd, &i, zero, BPF_ANY);
+		free(zero);
+		return;
+	}
+	uint8_t *key = xcalloc(1, m->key_size);
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	free(key);
+}
+
+uint64_t rt_stat(struct rt *rt, int slot)
+{
+	uint64_t *buf = xcalloc((size_t)rt->ncpus, 8), sum = 0;
+	uint32_t k = (uint32_t)slot;
+
+	if (!bpf_map_lookup_elem(rt->ifds[-CG_MAP_STATS - 1], &k, buf))
+		for (int c = 0; c < rt->ncpus; c++)
+			sum += buf[c];
+	free(buf);
+	return sum;
+}
+
+void rt_print_map(struct rt *rt, const struct map *m)
+{
+	struct out_mapdata d;
+
+	if (m->kind != MAP_GLOBAL || !rt_map_read(rt, m, &d))
+		return;
+	out_map(&rt->out, &d);
+	out_mapdata_free(&d);
+}
+
+void rt_print_maps(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+
+	for (size_t i = 0; i < s->maps.n; i++)
+		rt_print_map(rt, s->maps.v[i]);
+	for (size_t i = 0; i < s->maps.n; i++) {
+		uint64_t drops = rt_stat(rt, STAT_MAP_BASE + (int)i);
+		if (drops)
+			warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
+				"PLUMB_MAP_KEYS for more)", s->maps.v[i]->name,
+				(unsigned long long)drops, drops == 1 ? "" : "s",
+				s->maps.v[i]->max_entries);
+	}
+	fflush(rt->out.f);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The runtime: maps and programs into the kernel, probes attached, the
+ * event loop, the results at stop, and everything taken down again on
+ * every way out. */
+#ifndef PLUMB_RT_H
+#define PLUMB_RT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "codegen/cg.h"
+#include "output/out.h"
+#include "sema/sema.h"
+
+struct ring_buffer;
+
+struct rt {
+	struct sema *sema;
+	const struct options *opts;
+	struct cg_prog **progs;
+	size_t nprogs;
+	int *map_fds;
+	int ifds[CG_NMAPS_INTERNAL];	/* internal maps, index -id - 1 */
+	int ncpus;
+	struct ring_buffer *rb;
+	struct out out;
+	int sigfd, timerfd, epfd;
+	pid_t child;
+	bool stop;		/* leave the event loop */
+	bool pipe_gone;		/* stdout's reader left: finish quietly */
+	int exit_code;
+	int probes, sites;	/* attached */
+	uint64_t lost_reported;
+};
+
+/* Load, attach, run until stopped, print, tear down. Returns the exit
+ * status. */
+int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct options *opts);
+
+/* maps.c */
+bool rt_maps_create(struct rt *rt);
+void rt_maps_close(struct rt *rt);
+int rt_map_fd(struct rt *rt, int id);
+bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d);
+void rt_map_clear(struct rt *rt, const struct map *m);
+uint64_t rt_stat(struct rt *rt, int slot);
+void rt_print_maps(struct rt *rt);
+void rt_print_map(struct rt *rt, const struct map *m);
+
+/* load.c */
+bool rt_load(struct rt *rt);
+void rt_run_once(struct rt *rt, unsigned int flag);
+
+/* events.c */
+int rt_event(void *ctx, void *data, size_t size);
+void rt_check_stdout(struct rt *rt);
+
+#endif

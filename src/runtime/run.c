@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The life of a trace: load, attach, announce, run BEGIN, start the -c
+ * command, wait for events or a reason to stop, then take everything
+ * down, run END and print the results. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "binary/binary.h"
+#include "options.h"
+#include "runtime/rt.h"
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static int open_sigfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGCHLD);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static void reap_child(struct rt *rt)
+{
+	int status;
+
+	if (rt->child > 0 && waitpid(rt->child, &status, WNOHANG) == rt->child) {
+		rt->child = 0;
+		rt->stop = true;
+	}
+}
+
+/* Drain pending signals; true when one of them asks to stop. */
+static void handle_signals(struct rt *rt)
+{
+	struct signalfd_siginfo si;
+
+	while (read(rt->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap_child(rt);
+			break;
+		case SIGPIPE:
+			rt->pipe_gone = true;
+			rt->stop = true;
+			break;
+		default:
+			rt->stop = true;
+		}
+	}
+}
+
+static bool stop_requested(struct rt *rt)
+{
+	struct pollfd p = { .fd = rt->sigfd, .events = POLLIN };
+
+	if (poll(&p, 1, 0) > 0)
+		handle_signals(rt);
+	return rt->stop;
+}
+
+static bool attach_all(struct rt *rt)
+{
+	struct probe *last = NULL;
+
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		struct cg_prog *p = rt->progs[i];
+		int n = 0;
+
+		if (stop_requested(rt))
+			return true;
+		if (!(p->probe->kind->flags & PK_ONCE) &&
+		    !p->probe->kind->attach(p->probe, p->variant, p->fd, &n))
+			return false;
+		if (p->probe->kind->flags & PK_ONCE)
+			n = 1;
+		rt->sites += n;
+		if (p->probe != last)
+			rt->probes++;
+		last = p->probe;
+	}
+	return true;
+}
+
+static void detach_all(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->sema->probes.n; i++)
+		probe_detach(rt->sema->probes.v[i]);
+}
+
+static void start_child(struct rt *rt, const sigset_t *oldmask)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		errmsg("cannot start the command: %s", strerror(errno));
+		rt->stop = true;
+		rt->exit_code = EXIT_RUNTIME;
+		return;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", rt->opts->cmd, (char *)NULL);
+		_exit(127);
+	}
+	rt->child = pid;
+}
+
+static void stop_child(struct rt *rt)
+{
+	if (rt->child <= 0)
+		return;
+	kill(rt->child, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(rt->child, NULL, WNOHANG) == rt->child)
+			return;
+		usleep(10000);
+	}
+	kill(rt->child, SIGKILL);
+	waitpid(rt->child, NULL, 0);
+}
+
+static void add_fd(int ep, int fd, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.fd = fd };
+
+	if (fd >= 0)
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+}
+
+static int start_timer(const struct options *o)
+{
+	struct itimerspec its = {0};
+	int fd;
+
+	if (!o->duration_ns)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	its.it_value.tv_sec = (time_t)(o->duration_ns / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(o->duration_ns % 1000000000ULL);
+	if (fd >= 0)
+		timerfd_settime(fd, 0, &its, NULL);
+	return fd;
+}
+
+static void loop(struct rt *rt)
+{
+	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
+	struct epoll_event evs[8];
+
+	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	add_fd(rt->epfd, rt->sigfd, EPOLLIN);
+	add_fd(rt->epfd, rbfd, EPOLLIN);
+	add_fd(rt->epfd, rt->timerfd, EPOLLIN);
+	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
+	add_fd(rt->epfd, STDOUT_FILENO, 0);
+	while (!rt->stop) {
+		int n = epoll_wait(rt->epfd, evs, 8, 1000);
+		for (int i = 0; i < n && !rt->stop; i++) {
+			int fd = evs[i].data.fd;
+			if (fd == rt->sigfd)
+				handle_signals(rt);
+			else if (fd == rbfd)
+				ring_buffer__consume(rt->rb);
+			else if (fd == rt->timerfd)
+				rt->stop = true;
+			else if (fd == STDOUT_FILENO)
+				rt->pipe_gone = rt->stop = true;
+		}
+		if (rt->child > 0)
+			reap_child(rt);
+	}
+	close(rt->epfd);
+}
+
+static void finish(struct rt *rt)
+{
+	uint64_t lost;
+
+	detach_all(rt);
+	if (!rt->pipe_gone) {
+		rt_run_once(rt, PK_END);
+		if (rt->rb)
+			ring_buffer__consume(rt->rb);
+	}
+	if (rt->pipe_gone)
+		return;
+	rt_print_maps(rt);
+	lost = rt_stat(rt, STAT_LOST);
+	if (lost)
+		out_lost(&rt->out, lost);
+	rt_check_stdout(rt);
+}
+
+static void teardown(struct rt *rt)
+{
+	detach_all(rt);
+	stop_child(rt);
+	if (rt->rb)
+		ring_buffer__free(rt->rb);
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		if (rt->progs[i]->fd >= 0)
+			close(rt->progs[i]->fd);
+		rt->progs[i]->fd = -1;
+	}
+	rt_maps_close(rt);
+	if (rt->timerfd >= 0)
+		close(rt->timerfd);
+	if (rt->sigfd >= 0)
+		close(rt->sigfd);
+	bin_symcache_free(rt->out.syms);
+}
+
+static bool setup(struct rt *rt)
+{
+	int n = libbpf_num_possible_cpus();
+
+	rt->ncpus = n > 0 ? n : 1;
+	if (!rt_maps_create(rt) || !rt_load(rt))
+		return false;
+	rt->out.stack_fd = rt->ifds[-CG_MAP_STACKS - 1];
+	if (rt->sema->needs_ringbuf) {
+		rt->rb = ring_buffer__new(rt->ifds[-CG_MAP_RINGBUF - 1], rt_event, rt, NULL);
+		if (!rt->rb) {
+			errmsg("cannot open the event ring buffer: %s", strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
+int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct options *opts)
+{
+	struct rt rt = { .sema = s, .opts = opts, .progs = progs, .nprogs = n, .timerfd = -1 };
+	sigset_t oldmask;
+
+	block_signals(&oldmask);
+	rt.sigfd = open_sigfd();
+	rt.out = (struct out){ .json = opts->json, .f = stdout, .sema = s,
+			       .syms = bin_symcache_new(), .stack_fd = -1 };
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!setup(&rt) || !attach_all(&rt)) {
+		teardown(&rt);
+		return EXIT_RUNTIME;
+	}
+	if (!rt.stop) {
+		out_attached(&rt.out, rt.probes, rt.sites, opts->quiet);
+		rt_run_once(&rt, PK_BEGIN);
+		if (rt.rb)
+			ring_buffer__consume(rt.rb);
+		if (opts->cmd && !rt.stop)
+			start_child(&rt, &oldmask);
+		rt.timerfd = start_timer(opts);
+		loop(&rt);
+	}
+	finish(&rt);
+	teardown(&rt);
+	return rt.pipe_gone ? 0 : rt.exit_code;
+}

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Functions, aggregations and map references. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sema/scope.h"
+
+#define STR_MAX 256
+
+enum { F_STMT = 1, F_AGG = 2 };
+
+static const struct func_def {
+	const char *name;
+	enum func f;
+	int min, max;
+	unsigned int flags;
+} funcs[] = {
+	{"str", F_STR, 1, 2, 0},
+	{"usym", F_USYM, 1, 1, 0},
+	{"startswith", F_STARTSWITH, 2, 2, 0},
+	{"contains", F_CONTAINS, 2, 2, 0},
+	{"printf", F_PRINTF, 1, 32, F_STMT},
+	{"print", F_PRINT, 1, 1, F_STMT},
+	{"clear", F_CLEAR, 1, 1, F_STMT},
+	{"delete", F_DELETE, 1, 1, F_STMT},
+	{"exit", F_EXIT, 0, 1, F_STMT},
+	{"count", F_COUNT, 0, 0, F_AGG},
+	{"sum", F_SUM, 1, 1, F_AGG},
+	{"avg", F_AVG, 1, 1, F_AGG},
+	{"min", F_MIN, 1, 1, F_AGG},
+	{"max", F_MAX, 1, 1, F_AGG},
+	{"stats", F_STATS, 1, 1, F_AGG},
+	{"hist", F_HIST, 1, 1, F_AGG},
+	{"lhist", F_LHIST, 4, 4, F_AGG},
+};
+
+static const struct func_def *func_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
+		if (!strcmp(funcs[i].name, name))
+			return &funcs[i];
+	return NULL;
+}
+
+static bool func_known(struct scope *sc, struct node *n, const struct func_def **out)
+{
+	const char *names[ARRAY_SIZE(funcs)];
+	const struct func_def *f = func_find(n->name);
+	int nargs = ast_count(n->list);
+
+	if (!f) {
+		for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
+			names[i] = funcs[i].name;
+		const char *best = closest_name(n->name, names, ARRAY_SIZE(funcs));
+		if (best)
+			sc_error(sc, n->loc, "unknown function '%s'; did you mean '%s'?", n->name, best);
+		else
+			sc_error(sc, n->loc, "unknown function '%s'", n->name);
+		return false;
+	}
+	if (nargs < f->min || nargs > f->max) {
+		if (f->min == f->max)
+			sc_error(sc, n->loc, "%s() takes %d argument%s, not %d", f->name, f->min,
+				 f->min == 1 ? "" : "s", nargs);
+		else
+			sc_error(sc, n->loc, "%s() takes %d to %d arguments, not %d", f->name,
+				 f->min, f->max, nargs);
+		return false;
+	}
+	n->id = f->f;
+	*out = f;
+	return true;
+}
+
+static struct node *arg(struct node *call, int i)
+{
+	struct node *a = call->list;
+
+	while (a && i-- > 0)
+		a = a->next;
+	return a;
+}
+
+static bool const_int(struct scope *sc, struct node *n, const char *what, int64_t *v)
+{
+	if (!n->folded || n->kind != AST_INT) {
+		sc_error(sc, n->loc, "%s must be a constant integer", what);
+		return false;
+	}
+	*v = (int64_t)n->num;
+	return true;
+}
+
+static void fn_str(struct scope *sc, struct node *n)
+{
+	struct node *p = arg(n, 0), *len = arg(n, 1);
+	int64_t size = sc->s->opts->strsize;
+
+	sema_expr(sc, p);
+	if (len) {
+		sema_expr(sc, len);
+		if (!const_int(sc, len, "the length of str()", &size))
+			return;
+		if (size < 1 || size > STR_MAX) {
+			sc_error(sc, len->loc, "string length %lld out of range (1 to %d)",
+				 (long long)size, STR_MAX);
+			return;
+		}
+		size++;	/* room for the NUL */
+	}
+	if (p->type.kind == T_STR) {
+		n->type = type_str(p->type.len < size ? p->type.len : (unsigned int)size);
+		return;
+	}
+	if (!sema_is_int(p->type))
+		sc_error(sc, p->loc, "str() needs a pointer, not %s",
+			 type_name(p->type, (char[32]){0}, 32));
+	n->type = type_str((unsigned int)size);
+}
+
+static void fn_strtest(struct scope *sc, struct node *n)
+{
+	struct node *needle = arg(n, 1);
+
+	sema_expr(sc, n->list);
+	sema_charp_to_str(sc, &n->list);
+	needle = arg(n, 1);
+	sema_expr(sc, needle);
+	if (n->list->type.kind != T_STR)
+		sc_error(sc, n->list->loc, "%s() needs a string", n->name);
+	if (needle->kind != AST_STR)
+		sc_error(sc, needle->loc, "the second argument of %s() must be a constant string",
+			 n->name);
+	else if (needle->len == 0 || memchr(needle->name, 0, needle->len))
+		sc_error(sc, needle->loc, "%s() needs a non-empty string without NUL bytes",
+			 n->name);
+	n->type = type_int(8, true);
+}
+
+static struct node *whole_map_arg(struct scope *sc, struct node *n)
+{
+	struct node *m = n->list;
+
+	if (m->kind != AST_MAP || m->list) {
+		sc_error(sc, m->loc, "%s() takes a whole map: %s(@name)", n->name, n->name);
+		return NULL;
+	}
+	m->map = sema_map(sc->s, m->name, MAP_GLOBAL);
+	if (!m->map->typed) {
+		sc_error(sc, m->loc, "map %s is never assigned", m->name);
+		return NULL;
+	}
+	return m;
+}
+
+static void fn_map_event(struct scope *sc, struct node *n, enum event_kind kind)
+{
+	struct node *m = whole_map_arg(sc, n);
+	struct event ev = { .kind = kind };
+
+	if (!m || !sc->report)
+		return;
+	ev.map = m->map;
+	n->num = (uint64_t)sema_event(sc->s, ev);
+	sc->s->needs_ringbuf = true;
+}
+
+static void fn_delete(struct scope *sc, struct node *n)
+{
+	struct node *m = n->list;
+
+	if (m->kind == AST_SELF) {
+		sema_expr(sc, m);
+		return;
+	}
+	if (m->kind != AST_MAP || !m->list) {
+		sc_error(sc, m->loc, "delete() takes a map element: delete(@name[key]); "
+			 "clear(@name) empties a map");
+		return;
+	}
+	sema_map_ref(sc, m, false);
+	if (m->map && m->map->agg != AGG_NONE && !m->map->nkeys)
+		sc_error(sc, m->loc, "delete() needs a keyed map; clear(%s) empties it", m->name);
+}
+
+static void fn_exit(struct scope *sc, struct node *n)
+{
+	struct event ev = { .kind = EV_EXIT };
+	int64_t code = 0;
+
+	if (n->list) {
+		sema_expr(sc, n->list);
+		if (!const_int(sc, n->list, "the exit status", &code))
+			return;
+		if (code < 0 || code > 255) {
+			sc_error(sc, n->list->loc, "exit status must be 0 to 255");
+			return;
+		}
+	}
+	if (!sc->report)
+		return;
+	ev.code = (int)code;
+	n->num = (uint64_t)sema_event(sc->s, ev);
+	sc->s->needs_ringbuf = true;
+}
+
+static void fn_printf(struct scope *sc, struct node *n)
+{
+	for (struct node **a = &n->list->next; *a; a = &(*a)->next)
+		sema_expr(sc, *a);
+	if (n->list->kind != AST_STR) {
+		sc_error(sc, n->list->loc, "the format of printf() must be a constant string");
+		return;
+	}
+	if (!sc->report)
+		return;
+	struct fmt *f = sema_printf(sc->s, n);
+	if (!f)
+		return;
+	struct event ev = { .kind = EV_PRINTF, .fmt = f };
+	n->num = (uint64_t)sema_event(sc->s, ev);
+	sc->s->needs_ringbuf = true;
+}
+
+void sema_call(struct scope *sc, struct node *n, bool as_stmt)
+{
+	const struct func_def *f;
+
+	n->type = type_int(8, true);
+	if (!func_known(sc, n, &f))
+		return;
+	if (f->flags & F_AGG) {
+		sc_error(sc, n->loc, "%s() must be assigned to a map: @name = %s(...)", f->name,
+			 f->name);
+		return;
+	}
+	if ((f->flags & F_STMT) && !as_stmt) {
+		sc_error(sc, n->loc, "%s() has no value", f->name);
+		return;
+	}
+	if (as_stmt && !(f->flags & F_STMT)) {
+		sc_error(sc, n->loc, "the value of %s() is not used", f->name);
+		return;
+	}
+	n->type = type_of(T_VOID);
+	switch (f->f) {
+	case F_STR:
+		fn_str(sc, n);
+		break;
+	case F_USYM:
+		sema_expr(sc, n->list);
+		if (!sema_is_int(n->list->type))
+			sc_error(sc, n->list->loc, "usym() needs an address");
+		n->type = type_of(T_USYM);
+		break;
+	case F_STARTSWITH:
+	case F_CONTAINS:
+		fn_strtest(sc, n);
+		break;
+	case F_PRINTF:
+		fn_printf(sc, n);
+		break;
+	case F_PRINT:
+		fn_map_event(sc, n, EV_PRINT);
+		break;
+	case F_CLEAR:
+		fn_map_event(sc, n, EV_CLEAR);
+		break;
+	case F_DELETE:
+		fn_delete(sc, n);
+		break;
+	case F_EXIT:
+		fn_exit(sc, n);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool key_type_ok(struct type t)
+{
+	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
+	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE;
+}
+
+static bool same_kind(struct type a, struct type b)
+{
+	if (sema_is_int(a) && sema_is_int(b))
+		return true;
+	return a.kind == b.kind;
+}
+
+static void check_keys(struct scope *sc, struct node *n, struct map *m, bool write)
+{
+	int nkeys = ast_count(n->list), i = 0;
+
+	if (m->typed && m->nkeys != nkeys) {
+		sc_error(sc, n->loc, "%s has %d key%s here but %d elsewhere", n->name, nkeys,
+			 nkeys == 1 ? "" : "s", m->nkeys);
+		return;
+	}
+	if (nkeys > MAP_MAX_KEYS) {
+		sc_error(sc, n->loc, "a map has at most %d keys", MAP_MAX_KEYS);
+		return;
+	}
+	for (struct node **k = &n->list; *k; k = &(*k)->next, i++) {
+		sema_expr(sc, *k);
+		sema_charp_to_str(sc, k);
+		struct type t = (*k)->type;
+		if (!key_type_ok(t)) {
+			sc_error(sc, (*k)->loc, "a %s cannot be a map key",
+				 type_name(t, (char[32]){0}, 32));
+			continue;
+		}
+		if (!m->typed && write) {
+			m->keys[i] = sema_is_int(t) ? type_int(8, t.kind == T_INT && t.sign) : t;
+		} else if (m->typed && !same_kind(m->keys[i], t)) {
+			sc_error(sc, (*k)->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
+				 n->name, type_name(m->keys[i], (char[32]){0}, 32),
+				 type_name(t, (char[32]){0}, 32));
+		} else if (t.kind == T_STR && t.len > m->keys[i].len) {
+			m->keys[i].len = t.len;
+		}
+	}
+	if (!m->typed && write)
+		m->nkeys = nkeys;
+}
+
+void sema_map_ref(struct scope *sc, struct node *n, bool write)
+{
+	struct map *m = sema_map(sc->s, n->name, MAP_GLOBAL);
+
+	n->map = m;
+	check_keys(sc, n, m, write);
+	if (write)
+		return;
+	m->read = true;
+	n->type = type_int(8, true);
+	if (!m->typed) {
+		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
+		return;
+	}
+	if (m->agg != AGG_NONE) {
+		sc_error(sc, n->loc, "%s is an aggregation; it cannot be read in a probe "
+			 "(print(%s) shows it)", n->name, n->name);
+		return;
+	}
+	n->type = m->val;
+}

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Names and types of expressions. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sema/scope.h"
+
+static const struct {
+	const char *name;
+	enum builtin b;
+	enum type_kind kind;
+	unsigned int needs;	/* probe flags every probe of the clause must have */
+} builtins[] = {
+	{"pid", B_PID, T_INT, 0},
+	{"tid", B_TID, T_INT, 0},
+	{"uid", B_UID, T_INT, 0},
+	{"gid", B_GID, T_INT, 0},
+	{"cpu", B_CPU, T_INT, 0},
+	{"comm", B_COMM, T_STR, 0},
+	{"nsecs", B_NSECS, T_INT, 0},
+	{"elapsed", B_ELAPSED, T_INT, 0},
+	{"cgroup", B_CGROUP, T_INT, 0},
+	{"retval", B_RETVAL, T_INT, PK_RETVAL},
+	{"func", B_FUNC, T_PROBE, 0},
+	{"probe", B_PROBE, T_PROBE, 0},
+	{"ustack", B_USTACK, T_USTACK, PK_USTACK},
+	{"kstack", B_KSTACK, T_KSTACK, PK_KSTACK},
+};
+
+#define COMM_LEN 16
+
+void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)sc;
+	va_start(ap, fmt);
+	diag_verror(loc, fmt, ap);
+	va_end(ap);
+}
+
+struct probe *sc_probe(struct scope *sc, int i)
+{
+	struct node *p = sc->clause->list;
+
+	while (p && i-- > 0)
+		p = p->next;
+	return p ? p->probe : NULL;
+}
+
+int sc_nprobes(struct scope *sc)
+{
+	return ast_count(sc->clause->list);
+}
+
+bool sema_is_int(struct type t)
+{
+	return t.kind == T_INT || t.kind == T_PTR;
+}
+
+/* C's usual conversions, done in 64 bits: the result is unsigned only
+ * when an operand is a 64-bit unsigned value (or a pointer). */
+struct type sema_promote(struct type a, struct type b)
+{
+	bool ua = a.kind == T_PTR || (!a.sign && a.size == 8);
+	bool ub = b.kind == T_PTR || (!b.sign && b.size == 8);
+
+	return type_int(8, !(ua || ub));
+}
+
+static const char *tname(struct type t)
+{
+	static char buf[4][32];
+	static int i;
+
+	i = (i + 1) % 4;
+	return type_name(t, buf[i], sizeof(buf[i]));
+}
+
+/* Every probe of the clause must have what the builtin needs. */
+static bool probes_have(struct scope *sc, struct node *n, unsigned int needs)
+{
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		if (p && (p->kind->flags & needs) != needs) {
+			sc_error(sc, n->loc, "'%s' is not available in %s probes", n->name,
+				 p->kind->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool arg_ident(struct scope *sc, struct node *n, int idx)
+{
+	struct type t = type_int(8, true);
+
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		struct type pt;
+
+		if (!p)
+			continue;
+		if (!(p->kind->flags & PK_ARGS) || !p->kind->arg_type) {
+			sc_error(sc, n->loc, "%s probes have no arguments", p->kind->name);
+			return false;
+		}
+		if (!p->kind->arg_type(p, idx, n->loc, &pt))
+			return false;
+		if (i == 0)
+			t = pt;
+	}
+	n->id = B_ARG;
+	n->num = (uint64_t)idx;
+	n->type = t;
+	return true;
+}
+
+/* A name from the probe's signature: "query" in u:x:q(char *query). */
+static bool sig_ident(struct scope *sc, struct node *n)
+{
+	struct probe *p = sc_probe(sc, 0);
+	int idx = p ? probe_sig_index(p, n->name) : -1;
+
+	if (idx < 0)
+		return false;
+	for (int i = 1; i < sc_nprobes(sc); i++) {
+		struct probe *q = sc_probe(sc, i);
+		if (q && probe_sig_index(q, n->name) != idx) {
+			sc_error(sc, n->loc, "'%s' is not argument %d of every probe of this clause",
+				 n->name, idx);
+			return true;
+		}
+	}
+	if (arg_ident(sc, n, idx))
+		n->type = p->sig[idx].type;
+	return true;
+}
+
+static void ident_hint(struct scope *sc, struct node *n)
+{
+	const char *cands[ARRAY_SIZE(builtins) + PROBE_MAX_SIG + 1];
+	size_t nc = 0;
+	struct probe *p = sc_probe(sc, 0);
+
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		cands[nc++] = builtins[i].name;
+	for (int i = 0; p && i < p->nsig; i++)
+		if (p->sig[i].name)
+			cands[nc++] = p->sig[i].name;
+	const char *best = closest_name(n->name, cands, nc);
+	if (!strcmp(n->name, "args"))
+		sc_error(sc, n->loc, "'args' needs a field: args.NAME");
+	else if (best)
+		sc_error(sc, n->loc, "unknown identifier '%s'; did you mean '%s'?", n->name, best);
+	else
+		sc_error(sc, n->loc, "unknown identifier '%s'", n->name);
+}
+
+static void ident(struct scope *sc, struct node *n)
+{
+	char *end;
+
+	if (sig_ident(sc, n))
+		return;
+	if (!strncmp(n->name, "arg", 3) && n->name[3] >= '0' && n->name[3] <= '9') {
+		long idx = strtol(n->name + 3, &end, 10);
+		if (!*end && idx < 64) {
+			arg_ident(sc, n, (int)idx);
+			return;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++) {
+		if (strcmp(n->name, builtins[i].name))
+			continue;
+		n->id = builtins[i].b;
+		n->type = type_of(builtins[i].kind);
+		if (builtins[i].kind == T_INT)
+			n->type = type_int(8, builtins[i].b == B_RETVAL);
+		if (builtins[i].kind == T_STR)
+			n->type = type_str(COMM_LEN);
+		probes_have(sc, n, builtins[i].needs);
+		if (n->id == B_USTACK)
+			sc->s->needs_stacks = true;
+		if (n->id == B_KSTACK)
+			sc->s->needs_stacks = sc->s->uses_kstack = true;
+		if (n->id == B_ELAPSED)
+			sc->s->needs_elapsed = true;
+		return;
+	}
+	ident_hint(sc, n);
+}
+
+static void field(struct scope *sc, struct node *n)
+{
+	if (n->a->kind != AST_IDENT || strcmp(n->a->name, "args")) {
+		sc_error(sc, n->a->loc, "only 'args' has fields (args.NAME)");
+		return;
+	}
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		struct type t;
+
+		if (!p)
+			continue;
+		if (!(p->kind->flags & PK_FIELDS)) {
+			sc_error(sc, n->loc, "%s probes have no args.FIELD; use arg0..argN",
+				 p->kind->name);
+			return;
+		}
+		if (!p->kind->field_type(p, n->name, n->loc, &t))
+			return;
+		if (i == 0)
+			n->type = t;
+	}
+}
+
+static void positional(struct scope *sc, struct node *n)
+{
+	const struct options *o = sc->s->opts;
+	uint64_t idx = n->num;
+	char *end;
+
+	if (idx == 0 || idx > (uint64_t)o->nparams) {
+		sc_error(sc, n->loc, "positional parameter $%llu is not given (%d given)",
+			 (unsigned long long)idx, o->nparams);
+		n->type = type_int(8, true);
+		return;
+	}
+	const char *v = o->params[idx - 1];
+	errno = 0;
+	long long iv = strtoll(v, &end, 0);
+	if (*v && !*end && !errno) {
+		n->kind = AST_INT;
+		n->num = (uint64_t)iv;
+		n->folded = true;
+		n->type = type_int(8, true);
+		return;
+	}
+	n->kind = AST_STR;
+	n->name = xstrdup(v);
+	n->len = strlen(v);
+	n->type = type_str((unsigned int)n->len + 1);
+}
+
+static void local_ref(struct scope *sc, struct node *n)
+{
+	for (struct local *l = sc->locals; l; l = l->next) {
+		if (!strcmp(l->name, n->name)) {
+			n->local = l;
+			n->type = l->type;
+			return;
+		}
+	}
+	sc_error(sc, n->loc, "variable %s is used before it is assigned", n->name);
+	n->type = type_int(8, true);
+}
+
+static void self_ref(struct scope *sc, struct node *n)
+{
+	char *name = xasprintf("self->%s", n->name);
+
+	n->map = sema_map(sc->s, name, MAP_SELF);
+	free(name);
+	n->map->read = true;
+	if (n->map->typed) {
+		n->type = n->map->val;
+		return;
+	}
+	sc_error(sc, n->loc, "self->%s is never assigned", n->name);
+	n->type = type_int(8, true);
+}
+
+void sema_charp_to_str(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+
+	if (n->type.kind != T_PTR || !n->type.chr)
+		return;
+	struct node *call = ast_name(AST_CALL, n->loc, xstrdup("str"));
+	call->list = n;
+	call->next = n->next;
+	n->next = NULL;
+	*np = call;
+	sema_call(sc, call, false);
+}
+
+static bool is_stringy(struct type t)
+{
+	return t.kind == T_STR || (t.kind == T_PTR && t.chr);
+}
+
+static void binop_strings(struct scope *sc, struct node *n)
+{
+	if (n->op != OP_EQ && n->op != OP_NE) {
+		sc_error(sc, n->loc, "strings can only be compared with == and !=");
+		return;
+	}
+	if (!is_stringy(n->a->type) || !is_stringy(n->b->type)) {
+		sc_error(sc, n->loc, "cannot compare %s with %s", tname(n->a->type),
+			 tname(n->b->type));
+		return;
+	}
+	sema_charp_to_str(sc, &n->a);
+	sema_charp_to_str(sc, &n->b);
+	n->type = type_int(8, true);
+}
+
+static void binop(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n->a);
+	sema_expr(sc, n->b);
+	if (n->a->type.kind == T_STR || n->b->type.kind == T_STR) {
+		binop_strings(sc, n);
+		return;
+	}
+	if (!sema_is_int(n->a->type) || !sema_is_int(n->b->type)) {
+		struct node *bad = sema_is_int(n->a->type) ? n->b : n->a;
+		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),
+			 tname(bad->type));
+		n->type = type_int(8, true);
+		return;
+	}
+	switch (n->op) {
+	case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
+	case OP_AND: case OP_OR:
+		n->type = type_int(8, true);
+		break;
+	case OP_SHL: case OP_SHR:
+		n->type = sema_promote(n->a->type, n->a->type);
+		break;
+	default:
+		n->type = sema_promote(n->a->type, n->b->type);
+	}
+}
+
+static void unop(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n->a);
+	if (!sema_is_int(n->a->type)) {
+		sc_error(sc, n->loc, "operator %s needs an integer, not %s", ast_op_name(n->op),
+			 tname(n->a->type));
+		n->type = type_int(8, true);
+		return;
+	}
+	if (n->op == '*') {
+		if (n->a->type.kind != T_PTR) {
+			sc_error(sc, n->loc, "cannot dereference %s; cast it to a pointer first",
+				 tname(n->a->type));
+			n->type = type_int(8, true);
+			return;
+		}
+		n->type = type_int(n->a->type.size, n->a->type.sign);
+		return;
+	}
+	n->type = n->op == '!' ? type_int(8, true) : sema_promote(n->a->type, n->a->type);
+}
+
+static void ternary(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n->a);
+	sema_expr(sc, n->b);
+	sema_expr(sc, n->c);
+	if (!sema_is_int(n->a->type))
+		sc_error(sc, n->a->loc, "condition must be an integer, not %s", tname(n->a->type));
+	if (is_stringy(n->b->type) && is_stringy(n->c->type) &&
+	    (n->b->type.kind == T_STR || n->c->type.kind == T_STR)) {
+		sema_charp_to_str(sc, &n->b);
+		sema_charp_to_str(sc, &n->c);
+		unsigned int lb = n->b->type.len, lc = n->c->type.len;
+		n->type = type_str(lb > lc ? lb : lc);
+	} else if (sema_is_int(n->b->type) && sema_is_int(n->c->type)) {
+		n->type = sema_promote(n->b->type, n->c->type);
+	} else {
+		sc_error(sc, n->loc, "the two results of ?: differ: %s and %s", tname(n->b->type),
+			 tname(n->c->type));
+		n->type = n->b->type;
+	}
+}
+
+static void cast(struct scope *sc, struct node *n)
+{
+	struct type t;
+
+	sema_expr(sc, n->a);
+	if (!type_parse(n->name, &t)) {
+		sc_error(sc, n->loc, "unknown type '%s'", n->name);
+		t = type_int(8, true);
+	}
+	if (!sema_is_int(n->a->type))
+		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type), tname(t));
+	n->type = t;
+}
+
+void sema_expr(struct scope *sc, struct node *n)
+{
+	switch (n->kind) {
+	case AST_INT:
+		n->type = type_int(8, n->num <= INT64_MAX);
+		n->folded = true;
+		break;
+	case AST_STR:
+		n->type = type_str((unsigned int)n->len + 1);
+		break;
+	case AST_IDENT:
+		ident(sc, n);
+		break;
+	case AST_POSITIONAL:
+		positional(sc, n);
+		break;
+	case AST_LOCAL:
+		local_ref(sc, n);
+		break;
+	case AST_MAP:
+		sema_map_ref(sc, n, false);
+		break;
+	case AST_SELF:
+		self_ref(sc, n);
+		break;
+	case AST_FIELD:
+		field(sc, n);
+		break;
+	case AST_CALL:
+		sema_call(sc, n, false);
+		break;
+	case AST_BINOP:
+		binop(sc, n);
+		break;
+	case AST_UNOP:
+		unop(sc, n);
+		break;
+	case AST_TERNARY:
+		ternary(sc, n);
+		break;
+	case AST_CAST:
+		cast(sc, n);
+		break;
+	default:
+		sc_error(sc, n->loc, "not an expression");
+		n->type = type_int(8, true);
+	}
+	sema_fold(n);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* State shared by the sema passes while they walk one clause. */
+#ifndef PLUMB_SEMA_SCOPE_H
+#define PLUMB_SEMA_SCOPE_H
+
+#include "probe/probe.h"
+#include "sema/sema.h"
+
+struct scope {
+	struct sema *s;
+	struct node *clause;
+	struct local *locals;
+	bool report;		/* the final walk: report errors */
+	bool in_pred;
+};
+
+void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The clause's probes, in order. */
+struct probe *sc_probe(struct scope *sc, int i);
+int sc_nprobes(struct scope *sc);
+
+void sema_expr(struct scope *sc, struct node *n);
+void sema_stmt(struct scope *sc, struct node *n);
+void sema_call(struct scope *sc, struct node *n, bool as_stmt);
+void sema_map_ref(struct scope *sc, struct node *n, bool write);
+/* Replace *np by str(*np) when it is a char *: wherever a value is kept
+ * or shown, a char * means the string it points to. */
+void sema_charp_to_str(struct scope *sc, struct node **np);
+
+#endif

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The sema driver: probes first, then two walks over every clause (the
+ * first, muted, learns the types of maps from all their assignments so
+ * that the second can check uses anywhere in the program), then layout. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sema/scope.h"
+
+struct map *sema_map(struct sema *s, const char *name, enum map_kind kind)
+{
+	for (size_t i = 0; i < s->maps.n; i++)
+		if (!strcmp(s->maps.v[i]->name, name))
+			return s->maps.v[i];
+	struct map *m = xcalloc(1, sizeof(*m));
+	m->name = xstrdup(name);
+	m->kind = kind;
+	m->id = (int)s->maps.n;
+	vec_push(&s->maps, m);
+	return m;
+}
+
+int sema_probe_name(struct sema *s, const char *name)
+{
+	for (size_t i = 0; i < s->probe_names.n; i++)
+		if (!strcmp(s->probe_names.v[i], name))
+			return (int)i;
+	vec_push(&s->probe_names, xstrdup(name));
+	return (int)s->probe_names.n - 1;
+}
+
+int sema_event(struct sema *s, struct event ev)
+{
+	vec_push(&s->events, ev);
+	return (int)s->events.n;
+}
+
+bool sema_probes(struct sema *s)
+{
+	bool ok = true;
+
+	for (struct node *c = s->prog->clauses; c; c = c->next) {
+		for (struct node *pn = c->list; pn; pn = pn->next) {
+			struct probe *p = probe_new(pn, s->opts);
+			if (!p) {
+				ok = false;
+				continue;
+			}
+			pn->probe = p;
+			vec_push(&s->probes, p);
+			p->spec_id = sema_probe_name(s, p->spec);
+			for (size_t i = 0; i < p->sites.n; i++)
+				p->sites.v[i].name_id = sema_probe_name(s, p->sites.v[i].func ?
+									 p->sites.v[i].func : p->spec);
+		}
+	}
+	return ok;
+}
+
+static void free_locals(struct local *l)
+{
+	while (l) {
+		struct local *next = l->next;
+		free(l->name);
+		free(l);
+		l = next;
+	}
+}
+
+static void walk_clause(struct sema *s, struct node *c, bool report)
+{
+	struct scope sc = { .s = s, .clause = c, .report = report };
+
+	if (c->a) {
+		sc.in_pred = true;
+		sema_expr(&sc, c->a);
+		sc.in_pred = false;
+		if (!sema_is_int(c->a->type))
+			sc_error(&sc, c->a->loc, "a predicate must be an integer (compare strings "
+				 "with == or startswith())");
+	}
+	for (struct node *st = c->b->list; st; st = st->next)
+		sema_stmt(&sc, st);
+	/* Locals live in the clause's nodes; keep the last walk's list. */
+	if (report)
+		c->b->local = sc.locals;
+	else
+		free_locals(sc.locals);
+}
+
+static void walk(struct sema *s, bool report)
+{
+	for (struct node *c = s->prog->clauses; c; c = c->next)
+		walk_clause(s, c, report);
+}
+
+static void check_unused(struct sema *s)
+{
+	for (size_t i = 0; i < s->maps.n; i++) {
+		struct map *m = s->maps.v[i];
+		if (!m->typed && m->kind == MAP_GLOBAL)
+			diag_error(m->loc, "map %s is never assigned", m->name);
+	}
+}
+
+bool sema_program(struct sema *s, struct program *prog, const struct options *opts)
+{
+	s->prog = prog;
+	s->opts = opts;
+	if (!sema_probes(s))
+		return false;
+	diag_mute(true);
+	walk(s, false);
+	diag_mute(false);
+	walk(s, true);
+	if (diag_errors())
+		return false;
+	check_unused(s);
+	sema_layout(s);
+	return !diag_errors();
+}
+
+void sema_free(struct sema *s)
+{
+	for (size_t i = 0; i < s->maps.n; i++) {
+		free(s->maps.v[i]->name);
+		free(s->maps.v[i]);
+	}
+	vec_free(&s->maps);
+	for (size_t i = 0; i < s->events.n; i++)
+		fmt_free(s->events.v[i].fmt);
+	vec_free(&s->events);
+	for (size_t i = 0; i < s->probes.n; i++)
+		probe_free(s->probes.v[i]);
+	vec_free(&s->probes);
+	for (size_t i = 0; i < s->probe_names.n; i++)
+		free(s->probe_names.v[i]);
+	vec_free(&s->probe_names);
+	if (s->prog)
+		for (struct node *c = s->prog->clauses; c; c = c->next)
+			free_locals(c->b->local);
+}

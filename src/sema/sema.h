@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Semantic passes: resolve probes, names and functions, infer and check
+ * types, fold constants. The result annotates the AST and fills the
+ * program's tables of maps, locals, printf formats and strings. */
+#ifndef PLUMB_SEMA_H
+#define PLUMB_SEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast/ast.h"
+#include "util/util.h"
+
+#define MAP_MAX_KEYS 8
+#define HIST_BUCKETS 66		/* negative, 0, then [2^k, 2^(k+1)) for k = 0..63 */
+#define LHIST_MAX_BUCKETS 1000
+
+enum agg_kind {
+	AGG_NONE,		/* a plain map: @x = expr */
+	AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_STATS, AGG_HIST, AGG_LHIST,
+};
+
+enum map_kind {
+	MAP_GLOBAL,		/* @name[...] */
+	MAP_SELF,		/* self->name: keyed by thread id */
+	MAP_INTERNAL,		/* plumb's own bookkeeping */
+};
+
+struct map {
+	char *name;		/* "@x", "@", "self->t" */
+	enum map_kind kind;
+	struct loc loc;		/* where its type was first fixed */
+	bool typed;		/* keys and value known */
+	int nkeys;
+	struct type keys[MAP_MAX_KEYS];
+	enum agg_kind agg;
+	struct type val;	/* AGG_NONE */
+	int64_t lo, hi, step;	/* AGG_LHIST */
+	bool read, written;
+	bool hist_signed;	/* hist of a signed value: negatives possible */
+
+	/* Layout, fixed after sema. */
+	int id;
+	size_t key_size;
+	size_t val_size;	/* per value (per CPU for aggregations) */
+	uint32_t max_entries;
+	bool percpu;
+	bool array;		/* keyless aggregation: an array indexed by bucket */
+	int nbuckets;		/* hist and lhist */
+};
+
+struct local {
+	char *name;
+	struct type type;
+	struct loc loc;
+	int slot;		/* stack offset, set by codegen */
+	struct local *next;
+};
+
+/* Builtin variables. */
+enum builtin {
+	B_NONE, B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED,
+	B_ARG, B_RETVAL, B_FUNC, B_PROBE, B_USTACK, B_KSTACK, B_CGROUP,
+};
+
+/* Functions. */
+enum func {
+	F_NONE, F_STR, F_USYM, F_PRINTF, F_PRINT, F_CLEAR, F_DELETE, F_EXIT,
+	F_STARTSWITH, F_CONTAINS, F_COUNT, F_SUM, F_AVG, F_MIN, F_MAX, F_STATS,
+	F_HIST, F_LHIST, F_ZERO,
+};
+
+/* A printf-style format, checked against its arguments and kept for
+ * the user-space side that formats the event. */
+enum fmt_conv { FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE };
+
+struct fmt_arg {
+	char spec[32];		/* the conversion as printf wants it: "%-8lld" */
+	enum fmt_conv conv;
+	int trunc;		/* hh: 1, h: 2, else 8 bytes */
+	bool sign;
+	struct type type;	/* of the argument */
+	uint32_t off;		/* offset in the event record */
+};
+
+struct fmt {
+	char **lits;		/* nargs + 1 literal pieces, '%%' already undone */
+	int nlits, nargs;
+	struct fmt_arg *args;
+	uint32_t size;		/* record size including the 8-byte header */
+};
+
+/* Kinds of records sent through the ring buffer. */
+enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR };
+
+struct event {
+	enum event_kind kind;
+	struct fmt *fmt;	/* EV_PRINTF */
+	struct map *map;	/* EV_PRINT, EV_CLEAR */
+	int code;		/* EV_EXIT */
+};
+
+struct options;
+
+struct sema {
+	struct program *prog;
+	const struct options *opts;
+	VEC(struct map *) maps;		/* in name order after sema */
+	VEC(struct event) events;	/* id = index + 1 */
+	VEC(struct probe *) probes;
+	VEC(char *) probe_names;	/* values of func / probe, by id */
+	bool needs_ringbuf, needs_stacks, needs_elapsed, uses_kstack;
+};
+
+/* Run every pass; false when any reported an error. */
+bool sema_program(struct sema *s, struct program *prog, const struct options *opts);
+void sema_free(struct sema *s);
+struct map *sema_map(struct sema *s, const char *name, enum map_kind kind);
+int sema_probe_name(struct sema *s, const char *name);
+int sema_event(struct sema *s, struct event ev);
+
+/* Passes (sema/<pass>.c). */
+bool sema_probes(struct sema *s);
+bool sema_names(struct sema *s);
+bool sema_types(struct sema *s);
+void sema_fold(struct node *n);
+void sema_layout(struct sema *s);
+struct fmt *sema_printf(struct sema *s, struct node *call);
+void fmt_free(struct fmt *f);
+bool sema_is_int(struct type t);
+/* The type of a binary arithmetic result: 64 bits, signed unless an
+ * operand is a 64-bit unsigned value or a pointer (C's rules). */
+struct type sema_promote(struct type a, struct type b);
+
+#endif

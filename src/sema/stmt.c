@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Statements: assignments to maps, locals and thread-locals, and the
+ * aggregations assigned to maps. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/scope.h"
+
+static const char *tname(struct type t)
+{
+	static char buf[2][32];
+	static int i;
+
+	i = !i;
+	return type_name(t, buf[i], sizeof(buf[i]));
+}
+
+static const struct {
+	const char *name;
+	enum agg_kind agg;
+} aggs[] = {
+	{"count", AGG_COUNT}, {"sum", AGG_SUM}, {"avg", AGG_AVG}, {"min", AGG_MIN},
+	{"max", AGG_MAX}, {"stats", AGG_STATS}, {"hist", AGG_HIST}, {"lhist", AGG_LHIST},
+};
+
+static enum agg_kind agg_of(struct node *n)
+{
+	if (n->kind != AST_CALL)
+		return AGG_NONE;
+	for (size_t i = 0; i < ARRAY_SIZE(aggs); i++)
+		if (!strcmp(n->name, aggs[i].name))
+			return aggs[i].agg;
+	return AGG_NONE;
+}
+
+static const char *agg_name(enum agg_kind a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(aggs); i++)
+		if (aggs[i].agg == a)
+			return aggs[i].name;
+	return "value";
+}
+
+static bool lhist_params(struct scope *sc, struct node *call, int64_t v[3])
+{
+	struct node *p = call->list->next;
+
+	for (int i = 0; i < 3; i++, p = p->next) {
+		sema_expr(sc, p);
+		if (p->kind != AST_INT) {
+			sc_error(sc, p->loc, "the bounds and step of lhist() must be constants");
+			return false;
+		}
+		v[i] = (int64_t)p->num;
+	}
+	if (v[0] >= v[1] || v[2] <= 0) {
+		sc_error(sc, call->loc, "lhist() needs min < max and a step above 0");
+		return false;
+	}
+	if ((v[1] - v[0]) / v[2] > LHIST_MAX_BUCKETS || (v[1] - v[0]) % v[2]) {
+		sc_error(sc, call->loc, "lhist() needs (max - min) to be a multiple of the step, "
+			 "with at most %d buckets", LHIST_MAX_BUCKETS);
+		return false;
+	}
+	return true;
+}
+
+static bool agg_args(struct scope *sc, struct node *call, enum agg_kind agg, int64_t lh[3])
+{
+	int want = agg == AGG_COUNT ? 0 : agg == AGG_LHIST ? 4 : 1;
+	int nargs = ast_count(call->list);
+
+	call->type = type_of(T_VOID);
+	if (nargs != want) {
+		sc_error(sc, call->loc, "%s() takes %d argument%s, not %d", call->name, want,
+			 want == 1 ? "" : "s", nargs);
+		return false;
+	}
+	if (!want)
+		return true;
+	sema_expr(sc, call->list);
+	if (!sema_is_int(call->list->type)) {
+		sc_error(sc, call->list->loc, "%s() needs an integer, not %s", call->name,
+			 tname(call->list->type));
+		return false;
+	}
+	return agg != AGG_LHIST || lhist_params(sc, call, lh);
+}
+
+static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
+{
+	struct node *target = st->a, *call = st->b;
+	int64_t lh[3] = {0, 0, 0};
+
+	if (target->kind != AST_MAP) {
+		sc_error(sc, call->loc, "%s() must be assigned to a map (@name), not a variable",
+			 call->name);
+		return;
+	}
+	if (st->op != '=') {
+		sc_error(sc, st->loc, "an aggregation is assigned with '='");
+		return;
+	}
+	sema_map_ref(sc, target, true);
+	if (!agg_args(sc, call, agg, lh))
+		return;
+	struct map *m = target->map;
+	if (m->typed && m->agg != agg) {
+		sc_error(sc, call->loc, "%s is a %s() elsewhere (%s), not a %s()", target->name,
+			 agg_name(m->agg), m->agg == AGG_NONE ? "a plain value" : "an aggregation",
+			 call->name);
+		return;
+	}
+	if (m->typed && agg == AGG_LHIST && (m->lo != lh[0] || m->hi != lh[1] || m->step != lh[2])) {
+		sc_error(sc, call->loc, "%s has different lhist() bounds elsewhere", target->name);
+		return;
+	}
+	if (agg == AGG_HIST && call->list->type.sign)
+		m->hist_signed = true;
+	if (!m->typed) {
+		m->typed = true;
+		m->agg = agg;
+		m->loc = call->loc;
+		m->val = type_int(8, agg != AGG_COUNT && call->list->type.kind == T_INT &&
+				  call->list->type.sign);
+		m->lo = lh[0], m->hi = lh[1], m->step = lh[2];
+	}
+	m->written = true;
+}
+
+/* Record or check the value type of a map or thread-local. */
+static void value_type(struct scope *sc, struct node *st, struct map *m)
+{
+	struct type t = st->b->type;
+
+	if (m->typed && m->agg != AGG_NONE) {
+		sc_error(sc, st->loc, "%s is a %s() aggregation; it cannot be assigned a value",
+			 st->a->name, agg_name(m->agg));
+		return;
+	}
+	if (!sema_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
+	    t.kind != T_KSTACK && t.kind != T_PROBE) {
+		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
+		return;
+	}
+	if (sema_is_int(t))
+		t = type_int(8, t.kind == T_INT && t.sign);
+	if (!m->typed) {
+		m->typed = true;
+		m->agg = AGG_NONE;
+		m->val = t;
+		m->loc = st->loc;
+	} else if (m->val.kind == T_STR && t.kind == T_STR) {
+		if (t.len > m->val.len)
+			m->val.len = t.len;
+	} else if (m->val.kind != t.kind) {
+		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
+			 tname(t));
+	}
+	m->written = true;
+}
+
+static void assign_local(struct scope *sc, struct node *st)
+{
+	struct node *target = st->a;
+	struct local *l;
+
+	for (l = sc->locals; l; l = l->next)
+		if (!strcmp(l->name, target->name))
+			break;
+	if (!l) {
+		if (st->op != '=') {
+			sc_error(sc, target->loc, "variable %s is used before it is assigned",
+				 target->name);
+			return;
+		}
+		l = xcalloc(1, sizeof(*l));
+		l->name = xstrdup(target->name);
+		l->type = st->b->type;
+		if (sema_is_int(l->type) && l->type.kind == T_INT)
+			l->type = type_int(8, l->type.sign);
+		l->loc = target->loc;
+		l->next = sc->locals;
+		sc->locals = l;
+	} else if (sema_is_int(l->type) != sema_is_int(st->b->type) ||
+		   (!sema_is_int(l->type) && l->type.kind != st->b->type.kind)) {
+		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
+			 tname(l->type), tname(st->b->type));
+	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
+		l->type.len = st->b->type.len;
+	}
+	target->local = l;
+	target->type = l->type;
+}
+
+static void assign(struct scope *sc, struct node *st)
+{
+	enum agg_kind agg = agg_of(st->b);
+	struct node *target = st->a;
+
+	if (agg != AGG_NONE) {
+		assign_agg(sc, st, agg);
+		return;
+	}
+	sema_expr(sc, st->b);
+	if (target->kind != AST_LOCAL)
+		sema_charp_to_str(sc, &st->b);
+	if (st->op != '=' && !sema_is_int(st->b->type)) {
+		sc_error(sc, st->loc, "%s= needs an integer value", ast_op_name(st->op));
+		return;
+	}
+	if (target->kind == AST_LOCAL) {
+		assign_local(sc, st);
+	} else if (target->kind == AST_SELF) {
+		char *name = xasprintf("self->%s", target->name);
+		target->map = sema_map(sc->s, name, MAP_SELF);
+		free(name);
+		/* "self->x = 0" deletes, whatever x holds */
+		if (!(st->b->kind == AST_INT && st->b->num == 0 && target->map->typed))
+			value_type(sc, st, target->map);
+		target->type = target->map->val;
+	} else {
+		sema_map_ref(sc, target, true);
+		value_type(sc, st, target->map);
+		target->type = target->map->val;
+	}
+	if (st->op != '=' && !sema_is_int(target->type))
+		sc_error(sc, st->loc, "%s= needs an integer variable", ast_op_name(st->op));
+	if (st->op == '/' || st->op == '%') {
+		if (st->b->kind == AST_INT && st->b->num == 0)
+			sc_error(sc, st->b->loc, "division by zero");
+	}
+}
+
+static void block(struct scope *sc, struct node *b)
+{
+	for (struct node *st = b ? b->list : NULL; st; st = st->next)
+		sema_stmt(sc, st);
+}
+
+void sema_stmt(struct scope *sc, struct node *n)
+{
+	switch (n->kind) {
+	case AST_ASSIGN:
+		assign(sc, n);
+		break;
+	case AST_IF:
+		sema_expr(sc, n->a);
+		if (!sema_is_int(n->a->type))
+			sc_error(sc, n->a->loc, "condition must be an integer, not %s",
+				 tname(n->a->type));
+		block(sc, n->b);
+		if (n->c && n->c->kind == AST_IF)
+			sema_stmt(sc, n->c);
+		else
+			block(sc, n->c);
+		break;
+	case AST_EXPR_STMT:
+		if (n->a->kind == AST_CALL) {
+			if (agg_of(n->a) != AGG_NONE)
+				sc_error(sc, n->a->loc, "%s() must be assigned to a map: @name = %s(...)",
+					 n->a->name, n->a->name);
+			else
+				sema_call(sc, n->a, true);
+		} else {
+			sema_expr(sc, n->a);
+			sc_error(sc, n->loc, "this statement does nothing");
+		}
+		break;
+	default:
+		sc_error(sc, n->loc, "not a statement");
+	}
+}
