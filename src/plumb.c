@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"  -n            dry run: check and compile the program, load nothing (with -d, print it)\n"
 	"  -j            JSON lines output\n"
 	"  -t DURATION   stop after DURATION (5s, 200ms, 1m, ...)\n"
-	"  -s BYTES      default string size (64)\n"
+	"  -s BYTES      default string size, the NUL included (64)\n"
 	"  -f FILE       read the program from FILE ('-' for standard input)\n"
 	"  -q            no banner\n"
 	"  -v            say what is attached where\n"
@@ -124,10 +124,10 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 						   optarg);
 			break;
 		case 's':
-			if (!parse_uint(optarg, 256, &v))
-				return usage_error("-s needs a string size from 1 to 256, not '%s'",
+			if (!parse_uint(optarg, 256, &v) || v < 2)
+				return usage_error("-s needs a string size from 2 to 256 bytes, not '%s'",
 						   optarg);
-			o->strsize = (unsigned int)v + 1;
+			o->strsize = (unsigned int)v;
 			break;
 		case 'f': *file = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -200,7 +200,7 @@ static int trace(struct program *prog, const struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .strsize = DEFAULT_STRSIZE + 1, .map_entries = map_keys() };
+	struct options o = { .strsize = DEFAULT_STRSIZE, .map_entries = map_keys() };
 	const char *file = NULL, *name;
 	struct program *prog;
 	char *text;

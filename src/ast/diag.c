@@ -7,6 +7,12 @@
 static const struct src *cur;
 static int nerrors;
 static bool muted;
+static FILE *out;
+
+void diag_set_output(FILE *f)
+{
+	out = f;
+}
 
 void diag_mute(bool on)
 {
@@ -57,6 +63,8 @@ void diag_linecol(int off, int *line, int *col)
 
 /* Print the line holding loc.start, then carets under the span (cut at the
  * end of that line). Tabs are copied so the carets line up. */
+#define OUT (out ? out : stderr)
+
 static void show_source(struct loc loc)
 {
 	int s = clamp_off(loc.start), e = clamp_off(loc.end);
@@ -72,14 +80,14 @@ static void show_source(struct loc loc)
 		e = s + 1;
 	for (int i = bol; i < eol; i++) {
 		unsigned char ch = (unsigned char)cur->text[i];
-		fputc(ch < 0x20 && ch != '\t' ? ' ' : ch, stderr);
+		fputc(ch < 0x20 && ch != '\t' ? ' ' : ch, OUT);
 	}
-	fputc('\n', stderr);
+	fputc('\n', OUT);
 	for (int i = bol; i < s; i++)
-		fputc(cur->text[i] == '\t' ? '\t' : ' ', stderr);
+		fputc(cur->text[i] == '\t' ? '\t' : ' ', OUT);
 	for (int i = s; i < e; i++)
-		fputc('^', stderr);
-	fputc('\n', stderr);
+		fputc('^', OUT);
+	fputc('\n', OUT);
 }
 
 static void report(const char *kind, struct loc loc, const char *fmt, va_list ap)
@@ -87,15 +95,15 @@ static void report(const char *kind, struct loc loc, const char *fmt, va_list ap
 	int line, col;
 
 	if (!cur) {
-		fprintf(stderr, "plumb: %s: ", kind);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		fprintf(OUT, "plumb: %s: ", kind);
+		vfprintf(OUT, fmt, ap);
+		fputc('\n', OUT);
 		return;
 	}
 	diag_linecol(loc.start, &line, &col);
-	fprintf(stderr, "%s:%d:%d: %s: ", cur->name, line, col, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(OUT, "%s:%d:%d: %s: ", cur->name, line, col, kind);
+	vfprintf(OUT, fmt, ap);
+	fputc('\n', OUT);
 	show_source(loc);
 }
 

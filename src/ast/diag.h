@@ -26,7 +26,11 @@ struct src {
 /* Exit codes (SPEC: 0 success, 1 runtime failure, 2 usage or program error). */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
+#include <stdio.h>
+
 void diag_init(const struct src *src);
+/* Where diagnostics go (stderr unless set; NULL restores stderr). */
+void diag_set_output(FILE *f);
 const struct src *diag_src(void);
 /* Translate a byte offset to 1-based line and column. */
 void diag_linecol(int off, int *line, int *col);

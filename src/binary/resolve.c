@@ -393,17 +393,31 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 		}
 	}
 	if (strchr(name, '/')) {
-		char *rp = realpath(name, NULL);
-		struct stat st;
+		struct stat st, rst;
+		char *rp;
 		bool ok;
 
-		if (!rp)
+		if (stat(name, &st) < 0)
 			return seterr(err, errlen, "%s: %s", name, strerror(errno));
-		if (stat(rp, &st) < 0 || !S_ISREG(st.st_mode)) {
-			free(rp);
+		if (!S_ISREG(st.st_mode))
 			return seterr(err, errlen, "%s: not a regular file", name);
+		/* canonical when that names the same file; /proc/PID/exe and
+		 * map_files links to deleted files or other mount namespaces
+		 * do not survive realpath, keep those as given */
+		rp = realpath(name, NULL);
+		if (rp && stat(rp, &rst) == 0 && rst.st_dev == st.st_dev && rst.st_ino == st.st_ino) {
+			ok = copy_out(out, outlen, rp, err, errlen);
+		} else if (name[0] == '/') {
+			ok = copy_out(out, outlen, name, err, errlen);
+		} else {
+			char cwd[PATH_MAX], abs[2 * PATH_MAX + 2];
+			if (!getcwd(cwd, sizeof(cwd))) {
+				free(rp);
+				return seterr(err, errlen, "%s: %s", name, strerror(errno));
+			}
+			snprintf(abs, sizeof(abs), "%s/%s", cwd, name);
+			ok = copy_out(out, outlen, abs, err, errlen);
 		}
-		ok = copy_out(out, outlen, rp, err, errlen);
 		free(rp);
 		return ok;
 	}

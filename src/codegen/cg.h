@@ -98,6 +98,7 @@ void cg_read_user(struct cg *cg, int dst, int addr_reg, int size, bool sign);
 
 /* expr.c */
 void cg_expr(struct cg *cg, struct node *n, int reg);
+bool cg_pure(struct cg *cg, const struct node *n);
 /* Jump to label when n is false. */
 void cg_cond_false(struct cg *cg, struct node *n, int label);
 /* Write a value of any type at [base + off] (size type_storage()). */

@@ -67,11 +67,12 @@ static void with_rhs(struct cg *cg, struct node *b, int dst, combine_fn *fn, str
 		return;
 	}
 	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
+	int tmp = dst == R1 ? R2 : R1;
 	cg_emit(cg, STX(BPF_DW, R10, dst, (int16_t)slot));
 	cg_expr(cg, b, dst);
-	cg_emit(cg, MOV64_REG(R1, dst));
+	cg_emit(cg, MOV64_REG(tmp, dst));
 	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
-	fn(cg, op, dst, R1, arg);
+	fn(cg, op, dst, tmp, arg);
 	cg->sp = mark;
 }
 
@@ -193,6 +194,11 @@ void cg_cond_false(struct cg *cg, struct node *n, int label_false)
 	}
 	if (n->kind == AST_BINOP && is_cmp(n->op)) {
 		cond_cmp(cg, n, label_false, r);
+	} else if (n->kind == AST_UNOP && n->op == '!') {
+		/* !x is false when x is not 0 (never through bool_value: it
+		 * would come back here) */
+		cg_expr(cg, n->a, r);
+		cg_jmp_imm(cg, BPF_JNE, r, 0, label_false);
 	} else {
 		cg_expr(cg, n, r);
 		cg_jmp_imm(cg, BPF_JEQ, r, 0, label_false);
@@ -324,22 +330,58 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 		else
 			cg_builtin_mem(cg, n, base, off);
 		break;
-	default:
-		cg_expr_scratch(cg, n, R1);
-		cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)off));
+	default: {
+		int r = cg_pure(cg, n) ? -1 : cg_reg_alloc(cg);
+		if (r < 0) {
+			cg_expr_scratch(cg, n, R1);
+			cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)off));
+			break;
+		}
+		cg_expr(cg, n, r);
+		cg_emit(cg, STX(BPF_DW, base, r, (int16_t)off));
+		cg_reg_free(cg, r);
+	}
 	}
 	cg->cur = saved;
 }
 
+/* No helper call on the way: the value can be computed straight into a
+ * scratch register. */
+bool cg_pure(struct cg *cg, const struct node *n)
+{
+	if (n->folded && n->kind == AST_INT)
+		return true;
+	switch (n->kind) {
+	case AST_LOCAL:
+		return true;
+	case AST_IDENT:
+		if (n->id == B_ARG)
+			return cg->probe->kind->arg_pure &&
+			       cg->probe->kind->arg_pure(cg->probe, cg->variant, (int)n->num);
+		return n->id == B_RETVAL || n->id == B_PROBE;
+	case AST_BINOP:
+		if (n->a->type.kind == T_STR)
+			return false;
+		return cg_pure(cg, n->a) && cg_pure(cg, n->b);
+	case AST_UNOP:
+		return n->op != '*' && cg_pure(cg, n->a);
+	case AST_CAST:
+		return cg_pure(cg, n->a);
+	case AST_TERNARY:
+		return cg_pure(cg, n->a) && cg_pure(cg, n->b) && cg_pure(cg, n->c);
+	default:
+		return false;
+	}
+}
+
 void cg_expr_scratch(struct cg *cg, struct node *n, int scratch)
 {
-	int r = cg_reg_alloc(cg);
-
-	if (n->folded && n->kind == AST_INT) {
-		cg_reg_free(cg, r);
-		cg_mov_imm(cg, scratch, (int64_t)n->num);
+	if (cg_pure(cg, n)) {
+		cg_expr(cg, n, scratch);
 		return;
 	}
+	int r = cg_reg_alloc(cg);
+
 	if (r >= 0) {
 		cg_expr(cg, n, r);
 		cg_emit(cg, MOV64_REG(scratch, r));

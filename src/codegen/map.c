@@ -281,9 +281,10 @@ static void hist_bucket(struct cg *cg, bool sign)
 {
 	int done = cg_label(cg);
 
-	cg_emit(cg, MOV64_IMM(R2, 0));
-	if (sign)
+	if (sign) {
+		cg_emit(cg, MOV64_IMM(R2, 0));
 		cg_jmp_imm(cg, BPF_JSLT, R1, 0, done);
+	}
 	cg_emit(cg, MOV64_IMM(R2, 1));
 	cg_jmp_imm(cg, BPF_JEQ, R1, 0, done);
 	cg_emit(cg, MOV64_IMM(R2, 2));

@@ -92,8 +92,7 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 	prog->variant = variant;
 	prog->prog_type = p->kind->prog_type;
 	prog->fd = -1;
-	cg.cur = clause->loc;
-	cg.cur.end = cg.cur.start;
+	cg.cur = p->node->loc;
 	cg.exit_label = cg_label(&cg);
 	cg_emit(&cg, MOV64_REG(R6, R1));
 	locals(&cg, clause);

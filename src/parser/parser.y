@@ -13,6 +13,7 @@ struct parse_ctx {
 }
 
 %code {
+#include <stdlib.h>
 #include <string.h>
 #include "util/util.h"
 
@@ -41,6 +42,15 @@ static struct node *mk(enum ast_kind k, struct loc l, struct node *a, struct nod
 	n->b = b;
 	n->c = c;
 	return n;
+}
+
+/* "x = 1": name the kinds of variable there are. */
+static struct node *bad_target(struct loc l, char *name, struct node *value)
+{
+	diag_error(l, "cannot assign to '%s': variables are $%s (in this clause), @%s (a map) "
+		   "or self->%s (per thread)", name, name, name, name);
+	free(name);
+	return mk(AST_EXPR_STMT, l, value, NULL, NULL);
 }
 
 static struct node *mk_assign(struct loc l, struct node *target, int op, struct node *value)
@@ -179,6 +189,8 @@ simple:
 	| lvalue DEC		{ $$ = mk_assign(@$, $1, '-', ast_int(@2, 1)); }
 	| INC lvalue		{ $$ = mk_assign(@$, $2, '+', ast_int(@1, 1)); }
 	| DEC lvalue		{ $$ = mk_assign(@$, $2, '-', ast_int(@1, 1)); }
+	| IDENT '=' expr	{ $$ = bad_target(@1, $1, $3); }
+	| IDENT ASSIGNOP expr	{ $$ = bad_target(@1, $1, $3); }
 	;
 
 lvalue:
@@ -273,5 +285,8 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx, const
 		return;
 	if (!strcmp(msg, "memory exhausted"))
 		msg = "program nested too deeply";
+	if (!yyget_extra(scanner)->prev)
+		msg = "the program is empty: write a probe and a block, e.g. "
+		      "'BEGIN { printf(\"hello\\n\"); }'";
 	diag_error(*loc, "%s", msg);
 }

@@ -87,6 +87,8 @@ struct probe_kind {
 	/* Emit code that loads argN (as a 64-bit value, extended per its
 	 * type) into reg, for the given variant. */
 	void (*emit_arg)(struct cg *cg, struct probe *p, int variant, int idx, int reg);
+	/* argN is a register or constant: loading it calls no helper. */
+	bool (*arg_pure)(struct probe *p, int variant, int idx);
 	/* args.FIELD: type and code. */
 	bool (*field_type)(struct probe *p, const char *field, struct loc loc, struct type *t);
 	void (*emit_field)(struct cg *cg, struct probe *p, const char *field, int reg);

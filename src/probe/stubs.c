@@ -10,8 +10,6 @@ static bool later(struct probe *p)
 	return false;
 }
 
-const struct probe_kind probe_usdt = { .name = "usdt", .alias = "u", .resolve = later,
-	.flags = PK_USER | PK_ARGS };
 const struct probe_kind probe_tracepoint = { .name = "tracepoint", .alias = "t", .resolve = later };
 const struct probe_kind probe_kprobe = { .name = "kprobe", .alias = "k", .resolve = later };
 const struct probe_kind probe_kretprobe = { .name = "kretprobe", .alias = "kr", .resolve = later };

@@ -254,6 +254,13 @@ static void uprobe_emit_arg(struct cg *cg, struct probe *p, int variant, int idx
 		cg_extend(cg, reg, t.size, t.sign);
 }
 
+static bool uprobe_arg_pure(struct probe *p, int variant, int idx)
+{
+	(void)p;
+	(void)variant;
+	return idx < 6;
+}
+
 bool uprobe_attach_sites(struct probe *p, int variant, int prog_fd, int *nattached, bool ret)
 {
 	for (size_t i = 0; i < p->sites.n; i++) {
@@ -280,5 +287,6 @@ const struct probe_kind probe_uprobe = {
 	.resolve = uprobe_resolve,
 	.arg_type = uprobe_arg_type,
 	.emit_arg = uprobe_emit_arg,
+	.arg_pure = uprobe_arg_pure,
 	.attach = uprobe_attach,
 };

@@ -2,6 +2,7 @@
 /* Loading programs. A refusal by the verifier is reported at the plumb
  * source of the instruction it stopped at; -d prints the whole log. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +37,11 @@ static int load(struct cg_prog *p, char *log, size_t logsize, int level)
 
 	if (log && logsize)
 		log[0] = '\0';
-	return bpf_prog_load(p->prog_type, "plumb", "GPL", p->insns.v, p->insns.n, &o);
+	char name[16];
+
+	/* plumb_PID: whose programs these are, in bpftool's listing */
+	snprintf(name, sizeof(name), "plumb_%d", (int)getpid());
+	return bpf_prog_load(p->prog_type, name, "GPL", p->insns.v, p->insns.n, &o);
 }
 
 /* Load with the log on, growing the buffer until it fits. */

@@ -53,10 +53,11 @@ static bool func_known(struct scope *sc, struct node *n, const struct func_def *
 		for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
 			names[i] = funcs[i].name;
 		const char *best = closest_name(n->name, names, ARRAY_SIZE(funcs));
+		struct loc nl = { n->loc.start, n->loc.start + (int)strlen(n->name) };
 		if (best)
-			sc_error(sc, n->loc, "unknown function '%s'; did you mean '%s'?", n->name, best);
+			sc_error(sc, nl, "unknown function '%s'; did you mean '%s'?", n->name, best);
 		else
-			sc_error(sc, n->loc, "unknown function '%s'", n->name);
+			sc_error(sc, nl, "unknown function '%s'", n->name);
 		return false;
 	}
 	if (nargs < f->min || nargs > f->max) {
@@ -98,24 +99,27 @@ static void fn_str(struct scope *sc, struct node *n)
 	int64_t size = sc->s->opts->strsize;
 
 	sema_expr(sc, p);
+	if (sema_bad(p->type))
+		return;
 	if (len) {
 		sema_expr(sc, len);
 		if (!const_int(sc, len, "the length of str()", &size))
 			return;
 		if (size < 1 || size > STR_MAX) {
-			sc_error(sc, len->loc, "string length %lld out of range (1 to %d)",
-				 (long long)size, STR_MAX);
+			sc_error(sc, len->loc, "string size %lld out of range (1 to %d bytes, "
+				 "the NUL included)", (long long)size, STR_MAX);
 			return;
 		}
-		size++;	/* room for the NUL */
 	}
 	if (p->type.kind == T_STR) {
 		n->type = type_str(p->type.len < size ? p->type.len : (unsigned int)size);
 		return;
 	}
-	if (!sema_is_int(p->type))
+	if (!sema_is_int(p->type)) {
 		sc_error(sc, p->loc, "str() needs a pointer, not %s",
 			 type_name(p->type, (char[32]){0}, 32));
+		return;
+	}
 	n->type = type_str((unsigned int)size);
 }
 
@@ -127,15 +131,18 @@ static void fn_strtest(struct scope *sc, struct node *n)
 	sema_charp_to_str(sc, &n->list);
 	needle = arg(n, 1);
 	sema_expr(sc, needle);
+	if (sema_bad(n->list->type))
+		return;
 	if (n->list->type.kind != T_STR)
 		sc_error(sc, n->list->loc, "%s() needs a string", n->name);
-	if (needle->kind != AST_STR)
+	else if (needle->kind != AST_STR)
 		sc_error(sc, needle->loc, "the second argument of %s() must be a constant string",
 			 n->name);
 	else if (needle->len == 0 || memchr(needle->name, 0, needle->len))
 		sc_error(sc, needle->loc, "%s() needs a non-empty string without NUL bytes",
 			 n->name);
-	n->type = type_int(8, true);
+	else
+		n->type = type_int(8, true);
 }
 
 static struct node *whole_map_arg(struct scope *sc, struct node *n)
@@ -215,7 +222,7 @@ static void fn_printf(struct scope *sc, struct node *n)
 	}
 	if (!sc->report)
 		return;
-	struct fmt *f = sema_printf(sc->s, n);
+	struct fmt *f = sema_printf(sc, n);
 	if (!f)
 		return;
 	struct event ev = { .kind = EV_PRINTF, .fmt = f };
@@ -227,7 +234,7 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 {
 	const struct func_def *f;
 
-	n->type = type_int(8, true);
+	n->type = type_of(T_NONE);
 	if (!func_known(sc, n, &f))
 		return;
 	if (f->flags & F_AGG) {
@@ -246,16 +253,22 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 	n->type = type_of(T_VOID);
 	switch (f->f) {
 	case F_STR:
+		n->type = type_of(T_NONE);
 		fn_str(sc, n);
 		break;
 	case F_USYM:
 		sema_expr(sc, n->list);
+		n->type = type_of(T_NONE);
+		if (sema_bad(n->list->type))
+			break;
 		if (!sema_is_int(n->list->type))
 			sc_error(sc, n->list->loc, "usym() needs an address");
-		n->type = type_of(T_USYM);
+		else
+			n->type = type_of(T_USYM);
 		break;
 	case F_STARTSWITH:
 	case F_CONTAINS:
+		n->type = type_of(T_NONE);
 		fn_strtest(sc, n);
 		break;
 	case F_PRINTF:
@@ -308,6 +321,8 @@ static void check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 		sema_expr(sc, *k);
 		sema_charp_to_str(sc, k);
 		struct type t = (*k)->type;
+		if (sema_bad(t))
+			continue;
 		if (!key_type_ok(t)) {
 			sc_error(sc, (*k)->loc, "a %s cannot be a map key",
 				 type_name(t, (char[32]){0}, 32));
@@ -336,7 +351,6 @@ void sema_map_ref(struct scope *sc, struct node *n, bool write)
 	if (write)
 		return;
 	m->read = true;
-	n->type = type_int(8, true);
 	if (!m->typed) {
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
 		return;

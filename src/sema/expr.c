@@ -57,6 +57,11 @@ int sc_nprobes(struct scope *sc)
 	return ast_count(sc->clause->list);
 }
 
+bool sema_bad(struct type t)
+{
+	return t.kind == T_NONE;
+}
+
 bool sema_is_int(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR;
@@ -228,7 +233,6 @@ static void positional(struct scope *sc, struct node *n)
 	if (idx == 0 || idx > (uint64_t)o->nparams) {
 		sc_error(sc, n->loc, "positional parameter $%llu is not given (%d given)",
 			 (unsigned long long)idx, o->nparams);
-		n->type = type_int(8, true);
 		return;
 	}
 	const char *v = o->params[idx - 1];
@@ -257,7 +261,6 @@ static void local_ref(struct scope *sc, struct node *n)
 		}
 	}
 	sc_error(sc, n->loc, "variable %s is used before it is assigned", n->name);
-	n->type = type_int(8, true);
 }
 
 static void self_ref(struct scope *sc, struct node *n)
@@ -272,7 +275,6 @@ static void self_ref(struct scope *sc, struct node *n)
 		return;
 	}
 	sc_error(sc, n->loc, "self->%s is never assigned", n->name);
-	n->type = type_int(8, true);
 }
 
 void sema_charp_to_str(struct scope *sc, struct node **np)
@@ -296,8 +298,16 @@ static bool is_stringy(struct type t)
 
 static void binop_strings(struct scope *sc, struct node *n)
 {
-	if (n->op != OP_EQ && n->op != OP_NE) {
+	bool cmp = n->op == '<' || n->op == '>' || n->op == OP_LE || n->op == OP_GE;
+
+	if (cmp) {
 		sc_error(sc, n->loc, "strings can only be compared with == and !=");
+		return;
+	}
+	if (n->op != OP_EQ && n->op != OP_NE) {
+		struct node *bad = n->a->type.kind == T_STR ? n->a : n->b;
+		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),
+			 tname(bad->type));
 		return;
 	}
 	if (!is_stringy(n->a->type) || !is_stringy(n->b->type)) {
@@ -314,6 +324,8 @@ static void binop(struct scope *sc, struct node *n)
 {
 	sema_expr(sc, n->a);
 	sema_expr(sc, n->b);
+	if (sema_bad(n->a->type) || sema_bad(n->b->type))
+		return;
 	if (n->a->type.kind == T_STR || n->b->type.kind == T_STR) {
 		binop_strings(sc, n);
 		return;
@@ -322,7 +334,6 @@ static void binop(struct scope *sc, struct node *n)
 		struct node *bad = sema_is_int(n->a->type) ? n->b : n->a;
 		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),
 			 tname(bad->type));
-		n->type = type_int(8, true);
 		return;
 	}
 	switch (n->op) {
@@ -341,17 +352,17 @@ static void binop(struct scope *sc, struct node *n)
 static void unop(struct scope *sc, struct node *n)
 {
 	sema_expr(sc, n->a);
+	if (sema_bad(n->a->type))
+		return;
 	if (!sema_is_int(n->a->type)) {
 		sc_error(sc, n->loc, "operator %s needs an integer, not %s", ast_op_name(n->op),
 			 tname(n->a->type));
-		n->type = type_int(8, true);
 		return;
 	}
 	if (n->op == '*') {
 		if (n->a->type.kind != T_PTR) {
 			sc_error(sc, n->loc, "cannot dereference %s; cast it to a pointer first",
 				 tname(n->a->type));
-			n->type = type_int(8, true);
 			return;
 		}
 		n->type = type_int(n->a->type.size, n->a->type.sign);
@@ -365,6 +376,8 @@ static void ternary(struct scope *sc, struct node *n)
 	sema_expr(sc, n->a);
 	sema_expr(sc, n->b);
 	sema_expr(sc, n->c);
+	if (sema_bad(n->a->type) || sema_bad(n->b->type) || sema_bad(n->c->type))
+		return;
 	if (!sema_is_int(n->a->type))
 		sc_error(sc, n->a->loc, "condition must be an integer, not %s", tname(n->a->type));
 	if (is_stringy(n->b->type) && is_stringy(n->c->type) &&
@@ -389,15 +402,20 @@ static void cast(struct scope *sc, struct node *n)
 	sema_expr(sc, n->a);
 	if (!type_parse(n->name, &t)) {
 		sc_error(sc, n->loc, "unknown type '%s'", n->name);
-		t = type_int(8, true);
+		return;
 	}
-	if (!sema_is_int(n->a->type))
+	if (sema_bad(n->a->type))
+		return;
+	if (!sema_is_int(n->a->type)) {
 		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type), tname(t));
+		return;
+	}
 	n->type = t;
 }
 
 void sema_expr(struct scope *sc, struct node *n)
 {
+	n->type = type_of(T_NONE);
 	switch (n->kind) {
 	case AST_INT:
 		n->type = type_int(8, n->num <= INT64_MAX);
@@ -441,7 +459,6 @@ void sema_expr(struct scope *sc, struct node *n)
 		break;
 	default:
 		sc_error(sc, n->loc, "not an expression");
-		n->type = type_int(8, true);
 	}
 	sema_fold(n);
 }

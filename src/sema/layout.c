@@ -73,7 +73,8 @@ static int by_name(const void *a, const void *b)
 
 void sema_layout(struct sema *s)
 {
-	qsort(s->maps.v, s->maps.n, sizeof(s->maps.v[0]), by_name);
+	if (s->maps.n)
+		qsort(s->maps.v, s->maps.n, sizeof(s->maps.v[0]), by_name);
 	for (size_t i = 0; i < s->maps.n; i++) {
 		s->maps.v[i]->id = (int)i;
 		layout_map(s->maps.v[i], s->opts);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* printf formats: checked against the arguments at compile time; the
  * event record carries only the values, formatted in user space. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +18,40 @@ struct conv {
 	char c;
 };
 
+/* Source offset of byte off of a string literal, stepping over escapes. */
+static int src_offset(const struct node *lit, size_t off)
+{
+	const struct src *src = diag_src();
+	int i = lit->loc.start + 1;
+
+	for (size_t b = 0; b < off && i < lit->loc.end - 1; b++) {
+		if (src->text[i] != '\\') {
+			i++;
+			continue;
+		}
+		i++;
+		if (src->text[i] == 'x') {
+			i++;
+			for (int k = 0; k < 2 && isxdigit((unsigned char)src->text[i]); k++)
+				i++;
+		} else if (src->text[i] >= '0' && src->text[i] <= '7') {
+			for (int k = 0; k < 3 && src->text[i] >= '0' && src->text[i] <= '7'; k++)
+				i++;
+		} else {
+			i++;
+		}
+	}
+	return i;
+}
+
 static struct loc sub_loc(const struct node *fmt, size_t off, size_t len)
 {
-	/* The literal's bytes may differ from the source (escapes); point at
-	 * the format when the offsets would not line up. */
-	struct loc l = fmt->loc;
-	int srclen = fmt->loc.end - fmt->loc.start - 2;
+	struct loc l;
 
-	if (srclen == (int)fmt->len) {
-		l.start = fmt->loc.start + 1 + (int)off;
-		l.end = l.start + (int)len;
-	}
+	if (!diag_src() || fmt->loc.end - fmt->loc.start < 2)
+		return fmt->loc;
+	l.start = src_offset(fmt, off);
+	l.end = src_offset(fmt, off + len);
 	return l;
 }
 
@@ -176,7 +200,7 @@ static bool one_arg(struct scope *sc, struct fmt *f, struct node **ap, const str
 	f->args = xrealloc(f->args, sizeof(*f->args) * (size_t)(f->nargs + 1));
 	fa = &f->args[f->nargs];
 	memset(fa, 0, sizeof(*fa));
-	if (!conv_fits(sc, *ap, cv, fa))
+	if (sema_bad((*ap)->type) || !conv_fits(sc, *ap, cv, fa))
 		return false;
 	conv_spec(cv, fa);
 	fa->type = (*ap)->type;
@@ -186,15 +210,14 @@ static bool one_arg(struct scope *sc, struct fmt *f, struct node **ap, const str
 	return true;
 }
 
-struct fmt *sema_printf(struct sema *s, struct node *call)
+struct fmt *sema_printf(struct scope *sc, struct node *call)
 {
-	struct scope sc = { .s = s, .report = true };
 	struct node *fmtn = call->list;
 	struct fmt *f = xcalloc(1, sizeof(*f));
 	struct node **ap = &fmtn->next;
 	const char *p = fmtn->name, *lit = p, *end = p + fmtn->len;
 	uint32_t off = 8;
-	int errs = diag_errors();
+	bool failed = false;
 
 	while (p < end) {
 		struct conv cv;
@@ -205,22 +228,27 @@ struct fmt *sema_printf(struct sema *s, struct node *call)
 			continue;
 		}
 		if (!parse_conv(p + 1, &cv, &why)) {
-			sc_error(&sc, sub_loc(fmtn, (size_t)(p - fmtn->name), cv.len ? cv.len : 1),
+			sc_error(sc, sub_loc(fmtn, (size_t)(p - fmtn->name), cv.len ? cv.len : 1),
 				 "bad conversion in format: %s", why);
+			failed = true;
 			break;
 		}
 		add_lit(f, lit, (size_t)(p - lit));
-		if (!one_arg(&sc, f, ap, &cv, fmtn, &off))
+		if (!one_arg(sc, f, ap, &cv, fmtn, &off)) {
+			failed = true;
 			break;
+		}
 		ap = &(*ap)->next;
 		p += cv.len;
 		lit = p;
 	}
 	add_lit(f, lit, (size_t)(end - lit));
-	if (diag_errors() == errs && *ap)
-		sc_error(&sc, (*ap)->loc, "argument not used by the format");
+	if (!failed && *ap) {
+		sc_error(sc, (*ap)->loc, "argument not used by the format");
+		failed = true;
+	}
 	f->size = off;
-	if (diag_errors() != errs) {
+	if (failed) {
 		fmt_free(f);
 		return NULL;
 	}

@@ -23,6 +23,7 @@ int sc_nprobes(struct scope *sc);
 void sema_expr(struct scope *sc, struct node *n);
 void sema_stmt(struct scope *sc, struct node *n);
 void sema_call(struct scope *sc, struct node *n, bool as_stmt);
+struct fmt *sema_printf(struct scope *sc, struct node *call);
 void sema_map_ref(struct scope *sc, struct node *n, bool write);
 /* Replace *np by str(*np) when it is a char *: wherever a value is kept
  * or shown, a char * means the string it points to. */

@@ -79,6 +79,8 @@ static bool agg_args(struct scope *sc, struct node *call, enum agg_kind agg, int
 	if (!want)
 		return true;
 	sema_expr(sc, call->list);
+	if (sema_bad(call->list->type))
+		return false;
 	if (!sema_is_int(call->list->type)) {
 		sc_error(sc, call->list->loc, "%s() needs an integer, not %s", call->name,
 			 tname(call->list->type));
@@ -133,6 +135,8 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 {
 	struct type t = st->b->type;
 
+	if (sema_bad(t))
+		return;
 	if (m->typed && m->agg != AGG_NONE) {
 		sc_error(sc, st->loc, "%s is a %s() aggregation; it cannot be assigned a value",
 			 st->a->name, agg_name(m->agg));
@@ -203,6 +207,8 @@ static void assign(struct scope *sc, struct node *st)
 		return;
 	}
 	sema_expr(sc, st->b);
+	if (sema_bad(st->b->type))
+		return;
 	if (target->kind != AST_LOCAL)
 		sema_charp_to_str(sc, &st->b);
 	if (st->op != '=' && !sema_is_int(st->b->type)) {
@@ -246,7 +252,7 @@ void sema_stmt(struct scope *sc, struct node *n)
 		break;
 	case AST_IF:
 		sema_expr(sc, n->a);
-		if (!sema_is_int(n->a->type))
+		if (!sema_bad(n->a->type) && !sema_is_int(n->a->type))
 			sc_error(sc, n->a->loc, "condition must be an integer, not %s",
 				 tname(n->a->type));
 		block(sc, n->b);

@@ -5,8 +5,8 @@
 #   test-notes.sh [DUMP_NOTES [DUMP_SYMS]]
 #
 # DUMP_NOTES / DUMP_SYMS may also come from the environment; by default
-# they are looked up next to this script's build directory
-# (t/unit/dump-notes, t/unit/dump-syms). For every ELF (postgres and
+# they are $UNITDIR/dump-notes and $UNITDIR/dump-syms (UNITDIR as exported
+# by AM_TESTS_ENVIRONMENT, else t/unit relative to the current directory). For every ELF (postgres and
 # python3.11 when installed, plus small programs compiled here from C with
 # <sys/sdt.h>: PIE, non-PIE, shared library, a stripped copy) the notes
 # printed by dump-notes are compared, in order, with `readelf -n --wide`;
@@ -18,7 +18,7 @@
 # Needs: readelf, nm, awk (mawk is fine: no gawk extensions), a C compiler
 # ($TEST_CC, default cc) and sys/sdt.h for the compiled part.
 
-DUMP_NOTES=${1:-${DUMP_NOTES:-t/unit/dump-notes}}
+DUMP_NOTES=${1:-${DUMP_NOTES:-${UNITDIR:-t/unit}/dump-notes}}
 DUMP_SYMS=${2:-${DUMP_SYMS:-$(dirname "$DUMP_NOTES")/dump-syms}}
 CC=${TEST_CC:-cc}
 PG=${PLUMB_TEST_POSTGRES:-/usr/lib/postgresql/15/bin/postgres}

@@ -541,19 +541,19 @@ static void test_ldcache(void)
 		   found);
 	}
 	{
-		static struct img bad;
-		build_cache(&bad, libs, nl, 0);
-		put32(&bad, 20, 0x7fffffff);	/* absurd count */
-		ok(!bin_ldcache_lookup(bad.b, bad.n, "c", out, sizeof(out)),
+		static struct img bimg;
+		build_cache(&bimg, libs, nl, 0);
+		put32(&bimg, 20, 0x7fffffff);	/* absurd count */
+		ok(!bin_ldcache_lookup(bimg.b, bimg.n, "c", out, sizeof(out)),
 		   "ldcache: absurd entry count rejected");
-		build_cache(&bad, libs, nl, 0);
-		put32(&bad, 48 + 4, 0xfffffff0);	/* key offsets out of range */
-		put32(&bad, 48 + 24 + 4, 0xfffffff0);
-		ok(!bin_ldcache_lookup(bad.b, bad.n, "c", out, sizeof(out)),
+		build_cache(&bimg, libs, nl, 0);
+		put32(&bimg, 48 + 4, 0xfffffff0);	/* key offsets out of range */
+		put32(&bimg, 48 + 24 + 4, 0xfffffff0);
+		ok(!bin_ldcache_lookup(bimg.b, bimg.n, "c", out, sizeof(out)),
 		   "ldcache: out-of-range string offsets ignored");
-		build_cache(&bad, &libs[1], 1, 0);
-		bad.b[bad.n - 1] = 'x';	/* last string unterminated */
-		ok(!bin_ldcache_lookup(bad.b, bad.n, "c", out, sizeof(out)),
+		build_cache(&bimg, &libs[1], 1, 0);
+		bimg.b[bimg.n - 1] = 'x';	/* last string unterminated */
+		ok(!bin_ldcache_lookup(bimg.b, bimg.n, "c", out, sizeof(out)),
 		   "ldcache: unterminated string ignored");
 		ok(!bin_ldcache_lookup("garbage garbage garbage garbage garbage garbage", 47, "c", out,
 				       sizeof(out)),

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared TAP helpers for plumb's tests. A test sources this file, calls
+# plan N (or skip_all), then ok/is/like..., and finishes with done_testing.
+#
+# Environment (set by make check, or by hand):
+#   PLUMB          the plumb binary
+#   TARGETS        directory of the built test targets
+#   SRCDIR         top of the source tree
+#   PLUMB_TEST_REQUIRE_KERNEL=1  a test that would skip for want of root
+#                  or BPF fails instead (CI sets it)
+
+set -u
+export LC_ALL=C
+
+: "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${PLUMB:=$SRCDIR/plumb}"
+: "${TARGETS:=$SRCDIR/t/targets}"
+: "${INJECT:=$SRCDIR/t/inject.so}"
+
+_n=0
+_failed=0
+_planned=
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/plumb-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+plan() { _planned=$1; echo "1..$1"; }
+
+skip_all() {
+	if [ "${PLUMB_TEST_REQUIRE_KERNEL:-0}" = 1 ]; then
+		echo "1..1"
+		echo "not ok 1 - required but would skip: $*"
+		exit 1
+	fi
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Tests that need the live kernel call this first.
+need_kernel() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (BPF and uprobes)"
+	[ -e /sys/bus/event_source/devices/uprobe/type ] || skip_all "no uprobe PMU in this kernel"
+	[ -x "$PLUMB" ] || skip_all "no plumb binary at $PLUMB"
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip_all "needs $1"
+}
+
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# is GOT EXPECTED DESCRIPTION
+is() {
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		printf '%s\n' "--- expected" "$2" "+++ got" "$1" | sed 's/^/# /'
+		_failed=$((_failed + 1))
+	fi
+}
+
+# like GOT REGEX DESCRIPTION (grep -E on the whole text)
+like() {
+	_n=$((_n + 1))
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		printf '%s\n' "--- wanted /$2/ in" "$1" | sed 's/^/# /'
+		_failed=$((_failed + 1))
+	fi
+}
+
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n # skip $*"
+}
+
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+done_testing() {
+	[ -n "$_planned" ] || echo "1..$_n"
+	[ "$_failed" = 0 ]
+	exit $?
+}
+
+# gt FILE KEY: the value of "KEY value" in a target's ground truth.
+gt() {
+	awk -v k="$2" '$1 == k { print $2; exit }' "$1"
+}
+
+# Loaded BPF programs of the kinds plumb loads (for leak checks).
+bpf_progs() {
+	bpftool prog show 2>/dev/null | grep -cE '^[0-9]+: (kprobe|tracepoint|perf_event|raw_tracepoint)'
+}
+
+# Private copies of the targets, first on PATH: probes attach by inode,
+# so tests running side by side do not see each other's processes.
+use_targets() {
+	mkdir -p "$TMP/bin"
+	for f in "$TARGETS"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$TMP/bin/"
+	done
+	TARGETS="$TMP/bin"
+	PATH="$TMP/bin:$PATH"
+	export TARGETS PATH
+}
+
+# Run plumb quietly; stdout to $TMP/out, stderr to $TMP/err, status in $rc.
+run_plumb() {
+	"$PLUMB" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	return 0
+}
