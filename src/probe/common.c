@@ -93,24 +93,26 @@ static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
 		else
 			*words = '\0';
 	}
-	if (!*words) {
+	bool ok = false;
+
+	if (!*words)
 		diag_error(a->loc, "argument '%s' needs a type, e.g. u64 %s", out->name, out->name);
-		free(words);
-		return false;
-	}
-	if (!type_parse(words, &out->type)) {
+	else if (!type_parse(words, &out->type))
 		diag_error(a->loc, "unknown type '%s'", words);
-		free(words);
-		return false;
-	}
+	else
+		ok = true;
 	free(words);
-	for (int i = 0; out->name && i < p->nsig; i++) {
+	for (int i = 0; ok && out->name && i < p->nsig; i++) {
 		if (p->sig[i].name && !strcmp(p->sig[i].name, out->name)) {
 			diag_error(a->loc, "argument '%s' is named twice", out->name);
-			return false;
+			ok = false;
 		}
 	}
-	return true;
+	if (!ok) {
+		free(out->name);
+		out->name = NULL;
+	}
+	return ok;
 }
 
 bool probe_signature(struct probe *p)
