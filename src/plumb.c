@@ -12,6 +12,7 @@
 #include "codegen/cg.h"
 #include "options.h"
 #include "parser/parse.h"
+#include "probe/probe.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
 
@@ -191,6 +192,8 @@ static int trace(struct program *prog, const struct options *o)
 			rc = rt_run(&s, progs.v, progs.n, o);
 		}
 	}
+	if (probe_env_failure)
+		rc = EXIT_RUNTIME;
 	for (size_t i = 0; i < progs.n; i++)
 		cg_prog_free(progs.v[i]);
 	vec_free(&progs);
@@ -211,7 +214,7 @@ int main(int argc, char **argv)
 		return rc;
 	libbpf_set_print(silent);
 	if (o.list)
-		return usage_error("%s", "-l is not supported yet");
+		return probe_list(optind < argc ? argv[optind] : NULL, &o);
 	if (file) {
 		text = read_program(file, &len);
 		if (!text)

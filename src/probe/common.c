@@ -17,6 +17,8 @@
 #include "options.h"
 #include "probe/probe.h"
 
+bool probe_env_failure;
+
 static const struct probe_kind *const kinds[] = {
 	&probe_usdt, &probe_uprobe, &probe_uretprobe, &probe_tracepoint, &probe_kprobe,
 	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile,
@@ -209,10 +211,6 @@ void probe_free(struct probe *p)
 
 /* ---- perf events ---- */
 
-static long perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
-{
-	return syscall(__NR_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-}
 
 /* A PMU's type and the bit a format field starts at, from sysfs. */
 static int sysfs_int(const char *path, int def)
@@ -291,7 +289,7 @@ bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int pr
 	struct perf_event_attr a;
 	pid_t pid = p->opts->pid;
 	char what[PATH_MAX + 64];
-	long fd;
+	int fd;
 
 	if (type == -2) {
 		type = probe_pmu_type("uprobe");
@@ -309,7 +307,7 @@ bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int pr
 	a.config = (ret ? 1ULL << retbit : 0) | (s->ref_ctr_off << refbit);
 	a.config1 = (uint64_t)(uintptr_t)s->path;
 	a.config2 = s->off;
-	fd = perf_event_open(&a, pid ? pid : -1, pid ? -1 : 0);
+	fd = probe_perf_event_open(&a, pid ? pid : -1, pid ? -1 : 0);
 	if (fd < 0) {
 		int err = errno;
 		errmsg("cannot attach to %s: %s%s", what, strerror(err), uprobe_errhint(err));

@@ -107,6 +107,8 @@ const struct probe_kind *probe_kind_find(const char *name);
  * resolve. NULL after reporting an error. */
 struct probe *probe_new(struct node *n, const struct options *opts);
 void probe_free(struct probe *p);
+/* plumb -l: print what PATTERN matches; returns the exit status. */
+int probe_list(const char *pattern, const struct options *opts);
 /* Detach everything a probe attached; safe to call twice. */
 void probe_detach(struct probe *p);
 struct probe_site *probe_add_site(struct probe *p);
@@ -119,6 +121,10 @@ int probe_split(struct probe *p, char **parts, struct loc *locs, int max);
  * with the given cookie. false with errno-based message on failure. */
 bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int prog_fd,
 			 uint64_t cookie);
+struct perf_event_attr;
+int probe_perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu);
+/* interval:N / profile:N specs into p->period (ns, or hz). */
+bool probe_period_spec(struct probe *p, const char *what, bool hz);
 /* The type of a PMU in /sys/bus/event_source/devices, or -1. */
 int probe_pmu_type(const char *pmu);
 /* Attach prog_fd to an already opened perf event fd (links, enables). */
@@ -128,6 +134,9 @@ bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t c
 bool probe_signature(struct probe *p);
 /* A named signature argument's index, or -1. */
 int probe_sig_index(const struct probe *p, const char *name);
+
+/* Set when a probe failed for want of a kernel feature (exit 1, not 2). */
+extern bool probe_env_failure;
 
 extern const struct probe_kind probe_uprobe, probe_uretprobe, probe_usdt, probe_tracepoint,
 	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile;

@@ -11,7 +11,3 @@ static bool later(struct probe *p)
 }
 
 const struct probe_kind probe_tracepoint = { .name = "tracepoint", .alias = "t", .resolve = later };
-const struct probe_kind probe_kprobe = { .name = "kprobe", .alias = "k", .resolve = later };
-const struct probe_kind probe_kretprobe = { .name = "kretprobe", .alias = "kr", .resolve = later };
-const struct probe_kind probe_interval = { .name = "interval", .alias = "i", .resolve = later };
-const struct probe_kind probe_profile = { .name = "profile", .resolve = later };

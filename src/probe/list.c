@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* plumb -l [PATTERN]: what can be traced. USDT probes of a binary (with
+ * their sites and argument specs), its functions, kernel tracepoints; as
+ * text, or as JSON lines with -j. */
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binary/binary.h"
+#include "options.h"
+#include "probe/probe.h"
+#include "usdt/usdt.h"
+
+struct lister {
+	const struct options *o;
+	FILE *out;
+	int found;
+};
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Notes n[first..] with the same provider and name as n[first]. */
+static bool same_probe(const struct usdt_note *a, const struct usdt_note *b)
+{
+	return !strcmp(a->provider, b->provider) && !strcmp(a->name, b->name);
+}
+
+static void usdt_json(struct lister *l, const struct bin *b, const struct usdt_notes *ns,
+		      size_t first)
+{
+	const struct usdt_note *n = &ns->v[first];
+	char *spec = xasprintf("usdt:%s:%s:%s", b->path, n->provider, n->name);
+
+	fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
+	json_str(l->out, spec);
+	fputs(",\"sites\":[", l->out);
+	for (size_t i = first, k = 0; i < ns->n; i++) {
+		const struct usdt_note *s = &ns->v[i];
+		if (!same_probe(n, s))
+			continue;
+		fprintf(l->out, "%s{\"address\":%llu,\"offset\":%llu,\"semaphore\":%llu,\"args\":",
+			k++ ? "," : "", (unsigned long long)s->pc, (unsigned long long)s->pc_off,
+			(unsigned long long)s->sem_off);
+		json_str(l->out, s->args_text);
+		fputc('}', l->out);
+	}
+	fputs("]}}\n", l->out);
+	free(spec);
+}
+
+static void usdt_text(struct lister *l, const struct bin *b, const struct usdt_notes *ns,
+		      size_t first)
+{
+	const struct usdt_note *n = &ns->v[first];
+	size_t sites = 0;
+
+	for (size_t i = first; i < ns->n; i++)
+		sites += same_probe(n, &ns->v[i]);
+	fprintf(l->out, "usdt:%s:%s:%s  %zu site%s  ", b->path, n->provider, n->name, sites,
+		sites == 1 ? "" : "s");
+	for (size_t i = first, k = 0; i < ns->n; i++) {
+		const struct usdt_note *s = &ns->v[i];
+		if (!same_probe(n, s))
+			continue;
+		fprintf(l->out, "%s%s", k++ ? " | " : "", *s->args_text ? s->args_text : "(no arguments)");
+	}
+	fputc('\n', l->out);
+	for (size_t i = first; l->o->verbose && i < ns->n; i++) {
+		const struct usdt_note *s = &ns->v[i];
+		if (!same_probe(n, s))
+			continue;
+		fprintf(l->out, "    at %#llx (file offset %#llx)", (unsigned long long)s->pc,
+			(unsigned long long)s->pc_off);
+		if (s->sem_off)
+			fprintf(l->out, ", semaphore at file offset %#llx",
+				(unsigned long long)s->sem_off);
+		fputc('\n', l->out);
+	}
+}
+
+static void list_usdt(struct lister *l, const struct bin *b, const char *prov, const char *name)
+{
+	struct usdt_notes ns;
+	char err[256];
+
+	if (!usdt_read_notes(b, &ns, err, sizeof(err))) {
+		errmsg("cannot read the USDT notes of %s: %s", b->path, err);
+		return;
+	}
+	for (size_t i = 0; i < ns.n; i++) {
+		const struct usdt_note *n = &ns.v[i];
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = same_probe(n, &ns.v[j]);
+		if (seen || (prov && fnmatch(prov, n->provider, 0)) || fnmatch(name, n->name, 0))
+			continue;
+		l->found++;
+		if (l->o->json)
+			usdt_json(l, b, &ns, i);
+		else
+			usdt_text(l, b, &ns, i);
+	}
+	usdt_notes_free(&ns);
+}
+
+static void list_functions(struct lister *l, const struct bin *b, const char *pattern)
+{
+	const struct bin_sym **syms;
+	size_t n = bin_sym_match(b, pattern, true, &syms);
+
+	for (size_t i = 0; i < n; i++) {
+		char *spec = xasprintf("uprobe:%s:%s", b->path, syms[i]->name);
+		if (l->o->json) {
+			fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
+			json_str(l->out, spec);
+			fputs("}}\n", l->out);
+		} else {
+			fprintf(l->out, "%s\n", spec);
+		}
+		free(spec);
+	}
+	l->found += (int)n;
+	free(syms);
+}
+
+static struct bin *open_bin(const char *name, const struct options *o)
+{
+	char path[PATH_MAX], err[256];
+	struct bin *b;
+
+	if (!bin_resolve(name, o->pid, path, sizeof(path), err, sizeof(err))) {
+		errmsg("%s", err);
+		return NULL;
+	}
+	b = bin_open(path, err, sizeof(err));
+	if (!b)
+		errmsg("cannot read %s: %s", path, err);
+	return b;
+}
+
+/* Split "a:b:c" into at most max parts (in place). */
+static int split(char *s, char **parts, int max)
+{
+	int n = 0;
+
+	parts[n++] = s;
+	for (char *p = s; *p && n < max; p++)
+		if (*p == ':') {
+			*p = '\0';
+			parts[n++] = p + 1;
+		}
+	return n;
+}
+
+static bool list_binary_kind(struct lister *l, char **parts, int n, bool usdt, bool funcs)
+{
+	struct bin *b;
+
+	if (n < 1 || !*parts[0]) {
+		errmsg("-l needs a binary: -l 'usdt:BINARY[:PROVIDER][:NAME]' or -l BINARY");
+		return false;
+	}
+	b = open_bin(parts[0], l->o);
+	if (!b)
+		return false;
+	if (usdt)
+		list_usdt(l, b, n == 3 ? parts[1] : NULL, n == 3 ? parts[2] : n == 2 ? parts[1] : "*");
+	if (funcs)
+		list_functions(l, b, n >= 2 ? parts[n - 1] : "*");
+	bin_close(b);
+	return true;
+}
+
+/* Kernel tracepoints, from tracefs's list of events. */
+static bool list_tracepoints(struct lister *l, const char *cat, const char *name)
+{
+	static const char *const files[] = {
+		"/sys/kernel/tracing/available_events",
+		"/sys/kernel/debug/tracing/available_events",
+	};
+	char line[512];
+	FILE *f = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(files) && !f; i++)
+		f = fopen(files[i], "r");
+	if (!f) {
+		errmsg("cannot list tracepoints: tracefs is not mounted "
+		       "(mount -t tracefs nodev /sys/kernel/tracing)");
+		return false;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		line[strcspn(line, "\n")] = '\0';
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (fnmatch(cat, line, 0) || fnmatch(name, colon + 1, 0))
+			continue;
+		l->found++;
+		if (l->o->json)
+			fprintf(l->out, "{\"type\":\"probe\",\"data\":{\"probe\":\"tracepoint:%s:%s\"}}\n",
+				line, colon + 1);
+		else
+			fprintf(l->out, "tracepoint:%s:%s\n", line, colon + 1);
+	}
+	fclose(f);
+	return true;
+}
+
+int probe_list(const char *pattern, const struct options *o)
+{
+	struct lister l = { .o = o, .out = stdout };
+	char *text = xstrdup(pattern ? pattern : "tracepoint:*:*");
+	char *parts[5];
+	int n = split(text, parts, 5);
+	const struct probe_kind *k = n > 1 ? probe_kind_find(parts[0]) : NULL;
+	bool ok;
+
+	if (k == &probe_usdt)
+		ok = list_binary_kind(&l, parts + 1, n - 1, true, false);
+	else if (k == &probe_uprobe || k == &probe_uretprobe)
+		ok = list_binary_kind(&l, parts + 1, n - 1, false, true);
+	else if (k == &probe_tracepoint)
+		ok = list_tracepoints(&l, n > 1 ? parts[1] : "*", n > 2 ? parts[2] : "*");
+	else if (k)
+		ok = (errmsg("%s probes have nothing to list", k->name), false);
+	else
+		ok = list_binary_kind(&l, parts, 1, true, true);
+	free(text);
+	if (ok && !l.found)
+		errmsg("nothing matches '%s'", pattern ? pattern : "*");
+	return ok && l.found ? EXIT_OK : EXIT_USAGE;
+}

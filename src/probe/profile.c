@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* profile:N[hz]: sampling on every CPU, N times a second, from software
+ * cpu-clock perf events in frequency mode. */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "probe/probe.h"
+
+static bool profile_resolve(struct probe *p)
+{
+	if (!probe_period_spec(p, "profile probes are written profile:N or profile:Nhz "
+			       "(1 to 100000 samples a second)", true))
+		return false;
+	probe_add_site(p);
+	return true;
+}
+
+static bool profile_attach(struct probe *p, int variant, int prog_fd, int *nattached)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_freq = p->period,
+		.freq = 1,
+	};
+	struct probe_site *s = &p->sites.v[0];
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	(void)variant;
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		int fd = probe_perf_event_open(&a, -1, cpu);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			errmsg("cannot start sampling on CPU %d for %s: %s", cpu, p->spec,
+			       strerror(errno));
+			return false;
+		}
+		if (!probe_attach_perf_fd(s, fd, prog_fd, (uint64_t)s->name_id, p->spec))
+			return false;
+	}
+	if (p->opts->verbose)
+		fprintf(stderr, "plumb: attached %s on %zu CPUs\n", p->spec, s->fds.n);
+	(*nattached)++;
+	return true;
+}
+
+const struct probe_kind probe_profile = {
+	.name = "profile",
+	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.flags = PK_KSTACK | PK_USTACK,
+	.resolve = profile_resolve,
+	.attach = profile_attach,
+};
