@@ -1,21 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A test shim, LD_PRELOADed into plumb: PLUMB_INJECT=perf_event_open:N makes
- * the Nth perf_event_open fail with EBUSY, so tests can reach the error
- * paths of attaching (and check that they leave nothing behind). */
+/* A test shim, LD_PRELOADed into plumb, to reach error paths for real:
+ *   PLUMB_INJECT=perf_event_open:N  the Nth perf_event_open fails (EBUSY);
+ *   PLUMB_INJECT=verifier:N         from the Nth BPF_PROG_LOAD on, the first
+ *                                   helper call of the program is replaced by a
+ *                                   load above the stack frame, which the kernel's
+ *                                   verifier refuses. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bpf.h>
 #include <sys/syscall.h>
 
 long syscall(long number, ...);
 
+static bool inject(const char *what, int *count)
+{
+	const char *spec = getenv("PLUMB_INJECT");
+	size_t n = strlen(what);
+
+	if (!spec || strncmp(spec, what, n) || spec[n] != ':')
+		return false;
+	return ++*count >= atoi(spec + n + 1);
+}
+
+static void spoil_program(union bpf_attr *attr)
+{
+	struct bpf_insn *insn = (struct bpf_insn *)(unsigned long)attr->insns;
+
+	for (unsigned int i = 0; i < attr->insn_cnt; i++) {
+		if (insn[i].code == (BPF_JMP | BPF_CALL)) {
+			insn[i] = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_DW,
+						     .dst_reg = 0, .src_reg = 10, .off = 8 };
+			return;
+		}
+	}
+}
+
 long syscall(long number, ...)
 {
 	static long (*real)(long, ...);
-	static int calls;
+	static int opens, loads;
 	long a[6];
 	va_list ap;
 
@@ -25,14 +53,12 @@ long syscall(long number, ...)
 	va_end(ap);
 	if (!real)
 		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	if (number == __NR_perf_event_open) {
-		const char *spec = getenv("PLUMB_INJECT");
-		const char *prefix = "perf_event_open:";
-		if (spec && !strncmp(spec, prefix, strlen(prefix)) &&
-		    ++calls == atoi(spec + strlen(prefix))) {
-			errno = EBUSY;
-			return -1;
-		}
+	if (number == __NR_perf_event_open && inject("perf_event_open", &opens) &&
+	    opens == atoi(getenv("PLUMB_INJECT") + strlen("perf_event_open:"))) {
+		errno = EBUSY;
+		return -1;
 	}
+	if (number == __NR_bpf && a[0] == BPF_PROG_LOAD && inject("verifier", &loads))
+		spoil_program((union bpf_attr *)a[1]);
 	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -115,11 +115,12 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 	} else {
 		p->fd = load(p, NULL, 0, 0);
 		err = errno;
-		if (p->fd < 0 && err != EPERM && err != EACCES)
+		if (p->fd < 0 && err != EPERM)
 			load_logged(p, &log);
 	}
 	if (p->fd < 0) {
-		if (err == EPERM || err == EACCES)
+		/* the verifier says EACCES or EINVAL; no privilege is EPERM */
+		if (err == EPERM)
 			errmsg("cannot load BPF programs: %s (plumb needs root, or CAP_BPF and "
 			       "CAP_PERFMON)", strerror(err));
 		else

@@ -45,9 +45,11 @@ static int create(const char *name, enum bpf_map_type type, size_t key, size_t v
 
 	kname(n, name);
 	fd = bpf_map_create(type, n, (uint32_t)key, (uint32_t)val, entries, &o);
-	if (fd < 0)
-		errmsg("cannot create map %s: %s%s", name, strerror(errno),
-		       errno == EPERM ? " (plumb needs root, or CAP_BPF and CAP_PERFMON)" : "");
+	if (fd < 0 && errno == EPERM)
+		errmsg("plumb needs root, or CAP_BPF and CAP_PERFMON (the kernel refused to "
+		       "create a BPF map: %s)", strerror(errno));
+	else if (fd < 0)
+		errmsg("cannot create map %s: %s", name, strerror(errno));
 	return fd;
 }
 
