@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A test shim, LD_PRELOADed into plumb, to reach error paths for real:
  *   PLUMB_INJECT=perf_event_open:N  the Nth perf_event_open fails (EBUSY);
+ *   PLUMB_INJECT=link_create:N      the Nth BPF_LINK_CREATE fails (EBUSY);
  *   PLUMB_INJECT=verifier:N         from the Nth BPF_PROG_LOAD on, the first
  *                                   helper call of the program is replaced by a
  *                                   load above the stack frame, which the kernel's
@@ -43,7 +44,7 @@ static void spoil_program(union bpf_attr *attr)
 long syscall(long number, ...)
 {
 	static long (*real)(long, ...);
-	static int opens, loads;
+	static int opens, loads, links;
 	long a[6];
 	va_list ap;
 
@@ -55,6 +56,11 @@ long syscall(long number, ...)
 		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
 	if (number == __NR_perf_event_open && inject("perf_event_open", &opens) &&
 	    opens == atoi(getenv("PLUMB_INJECT") + strlen("perf_event_open:"))) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (number == __NR_bpf && a[0] == BPF_LINK_CREATE && inject("link_create", &links) &&
+	    links == atoi(getenv("PLUMB_INJECT") + strlen("link_create:"))) {
 		errno = EBUSY;
 		return -1;
 	}

@@ -127,6 +127,13 @@ int probe_perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu);
 bool probe_period_spec(struct probe *p, const char *what, bool hz);
 /* The type of a PMU in /sys/bus/event_source/devices, or -1. */
 int probe_pmu_type(const char *pmu);
+/* Attach a user-space probe's program to every site of a variant: one
+ * uprobe_multi link per binary where the kernel has them, else a perf
+ * event per site. */
+bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret, int *nattached);
+/* The expected attach type user-space programs must be loaded with for
+ * uprobe_multi links, or 0 without them (PLUMB_NO_UPROBE_MULTI forces 0). */
+int probe_uprobe_multi_type(void);
 /* Attach prog_fd to an already opened perf event fd (links, enables). */
 bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t cookie,
 			  const char *what);

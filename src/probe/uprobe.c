@@ -263,15 +263,7 @@ static bool uprobe_arg_pure(struct probe *p, int variant, int idx)
 
 bool uprobe_attach_sites(struct probe *p, int variant, int prog_fd, int *nattached, bool ret)
 {
-	for (size_t i = 0; i < p->sites.n; i++) {
-		struct probe_site *s = &p->sites.v[i];
-		if (s->variant != variant)
-			continue;
-		if (!probe_attach_uprobe(p, s, ret, prog_fd, (uint64_t)s->name_id))
-			return false;
-		(*nattached)++;
-	}
-	return true;
+	return probe_attach_user_sites(p, variant, prog_fd, ret, nattached);
 }
 
 static bool uprobe_attach(struct probe *p, int variant, int prog_fd, int *nattached)

@@ -303,15 +303,7 @@ static bool usdt_arg_pure(struct probe *p, int variant, int idx)
 
 static bool usdt_attach(struct probe *p, int variant, int prog_fd, int *nattached)
 {
-	for (size_t i = 0; i < p->sites.n; i++) {
-		struct probe_site *s = &p->sites.v[i];
-		if (s->variant != variant)
-			continue;
-		if (!probe_attach_uprobe(p, s, false, prog_fd, (uint64_t)s->name_id))
-			return false;
-		(*nattached)++;
-	}
-	return true;
+	return probe_attach_user_sites(p, variant, prog_fd, false, nattached);
 }
 
 static void usdt_free(struct probe *p)

@@ -35,6 +35,10 @@ static int load(struct cg_prog *p, char *log, size_t logsize, int level)
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = (uint32_t)logsize,
 		    .log_level = (uint32_t)level);
 
+	/* user-space probes attach through uprobe_multi links when there are any */
+	if (p->probe->kind->flags & PK_USER)
+		o.expected_attach_type = (enum bpf_attach_type)probe_uprobe_multi_type();
+
 	if (log && logsize)
 		log[0] = '\0';
 	char name[16];

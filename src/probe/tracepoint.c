@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* tracepoint:CATEGORY:NAME (alias t:): kernel tracepoints, with `*` and
+ * `?` in both parts. Events and their record layouts come from tracefs
+ * (events/CAT/NAME/{id,format}); args.FIELD reads the record the
+ * program's context points at. Attaching goes through a perf event of
+ * type PERF_TYPE_TRACEPOINT, like the other kinds. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "codegen/cg.h"
+#include "options.h"
+#include "probe/probe.h"
+#include "probe/tracepoint.h"
+
+/* The verifier lets a tracepoint program load from its context only at
+ * offsets from 8 to here, aligned to the load's size. */
+#define TP_CTX_MIN 8
+#define TP_RECORD_MAX 8192
+/* A format file is a few hundred bytes; anything beyond this is not one. */
+#define TP_FORMAT_MAX (256 * 1024)
+
+enum tp_dyn { TP_FIXED, TP_DATA_LOC, TP_REL_LOC };
+
+/* One "field:TYPE NAME; offset:N; size:N; signed:N;" line. */
+struct tp_field {
+	char *type;		/* "const char *", "char" (of char x[16]), "char" (of __data_loc char[]) */
+	char *name;
+	int offset, size;
+	bool sign;
+	bool array;		/* NAME[N] */
+	enum tp_dyn dyn;
+};
+
+struct tp_format {
+	bool read;
+	int err;		/* errno when it could not be read */
+	VEC(struct tp_field) fields;
+};
+
+struct tp_priv {
+	const char *root;		/* tracefs */
+	struct tp_format *fmt;		/* one per site, read on first use */
+};
+
+/* How a field is read, and what the language sees. */
+enum tp_how { TP_INT, TP_ARRAY_STR, TP_DYN_STR };
+
+struct tp_access {
+	enum tp_how how;
+	struct type t;
+	int offset;
+	int bytes;		/* TP_INT: bytes loaded; TP_ARRAY_STR: the array's */
+};
+
+typedef VEC(char *) tp_names;
+
+/* ---- tracefs ---- */
+
+static bool has_events(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/events", dir);
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Where tracefs is; mounted where it belongs when it is nowhere (a
+ * fresh container often lacks it). NULL with *err set. */
+static const char *tracefs_root(bool verbose, int *err)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	static const char *root;
+
+	if (root)
+		return root;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (has_events(dirs[i]))
+			return root = dirs[i];
+	if (mount("nodev", dirs[0], "tracefs", 0, NULL) < 0) {
+		*err = errno;
+		return NULL;
+	}
+	if (!has_events(dirs[0])) {
+		*err = ENOENT;
+		return NULL;
+	}
+	if (verbose)
+		fprintf(stderr, "plumb: mounted tracefs at %s\n", dirs[0]);
+	return root = dirs[0];
+}
+
+/* A small file as a string (at most max bytes of it). NULL, errno set. */
+static char *slurp(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 4096;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+		if (len == cap && cap < max) {
+			cap = cap * 2 < max ? cap * 2 : max;
+			buf = xrealloc(buf, cap + 1);
+		}
+		if (len == cap)
+			break;
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* events/CAT/NAME/id, or -1 with errno set. */
+static int event_id(const char *root, const char *cat, const char *name)
+{
+	char path[PATH_MAX], *text, *end;
+	long id;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", root, cat, name);
+	text = slurp(path, 64);
+	if (!text)
+		return -1;
+	errno = 0;
+	id = strtol(text, &end, 10);
+	if (errno || end == text || (*end && *end != '\n') || id < 0 || id > INT_MAX) {
+		free(text);
+		errno = EINVAL;
+		return -1;
+	}
+	free(text);
+	return (int)id;
+}
+
+static bool is_subdir(int dfd, const struct dirent *e)
+{
+	struct stat st;
+
+	if (e->d_name[0] == '.')
+		return false;
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	return !fstatat(dfd, e->d_name, &st, 0) && S_ISDIR(st.st_mode);
+}
+
+static void add_names(int catfd, const char *cat, tp_names *out)
+{
+	DIR *d = fdopendir(catfd);
+	struct dirent *e;
+
+	if (!d) {
+		close(catfd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (is_subdir(dirfd(d), e))
+			vec_push(out, xasprintf("%s:%s", cat, e->d_name));
+	closedir(d);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every event as "CAT:NAME", sorted. */
+static void all_events(const char *root, tp_names *out)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "%s/events", root);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!is_subdir(dirfd(d), e))
+			continue;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			add_names(fd, e->d_name, out);
+	}
+	closedir(d);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(char *), cmp_name);
+}
+
+static void names_free(tp_names *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		free(names->v[i]);
+	vec_free(names);
+}
+
+/* ---- format files ---- */
+
+static void field_free(struct tp_field *f)
+{
+	free(f->type);
+	free(f->name);
+}
+
+static void format_free(struct tp_format *f)
+{
+	for (size_t i = 0; i < f->fields.n; i++)
+		field_free(&f->fields.v[i]);
+	vec_free(&f->fields);
+}
+
+/* "offset:24;" inside a field line: the number after key, bounded. */
+static bool keyed_int(const char *line, const char *key, int max, int *out)
+{
+	const char *at = strstr(line, key);
+	char *end;
+	long v;
+
+	if (!at)
+		return false;
+	errno = 0;
+	v = strtol(at + strlen(key), &end, 10);
+	if (errno || end == at + strlen(key) || *end != ';' || v < 0 || v > max)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static char *trim(char *s)
+{
+	char *e = s + strlen(s);
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* "__data_loc char[]" -> "char", with the kind of dynamic field. */
+static enum tp_dyn strip_dyn(char **type)
+{
+	static const struct { const char *prefix; enum tp_dyn dyn; } dyns[] = {
+		{ "__data_loc ", TP_DATA_LOC }, { "__rel_loc ", TP_REL_LOC },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(dyns); i++) {
+		size_t n = strlen(dyns[i].prefix);
+		if (strncmp(*type, dyns[i].prefix, n))
+			continue;
+		*type = trim(*type + n);
+		size_t len = strlen(*type);
+		if (len >= 2 && !strcmp(*type + len - 2, "[]"))
+			(*type)[len - 2] = '\0';
+		*type = trim(*type);
+		return dyns[i].dyn;
+	}
+	return TP_FIXED;
+}
+
+/* "const char * filename", "char comm[16]", "__data_loc char[] name". */
+static bool parse_decl(char *decl, struct tp_field *f)
+{
+	char *s = trim(decl), *end, *name;
+
+	end = s + strlen(s);
+	if (end > s && end[-1] == ']') {
+		char *open = strrchr(s, '[');
+		if (!open)
+			return false;
+		f->array = true;
+		*open = '\0';
+		end = s + strlen(trim(s));
+	}
+	name = end;
+	while (name > s && is_ident_char(name[-1]))
+		name--;
+	if (name == end || name == s)
+		return false;
+	f->name = xstrdup(name);
+	*name = '\0';
+	char *type = trim(s);
+	f->dyn = strip_dyn(&type);
+	f->type = xstrdup(type);
+	return *type != '\0';
+}
+
+static bool parse_field(char *line, struct tp_field *f)
+{
+	char *semi = strchr(line, ';');
+	int sign = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!semi)
+		return false;
+	*semi = '\0';
+	if (!keyed_int(semi + 1, "offset:", TP_RECORD_MAX, &f->offset) ||
+	    !keyed_int(semi + 1, "size:", TP_RECORD_MAX, &f->size) ||
+	    f->offset + f->size > TP_RECORD_MAX)
+		return false;
+	if (keyed_int(semi + 1, "signed:", 1, &sign))
+		f->sign = sign;
+	if (!parse_decl(line, f)) {
+		field_free(f);
+		return false;
+	}
+	return true;
+}
+
+/* Lines that are not well-formed field lines are passed over: a field
+ * plumb cannot parse is one it does not offer. */
+static void parse_format(char *text, struct tp_format *fmt)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct tp_field f;
+		line = trim(line);
+		if (strncmp(line, "field:", 6) || !parse_field(line + 6, &f))
+			continue;
+		vec_push(&fmt->fields, f);
+	}
+}
+
+static void read_format(const char *root, const char *event, struct tp_format *fmt)
+{
+	const char *colon = strchr(event, ':');
+	char path[PATH_MAX], *text;
+
+	fmt->read = true;
+	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", root, (int)(colon - event), event,
+		 colon + 1);
+	text = slurp(path, TP_FORMAT_MAX);
+	if (!text) {
+		fmt->err = errno;
+		return;
+	}
+	parse_format(text, fmt);
+	free(text);
+}
+
+static const struct tp_field *find_field(const struct tp_format *fmt, const char *name)
+{
+	for (size_t i = 0; i < fmt->fields.n; i++)
+		if (!strcmp(fmt->fields.v[i].name, name))
+			return &fmt->fields.v[i];
+	return NULL;
+}
+
+/* ---- resolving specs ---- */
+
+static bool has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Spec parts become paths: nothing that leaves events/. */
+static bool sane_part(const char *s)
+{
+	return *s && *s != '.' && !strchr(s, '/');
+}
+
+static bool split_spec(struct probe *p)
+{
+	char *parts[4] = {0};
+	struct loc locs[4];
+	int n = probe_split(p, parts, locs, 4);
+	bool ok = n == 3 && *parts[1] && *parts[2];
+
+	if (ok) {
+		p->target = parts[1], p->target_loc = locs[1];
+		p->name = parts[2], p->name_loc = locs[2];
+		parts[1] = parts[2] = NULL;
+	} else {
+		diag_error(p->node->loc, "tracepoints are written tracepoint:CATEGORY:NAME");
+	}
+	for (int i = 0; i < n && i < 4; i++)
+		free(parts[i]);
+	return ok;
+}
+
+static bool category_exists(const struct probe *p, const tp_names *all)
+{
+	size_t n = strlen(p->target);
+
+	for (size_t i = 0; i < all->n; i++) {
+		const char *colon = strchr(all->v[i], ':');
+		char cat[256];
+		if ((size_t)(colon - all->v[i]) >= sizeof(cat))
+			continue;
+		snprintf(cat, sizeof(cat), "%.*s", (int)(colon - all->v[i]), all->v[i]);
+		if (has_wildcard(p->target) ? !fnmatch(p->target, cat, 0)
+					    : strlen(cat) == n && !strcmp(cat, p->target))
+			return true;
+	}
+	return false;
+}
+
+static void not_found(struct probe *p, const tp_names *all)
+{
+	char *want = xasprintf("%s:%s", p->target, p->name);
+	bool cat = category_exists(p, all);
+	struct loc loc = cat ? p->name_loc : p->target_loc;
+	const char *best = NULL;
+
+	if (!has_wildcard(want))
+		best = closest_name(want, (const char *const *)all->v, all->n);
+	if (best)
+		diag_error(loc, "no tracepoint '%s'; did you mean %s?", want, best);
+	else if (has_wildcard(want))
+		diag_error(loc, "no tracepoint matches '%s'", want);
+	else if (cat)
+		diag_error(loc, "no tracepoint '%s'", want);
+	else
+		diag_error(loc, "no tracepoint category '%s'", p->target);
+	free(want);
+}
+
+static void add_site(struct probe *p, const char *event, int id)
+{
+	struct probe_site *s = probe_add_site(p);
+
+	s->func = xstrdup(event);
+	s->tp_id = id;
+}
+
+static bool matches(const struct probe *p, const char *event)
+{
+	const char *colon = strchr(event, ':');
+	char cat[256];
+
+	if ((size_t)(colon - event) >= sizeof(cat))
+		return false;
+	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - event), event);
+	return !fnmatch(p->target, cat, 0) && !fnmatch(p->name, colon + 1, 0);
+}
+
+/* Each matching event with a readable id is a site. */
+static void find_sites(struct probe *p, const char *root, const tp_names *all, int *err)
+{
+	for (size_t i = 0; i < all->n; i++) {
+		if (!matches(p, all->v[i]))
+			continue;
+		char *colon = strchr(all->v[i], ':');
+		*colon = '\0';
+		int id = event_id(root, all->v[i], colon + 1);
+		if (id < 0 && errno != ENOENT)
+			*err = errno;
+		*colon = ':';
+		if (id >= 0)
+			add_site(p, all->v[i], id);
+	}
+}
+
+/* The common case, one named event: no need to list them all. */
+static bool exact_site(struct probe *p, const char *root, int *err)
+{
+	int id;
+
+	if (!sane_part(p->target) || !sane_part(p->name))
+		return false;
+	id = event_id(root, p->target, p->name);
+	if (id < 0) {
+		if (errno != ENOENT)
+			*err = errno;
+		return false;
+	}
+	char *event = xasprintf("%s:%s", p->target, p->name);
+	add_site(p, event, id);
+	free(event);
+	return true;
+}
+
+static bool resolve_sites(struct probe *p, const char *root)
+{
+	bool wild = has_wildcard(p->target) || has_wildcard(p->name);
+	tp_names all = {0};
+	int err = 0;
+
+	if (!wild && exact_site(p, root, &err))
+		return true;
+	if (!err) {
+		all_events(root, &all);
+		if (wild)
+			find_sites(p, root, &all, &err);
+	}
+	if (!p->sites.n && err)
+		diag_error(p->node->loc, "cannot read the tracepoints of %s: %s", root,
+			   strerror(err));
+	else if (!p->sites.n)
+		not_found(p, &all);
+	names_free(&all);
+	return p->sites.n > 0;
+}
+
+static bool tp_resolve(struct probe *p)
+{
+	struct tp_priv *t;
+	const char *root;
+	int err = 0;
+
+	if (!split_spec(p))
+		return false;
+	p->spec = xasprintf("tracepoint:%s:%s", p->target, p->name);
+	root = tracefs_root(p->opts->verbose, &err);
+	if (!root) {
+		diag_error(p->node->loc, "tracefs is not mounted and could not be mounted: %s",
+			   strerror(err));
+		return false;
+	}
+	if (!resolve_sites(p, root))
+		return false;
+	t = xcalloc(1, sizeof(*t));
+	t->root = root;
+	t->fmt = xcalloc(p->sites.n, sizeof(*t->fmt));
+	p->priv = t;
+	return true;
+}
+
+/* ---- field types ---- */
+
+static struct tp_format *format_of(struct probe *p, size_t site)
+{
+	struct tp_priv *t = p->priv;
+
+	if (!t->fmt[site].read)
+		read_format(t->root, p->sites.v[site].func, &t->fmt[site]);
+	return &t->fmt[site];
+}
+
+/* char, signed char, unsigned char, const char: bytes of text. */
+static bool is_char(const char *type)
+{
+	struct type t;
+
+	return strstr(type, "char") && !strchr(type, '*') && type_parse(type, &t) &&
+	       t.kind == T_INT && t.size == 1;
+}
+
+static bool int_access(const struct tp_field *f, struct tp_access *a)
+{
+	struct type decl;
+
+	a->how = TP_INT;
+	/* Syscall records keep every argument in 8 bytes; "int dfd" is the
+	 * low half of its slot, and AT_FDCWD should read as -100. */
+	if (type_parse(f->type, &decl) && decl.kind == T_INT && decl.size < f->size) {
+		a->t = decl;
+		a->bytes = decl.size;
+		return true;
+	}
+	if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+		return false;
+	a->t = type_int(f->size, f->sign);
+	a->bytes = f->size;
+	return true;
+}
+
+static void ptr_access(const struct tp_field *f, struct tp_access *a)
+{
+	struct type decl;
+
+	a->how = TP_INT;
+	a->bytes = 8;
+	if (type_parse(f->type, &decl) && decl.kind == T_PTR)
+		a->t = decl;
+	else
+		a->t = (struct type){ .kind = T_PTR, .size = 8 };
+}
+
+/* How a field reads; false after reporting why it cannot be read. */
+static bool access_of(struct probe *p, const char *event, const struct tp_field *f,
+		      struct loc loc, struct tp_access *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->offset = f->offset;
+	if (f->dyn != TP_FIXED) {
+		a->how = TP_DYN_STR;
+		a->t = type_str(p->opts->strsize);
+		if (is_char(f->type) && f->size == 4)
+			return true;
+		diag_error(loc, "args.%s of %s is a dynamic array of %s; plumb reads only "
+			   "__data_loc char[] (strings)", f->name, event, f->type);
+		return false;
+	}
+	if (f->array) {
+		a->how = TP_ARRAY_STR;
+		a->bytes = f->size;
+		a->t = type_str((unsigned int)f->size);
+		if (is_char(f->type) && f->size > 0)
+			return true;
+		diag_error(loc, "args.%s of %s is an array of %s; plumb reads only char "
+			   "arrays (as strings)", f->name, event, f->type);
+		return false;
+	}
+	if (strchr(f->type, '*') && f->size == 8) {
+		ptr_access(f, a);
+		return true;
+	}
+	if (int_access(f, a))
+		return true;
+	diag_error(loc, "args.%s is a %d-byte field; plumb reads integers of 1, 2, 4 or 8 bytes",
+		   f->name, f->size);
+	return false;
+}
+
+static bool same_access(const struct tp_access *a, const struct tp_access *b)
+{
+	return a->how == b->how && a->offset == b->offset && a->bytes == b->bytes &&
+	       type_eq(a->t, b->t);
+}
+
+static bool readable(struct probe *p, size_t site, struct loc loc)
+{
+	struct tp_format *fmt = format_of(p, site);
+
+	if (fmt->err)
+		diag_error(loc, "cannot read the format of tracepoint %s: %s", p->sites.v[site].func,
+			   strerror(fmt->err));
+	return !fmt->err;
+}
+
+static void unknown_field(struct probe *p, const char *field, struct loc loc)
+{
+	const struct tp_format *fmt = format_of(p, 0);
+	const char *event = p->sites.v[0].func;
+	const char **names = xcalloc(fmt->fields.n + 1, sizeof(char *));
+	struct strbuf list = {0};
+
+	for (size_t i = 0; i < fmt->fields.n; i++) {
+		names[i] = fmt->fields.v[i].name;
+		if (strncmp(names[i], "common_", 7))
+			sb_printf(&list, "%s%s", list.len ? ", " : "", names[i]);
+	}
+	const char *best = closest_name(field, names, fmt->fields.n);
+	if (best)
+		diag_error(loc, "%s has no field '%s'; did you mean args.%s?", event, field, best);
+	else if (list.len)
+		diag_error(loc, "%s has no field '%s'; its fields are %s", event, field, list.s);
+	else
+		diag_error(loc, "%s has no field '%s'; it has no fields of its own", event, field);
+	sb_free(&list);
+	free(names);
+}
+
+/* A field read by one program must read alike in every event it runs at. */
+static bool agrees(struct probe *p, size_t site, const char *field, struct loc loc,
+		   const struct tp_access *first)
+{
+	const char *event = p->sites.v[site].func, *ev0 = p->sites.v[0].func;
+	const struct tp_field *f;
+	struct tp_access a;
+
+	if (!readable(p, site, loc))
+		return false;
+	f = find_field(format_of(p, site), field);
+	if (!f) {
+		diag_error(loc, "%s, one of the %zu tracepoints of %s, has no field '%s'", event,
+			   p->sites.n, p->spec, field);
+		return false;
+	}
+	if (!access_of(p, event, f, loc, &a))
+		return false;
+	if (same_access(first, &a))
+		return true;
+	const struct tp_field *f0 = find_field(format_of(p, 0), field);
+	if (a.offset != first->offset)
+		diag_error(loc, "args.%s is at offset %d in %s but at offset %d in %s; write a "
+			   "probe for each", field, first->offset, ev0, a.offset, event);
+	else
+		diag_error(loc, "args.%s is '%s' (%d bytes) in %s but '%s' (%d bytes) in %s; write "
+			   "a probe for each", field, f0->type, f0->size, ev0, f->type, f->size,
+			   event);
+	return false;
+}
+
+static bool site_access(struct probe *p, const char *field, struct loc loc, struct tp_access *a)
+{
+	const struct tp_field *f;
+
+	if (!readable(p, 0, loc))
+		return false;
+	f = find_field(format_of(p, 0), field);
+	if (!f) {
+		unknown_field(p, field, loc);
+		return false;
+	}
+	return access_of(p, p->sites.v[0].func, f, loc, a);
+}
+
+static bool tp_field_type(struct probe *p, const char *field, struct loc loc, struct type *t)
+{
+	struct tp_access a;
+
+	if (!site_access(p, field, loc, &a))
+		return false;
+	for (size_t i = 1; i < p->sites.n; i++)
+		if (!agrees(p, i, field, loc, &a))
+			return false;
+	*t = a.t;
+	return true;
+}
+
+/* ---- code ---- */
+
+static int bpf_size(int bytes)
+{
+	return bytes == 1 ? BPF_B : bytes == 2 ? BPF_H : bytes == 4 ? BPF_W : BPF_DW;
+}
+
+static void ctx_addr(struct cg *cg, int reg, int off)
+{
+	cg_emit(cg, MOV64_REG(reg, R6));
+	if (off)
+		cg_emit(cg, ALU64_IMM(BPF_ADD, reg, off));
+}
+
+/* bytes at ctx + off into reg, zero-extended. The verifier refuses
+ * context loads below TP_CTX_MIN (the common_* fields) and unaligned
+ * ones; those go through bpf_probe_read_kernel. */
+static void ctx_load(struct cg *cg, int reg, int off, int bytes)
+{
+	if (off >= TP_CTX_MIN && off % bytes == 0) {
+		cg_emit(cg, LDX(bpf_size(bytes), reg, R6, (int16_t)off));
+		return;
+	}
+	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
+
+	cg_emit(cg, MOV64_REG(R1, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, slot));
+	cg_emit(cg, MOV64_IMM(R2, bytes));
+	ctx_addr(cg, R3, off);
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_emit(cg, LDX(bpf_size(bytes), reg, R10, (int16_t)slot));
+	cg->sp = mark;
+}
+
+/* The field as sema saw it: the first site's (every site agrees). */
+static bool emit_access(struct cg *cg, struct probe *p, const char *field, struct tp_access *a)
+{
+	const struct tp_field *f = find_field(format_of(p, 0), field);
+
+	if (f && access_of(p, p->sites.v[0].func, f, cg->cur, a))
+		return true;
+	cg_error(cg, cg->cur, "args.%s cannot be read here", field);
+	return false;
+}
+
+static void tp_emit_field(struct cg *cg, struct probe *p, const char *field, int reg)
+{
+	struct tp_access a;
+
+	if (!emit_access(cg, p, field, &a))
+		return;
+	if (a.how != TP_INT) {
+		cg_error(cg, cg->cur, "args.%s is a string, not a number", field);
+		return;
+	}
+	ctx_load(cg, reg, a.offset, a.bytes);
+	if (a.t.kind == T_INT)
+		cg_extend(cg, reg, a.t.size, a.t.sign);
+}
+
+static void zero_str(struct cg *cg, int base, int off, int len)
+{
+	for (int i = 0; i < (int)ALIGN8(len); i += 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));
+}
+
+/* char x[N]: up to N bytes, to the first NUL. Copying through the helper
+ * rather than by loads keeps the bytes after the NUL zero even when the
+ * kernel left garbage there. Reading N + 1 bytes lets a full array keep
+ * all N (the last byte read is replaced by the NUL). */
+static void array_str(struct cg *cg, const struct tp_access *a, int len)
+{
+	int size = a->bytes + 1 < len ? a->bytes + 1 : len;
+
+	cg_emit(cg, MOV64_IMM(R2, size));
+	ctx_addr(cg, R3, a->offset);
+}
+
+/* __data_loc: a u32 of (length << 16 | offset of the text in the
+ * record). __rel_loc counts the offset from the end of the field. */
+static void dyn_str(struct cg *cg, const struct tp_field *f, int len)
+{
+	int capped = cg_label(cg);
+
+	ctx_load(cg, R3, f->offset, 4);
+	cg_emit(cg, MOV64_REG(R2, R3));
+	cg_emit(cg, ALU64_IMM(BPF_RSH, R2, 16));
+	cg_emit(cg, ALU64_IMM(BPF_AND, R3, 0xffff));
+	if (f->dyn == TP_REL_LOC)
+		cg_emit(cg, ALU64_IMM(BPF_ADD, R3, f->offset + f->size));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R3, R6));
+	cg_jmp_imm(cg, BPF_JLE, R2, len, capped);
+	cg_emit(cg, MOV64_IMM(R2, len));
+	cg_place(cg, capped);
+}
+
+static void tp_emit_field_str(struct cg *cg, struct probe *p, const char *field, int base,
+			      int off, int len)
+{
+	struct tp_access a;
+
+	if (!emit_access(cg, p, field, &a))
+		return;
+	if (a.how == TP_INT) {
+		cg_error(cg, cg->cur, "args.%s is a number, not a string", field);
+		return;
+	}
+	zero_str(cg, base, off, len);
+	if (a.how == TP_ARRAY_STR)
+		array_str(cg, &a, len);
+	else
+		dyn_str(cg, find_field(format_of(p, 0), field), len);
+	cg_emit(cg, MOV64_REG(R1, base));
+	if (off)
+		cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_call(cg, BPF_FUNC_probe_read_kernel_str);
+}
+
+/* ---- attaching ---- */
+
+static long perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
+{
+	return syscall(__NR_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* A tracepoint's BPF programs hang off the event itself and run on every
+ * CPU, whatever CPU their perf event is bound to; a second perf event
+ * would attach the same program twice (the kernel refuses, EEXIST). One
+ * perf event, on a CPU that is online, is what attaching takes. */
+static int first_online_cpu(void)
+{
+	char *text = slurp("/sys/devices/system/cpu/online", 256);
+	int cpu = text ? atoi(text) : 0;
+
+	free(text);
+	return cpu;
+}
+
+static const char *attach_hint(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM: return " (plumb needs root, or CAP_BPF and CAP_PERFMON)";
+	case ENOENT: return " (the event is gone)";
+	case E2BIG: return " (too many BPF programs on this tracepoint)";
+	}
+	return "";
+}
+
+static bool attach_site(struct probe *p, struct probe_site *s, int prog_fd, int cpu)
+{
+	struct perf_event_attr a;
+	char what[300];
+	long fd;
+
+	snprintf(what, sizeof(what), "tracepoint:%s", s->func);
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.config = (uint64_t)s->tp_id;
+	a.sample_period = 1;
+	/* pid -1: every process; -p is the program's own pid check */
+	fd = perf_event_open(&a, -1, cpu);
+	if (fd < 0) {
+		int err = errno;
+		errmsg("cannot attach to %s: %s%s", what, strerror(err), attach_hint(err));
+		return false;
+	}
+	if (p->opts->verbose)
+		fprintf(stderr, "plumb: attached %s (event id %d)\n", what, s->tp_id);
+	return probe_attach_perf_fd(s, (int)fd, prog_fd, (uint64_t)s->name_id, what);
+}
+
+static bool tp_attach(struct probe *p, int variant, int prog_fd, int *nattached)
+{
+	int cpu = first_online_cpu();
+
+	for (size_t i = 0; i < p->sites.n; i++) {
+		struct probe_site *s = &p->sites.v[i];
+		if (s->variant != variant)
+			continue;
+		if (!attach_site(p, s, prog_fd, cpu))
+			return false;
+		(*nattached)++;
+	}
+	return true;
+}
+
+static void tp_free(struct probe *p)
+{
+	struct tp_priv *t = p->priv;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < p->sites.n; i++)
+		format_free(&t->fmt[i]);
+	free(t->fmt);
+	free(t);
+	p->priv = NULL;
+}
+
+const struct probe_kind probe_tracepoint = {
+	.name = "tracepoint",
+	.alias = "t",
+	.prog_type = BPF_PROG_TYPE_TRACEPOINT,
+	.flags = PK_FIELDS | PK_KSTACK | PK_USTACK,
+	.resolve = tp_resolve,
+	.field_type = tp_field_type,
+	.emit_field = tp_emit_field,
+	.emit_field_str = tp_emit_field_str,
+	.attach = tp_attach,
+	.free = tp_free,
+};
+
+/* ---- listing ---- */
+
+static const char *strip_kind(const char *s)
+{
+	if (!strncmp(s, "tracepoint:", 11))
+		return s + 11;
+	if (!strncmp(s, "t:", 2))
+		return s + 2;
+	return s;
+}
+
+static const char *list_root(void)
+{
+	int err = 0;
+	const char *root = tracefs_root(false, &err);
+
+	if (!root)
+		errmsg("tracefs is not mounted and could not be mounted: %s", strerror(err));
+	return root;
+}
+
+static bool list_match(const char *pattern, const char *event)
+{
+	if (!pattern)
+		return true;
+	if (!fnmatch(pattern, event, 0))
+		return true;
+	return !strchr(pattern, ':') && !fnmatch(pattern, strchr(event, ':') + 1, 0);
+}
+
+int tracepoint_list(const char *pattern, FILE *out)
+{
+	const char *root = list_root();
+	tp_names all = {0};
+	int n = 0;
+
+	if (!root)
+		return -1;
+	if (pattern)
+		pattern = strip_kind(pattern);
+	all_events(root, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		if (!list_match(pattern, all.v[i]))
+			continue;
+		fprintf(out, "tracepoint:%s\n", all.v[i]);
+		n++;
+	}
+	names_free(&all);
+	return n;
+}
+
+static void print_field(const struct tp_field *f, FILE *out)
+{
+	const char *sep = f->type[strlen(f->type) - 1] == '*' ? "" : " ";
+
+	if (f->dyn != TP_FIXED)
+		fprintf(out, "    %s %s[] %s;\n", f->dyn == TP_DATA_LOC ? "__data_loc" : "__rel_loc",
+			f->type, f->name);
+	else if (f->array)
+		fprintf(out, "    %s%s%s[%d];\n", f->type, sep, f->name, f->size);
+	else
+		fprintf(out, "    %s%s%s;\n", f->type, sep, f->name);
+}
+
+bool tracepoint_list_fields(const char *event, FILE *out)
+{
+	const char *root = list_root();
+	struct tp_format fmt = {0};
+
+	if (!root)
+		return false;
+	event = strip_kind(event);
+	const char *colon = strchr(event, ':');
+	if (!colon || colon == event || !sane_part(colon + 1) || strchr(colon + 1, ':') ||
+	    !strncmp(event, ".", 1) || memchr(event, '/', (size_t)(colon - event))) {
+		errmsg("'%s' is not a tracepoint (CATEGORY:NAME)", event);
+		return false;
+	}
+	read_format(root, event, &fmt);
+	if (fmt.err) {
+		errmsg("cannot read the format of tracepoint %s: %s", event, strerror(fmt.err));
+		return false;
+	}
+	for (size_t i = 0; i < fmt.fields.n; i++)
+		if (strncmp(fmt.fields.v[i].name, "common_", 7))
+			print_field(&fmt.fields.v[i], out);
+	format_free(&fmt);
+	return true;
+}
