@@ -2,6 +2,7 @@
 /* plumb: the command line, and nothing else. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,10 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	libbpf_set_print(silent);
+	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
+		errmsg("no process with pid %d", (int)o.pid);
+		return EXIT_RUNTIME;
+	}
 	if (o.list)
 		return probe_list(optind < argc ? argv[optind] : NULL, &o);
 	if (file) {

@@ -38,7 +38,7 @@ enum {
 /* Slots of CG_MAP_STATS: lost events, then one per map for drops. */
 enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
 /* Offsets in the CG_MAP_CONFIG value. */
-enum { CONFIG_START_NS = 0, CONFIG_SIZE = 8 };
+enum { CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_SIZE = 16 };
 
 struct cg_prog {
 	char *name;		/* for -d, -v and errors */
@@ -83,6 +83,7 @@ void cg_jmp_reg(struct cg *cg, int op, int reg, int src, int label);
 void cg_goto(struct cg *cg, int label);
 void cg_call(struct cg *cg, int helper);
 bool cg_finish(struct cg *cg);
+void cg_prune(struct cg_prog *p);
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* regs.c: r7..r9 hold values across helper calls; r6 is the context. */

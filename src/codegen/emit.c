@@ -2,6 +2,7 @@
 /* The emitter: instructions with their source spans, labels and jumps
  * patched once at the end, and map relocations. */
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "codegen/cg.h"
 
@@ -89,6 +90,82 @@ bool cg_finish(struct cg *cg)
 		cg->prog->insns.v[f->insn].off = (int16_t)d;
 	}
 	return !cg->failed;
+}
+
+static bool is_jump(const struct bpf_insn *in)
+{
+	int op = BPF_OP(in->code);
+
+	return (BPF_CLASS(in->code) == BPF_JMP || BPF_CLASS(in->code) == BPF_JMP32) &&
+	       op != BPF_CALL && op != BPF_EXIT;
+}
+
+static size_t width(const struct bpf_insn *in)
+{
+	return in->code == (BPF_LD | BPF_DW | BPF_IMM) ? 2 : 1;
+}
+
+static void mark_live(const struct cg_prog *p, bool *live)
+{
+	size_t n = p->insns.n, *stack = xcalloc(n + 1, sizeof(size_t)), top = 0;
+
+	stack[top++] = 0;
+	while (top) {
+		size_t i = stack[--top];
+		if (i >= n || live[i])
+			continue;
+		const struct bpf_insn *in = &p->insns.v[i];
+		live[i] = true;
+		if (width(in) == 2 && i + 1 < n)
+			live[i + 1] = true;
+		if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP)
+			continue;
+		if (is_jump(in))
+			stack[top++] = (size_t)((long)i + 1 + in->off);
+		if (!(is_jump(in) && BPF_OP(in->code) == BPF_JA))
+			stack[top++] = i + width(in);
+	}
+	free(stack);
+}
+
+/* Drop instructions no path reaches (the verifier refuses them): code
+ * after a condition that folded to false, after "x && 0", ... */
+void cg_prune(struct cg_prog *p)
+{
+	size_t n = p->insns.n, k = 0;
+	bool *live = xcalloc(n + 1, sizeof(bool));
+	size_t *to = xcalloc(n + 1, sizeof(size_t));
+
+	mark_live(p, live);
+	for (size_t i = 0; i < n; i++) {
+		to[i] = k;
+		k += live[i];
+	}
+	to[n] = k;
+	if (k == n)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_insn in = p->insns.v[i];
+		if (!live[i])
+			continue;
+		if (is_jump(&in))
+			in.off = (int16_t)((long)to[(long)i + 1 + in.off] - (long)to[i] - 1);
+		p->insns.v[to[i]] = in;
+		p->locs.v[to[i]] = p->locs.v[i];
+	}
+	size_t kr = 0;
+	for (size_t r = 0; r < p->relocs.n; r++) {
+		struct cg_reloc rel = p->relocs.v[r];
+		if (!live[rel.insn])
+			continue;	/* its map load went with the dead code */
+		rel.insn = (int)to[rel.insn];
+		p->relocs.v[kr++] = rel;
+	}
+	p->relocs.n = kr;
+	p->insns.n = p->locs.n = k;
+out:
+	free(live);
+	free(to);
 }
 
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)

@@ -72,6 +72,17 @@ static void pid_filter(struct cg *cg)
 	cg_jmp_imm(cg, BPF_JNE, R0, pid, cg->exit_label);
 }
 
+/* Once plumb stops, probes still attached do nothing: the maps it prints
+ * hold still while the kernel takes its time detaching. */
+static void stopped_check(struct cg *cg)
+{
+	if (cg->probe->kind->flags & PK_ONCE)
+		return;
+	cg_ld_map(cg, R1, CG_MAP_CONFIG, true);
+	cg_emit(cg, LDX(BPF_DW, R1, R1, CONFIG_STOPPED));
+	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
+}
+
 static char *prog_name(struct probe *p, int variant)
 {
 	if (p->nvariants > 1)
@@ -95,6 +106,7 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 	cg.cur = p->node->loc;
 	cg.exit_label = cg_label(&cg);
 	cg_emit(&cg, MOV64_REG(R6, R1));
+	stopped_check(&cg);
 	locals(&cg, clause);
 	pid_filter(&cg);
 	if (clause->a)
@@ -106,6 +118,8 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 	cg_emit(&cg, MOV64_IMM(R0, 0));
 	cg_emit(&cg, EXIT_INSN());
 	ok = cg_finish(&cg);
+	if (ok)
+		cg_prune(prog);
 	vec_free(&cg.labels);
 	vec_free(&cg.fixups);
 	if (!ok) {

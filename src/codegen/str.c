@@ -211,14 +211,18 @@ void cg_str_cmp(struct cg *cg, struct node *n, int label_false, bool negate)
 		int oa = materialize(cg, a, len), ob = materialize(cg, b, len);
 		cmp_buffers(cg, oa, ob, (int)ALIGN8(len) / 8, ne);
 	}
-	/* equal */
-	if (!eq)
+	/* falling through here: equal (no unreachable jumps: the verifier
+	 * refuses dead code) */
+	if (eq) {
+		cg_goto(cg, done);
+		cg_place(cg, ne);
 		cg_goto(cg, label_false);
-	cg_goto(cg, done);
-	cg_place(cg, ne);
-	if (eq)
+		cg_place(cg, done);
+	} else {
 		cg_goto(cg, label_false);
-	cg_place(cg, done);
+		cg_place(cg, ne);
+	}
+	(void)done;
 	cg->sp = mark;
 }
 

@@ -24,8 +24,9 @@
 #include "probe/probe.h"
 #include "probe/tracepoint.h"
 
-/* The verifier lets a tracepoint program load from its context only at
- * offsets from 8 to here, aligned to the load's size. */
+/* Before a tracepoint's BPF programs run, the kernel stores a pt_regs
+ * pointer over the first 8 bytes of the record (common_type, _flags,
+ * _preempt_count, _pid), and the verifier refuses loads there. */
 #define TP_CTX_MIN 8
 #define TP_RECORD_MAX 8192
 /* A format file is a few hundred bytes; anything beyond this is not one. */
@@ -35,6 +36,7 @@ enum tp_dyn { TP_FIXED, TP_DATA_LOC, TP_REL_LOC };
 
 /* One "field:TYPE NAME; offset:N; size:N; signed:N;" line. */
 struct tp_field {
+	char *decl;		/* as written, for listings */
 	char *type;		/* "const char *", "char" (of char x[16]), "char" (of __data_loc char[]) */
 	char *name;
 	int offset, size;
@@ -55,7 +57,7 @@ struct tp_priv {
 };
 
 /* How a field is read, and what the language sees. */
-enum tp_how { TP_INT, TP_ARRAY_STR, TP_DYN_STR };
+enum tp_how { TP_INT, TP_ARRAY_STR, TP_DYN_STR, TP_TID };
 
 struct tp_access {
 	enum tp_how how;
@@ -225,6 +227,7 @@ static void names_free(tp_names *names)
 
 static void field_free(struct tp_field *f)
 {
+	free(f->decl);
 	free(f->type);
 	free(f->name);
 }
@@ -296,6 +299,7 @@ static bool parse_decl(char *decl, struct tp_field *f)
 {
 	char *s = trim(decl), *end, *name;
 
+	f->decl = xstrdup(s);
 	end = s + strlen(s);
 	if (end > s && end[-1] == ']') {
 		char *open = strrchr(s, '[');
@@ -414,16 +418,13 @@ static bool split_spec(struct probe *p)
 
 static bool category_exists(const struct probe *p, const tp_names *all)
 {
-	size_t n = strlen(p->target);
-
 	for (size_t i = 0; i < all->n; i++) {
 		const char *colon = strchr(all->v[i], ':');
 		char cat[256];
 		if ((size_t)(colon - all->v[i]) >= sizeof(cat))
 			continue;
 		snprintf(cat, sizeof(cat), "%.*s", (int)(colon - all->v[i]), all->v[i]);
-		if (has_wildcard(p->target) ? !fnmatch(p->target, cat, 0)
-					    : strlen(cat) == n && !strcmp(cat, p->target))
+		if (has_wildcard(p->target) ? !fnmatch(p->target, cat, 0) : !strcmp(cat, p->target))
 			return true;
 	}
 	return false;
@@ -561,13 +562,14 @@ static struct tp_format *format_of(struct probe *p, size_t site)
 	return &t->fmt[site];
 }
 
-/* char, signed char, unsigned char, const char: bytes of text. */
+/* char, const char, signed char: text. unsigned char and u8 arrays are
+ * usually bytes (addresses, hashes), not strings. */
 static bool is_char(const char *type)
 {
 	struct type t;
 
-	return strstr(type, "char") && !strchr(type, '*') && type_parse(type, &t) &&
-	       t.kind == T_INT && t.size == 1;
+	return strstr(type, "char") && !strstr(type, "unsigned") && !strchr(type, '*') &&
+	       type_parse(type, &t) && t.kind == T_INT && t.size == 1;
 }
 
 static bool int_access(const struct tp_field *f, struct tp_access *a)
@@ -601,12 +603,28 @@ static void ptr_access(const struct tp_field *f, struct tp_access *a)
 		a->t = (struct type){ .kind = T_PTR, .size = 8 };
 }
 
+/* The common_* fields are gone by the time the program runs; the one
+ * that matters, common_pid, is the current thread. */
+static bool common_access(const struct tp_field *f, struct loc loc, struct tp_access *a)
+{
+	if (!strcmp(f->name, "common_pid")) {
+		a->how = TP_TID;
+		a->t = type_int(4, true);
+		return true;
+	}
+	diag_error(loc, "args.%s cannot be read: the kernel overwrites a tracepoint record's "
+		   "common_* fields before BPF programs run (common_pid is tid)", f->name);
+	return false;
+}
+
 /* How a field reads; false after reporting why it cannot be read. */
 static bool access_of(struct probe *p, const char *event, const struct tp_field *f,
 		      struct loc loc, struct tp_access *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->offset = f->offset;
+	if (f->offset < TP_CTX_MIN)
+		return common_access(f, loc, a);
 	if (f->dyn != TP_FIXED) {
 		a->how = TP_DYN_STR;
 		a->t = type_str(p->opts->strsize);
@@ -660,12 +678,18 @@ static void unknown_field(struct probe *p, const char *field, struct loc loc)
 	const char **names = xcalloc(fmt->fields.n + 1, sizeof(char *));
 	struct strbuf list = {0};
 
+	size_t n = 0;
+
 	for (size_t i = 0; i < fmt->fields.n; i++) {
-		names[i] = fmt->fields.v[i].name;
-		if (strncmp(names[i], "common_", 7))
-			sb_printf(&list, "%s%s", list.len ? ", " : "", names[i]);
+		const char *name = fmt->fields.v[i].name;
+		if (!strcmp(name, "common_pid"))
+			names[n++] = name;
+		if (strncmp(name, "common_", 7)) {
+			names[n++] = name;
+			sb_printf(&list, "%s%s", list.len ? ", " : "", name);
+		}
 	}
-	const char *best = closest_name(field, names, fmt->fields.n);
+	const char *best = closest_name(field, names, n);
 	if (best)
 		diag_error(loc, "%s has no field '%s'; did you mean args.%s?", event, field, best);
 	else if (list.len)
@@ -698,11 +722,11 @@ static bool agrees(struct probe *p, size_t site, const char *field, struct loc l
 		return true;
 	const struct tp_field *f0 = find_field(format_of(p, 0), field);
 	if (a.offset != first->offset)
-		diag_error(loc, "args.%s is at offset %d in %s but at offset %d in %s; write a "
-			   "probe for each", field, first->offset, ev0, a.offset, event);
+		diag_error(loc, "args.%s is at offset %d in %s but at offset %d in %s; list "
+			   "them as separate probes", field, first->offset, ev0, a.offset, event);
 	else
-		diag_error(loc, "args.%s is '%s' (%d bytes) in %s but '%s' (%d bytes) in %s; write "
-			   "a probe for each", field, f0->type, f0->size, ev0, f->type, f->size,
+		diag_error(loc, "args.%s is '%s' (%d bytes) in %s but '%s' (%d bytes) in %s; list "
+			   "them as separate probes", field, f0->type, f0->size, ev0, f->type, f->size,
 			   event);
 	return false;
 }
@@ -749,8 +773,8 @@ static void ctx_addr(struct cg *cg, int reg, int off)
 }
 
 /* bytes at ctx + off into reg, zero-extended. The verifier refuses
- * context loads below TP_CTX_MIN (the common_* fields) and unaligned
- * ones; those go through bpf_probe_read_kernel. */
+ * unaligned context loads; those (packed records) go through
+ * bpf_probe_read_kernel. */
 static void ctx_load(struct cg *cg, int reg, int off, int bytes)
 {
 	if (off >= TP_CTX_MIN && off % bytes == 0) {
@@ -785,6 +809,11 @@ static void tp_emit_field(struct cg *cg, struct probe *p, const char *field, int
 
 	if (!emit_access(cg, p, field, &a))
 		return;
+	if (a.how == TP_TID) {
+		cg_call(cg, BPF_FUNC_get_current_pid_tgid);
+		cg_emit(cg, MOV32_REG(reg, R0));
+		return;
+	}
 	if (a.how != TP_INT) {
 		cg_error(cg, cg->cur, "args.%s is a string, not a number", field);
 		return;
@@ -837,7 +866,7 @@ static void tp_emit_field_str(struct cg *cg, struct probe *p, const char *field,
 
 	if (!emit_access(cg, p, field, &a))
 		return;
-	if (a.how == TP_INT) {
+	if (a.how == TP_INT || a.how == TP_TID) {
 		cg_error(cg, cg->cur, "args.%s is a number, not a string", field);
 		return;
 	}
@@ -999,19 +1028,6 @@ int tracepoint_list(const char *pattern, FILE *out)
 	return n;
 }
 
-static void print_field(const struct tp_field *f, FILE *out)
-{
-	const char *sep = f->type[strlen(f->type) - 1] == '*' ? "" : " ";
-
-	if (f->dyn != TP_FIXED)
-		fprintf(out, "    %s %s[] %s;\n", f->dyn == TP_DATA_LOC ? "__data_loc" : "__rel_loc",
-			f->type, f->name);
-	else if (f->array)
-		fprintf(out, "    %s%s%s[%d];\n", f->type, sep, f->name, f->size);
-	else
-		fprintf(out, "    %s%s%s;\n", f->type, sep, f->name);
-}
-
 bool tracepoint_list_fields(const char *event, FILE *out)
 {
 	const char *root = list_root();
@@ -1033,7 +1049,7 @@ bool tracepoint_list_fields(const char *event, FILE *out)
 	}
 	for (size_t i = 0; i < fmt.fields.n; i++)
 		if (strncmp(fmt.fields.v[i].name, "common_", 7))
-			print_field(&fmt.fields.v[i], out);
+			fprintf(out, "    %s;\n", fmt.fields.v[i].decl);
 	format_free(&fmt);
 	return true;
 }

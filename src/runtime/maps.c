@@ -100,7 +100,21 @@ static bool create_internal(struct rt *rt)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	return !bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, &start, 0);
+	uint64_t config[CONFIG_SIZE / 8] = { [CONFIG_START_NS / 8] = start };
+	return !bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, config, 0);
+}
+
+/* Every program returns at once from now on. */
+void rt_stop_programs(struct rt *rt)
+{
+	uint64_t config[CONFIG_SIZE / 8];
+	uint32_t k = 0;
+	int fd = rt->ifds[-CG_MAP_CONFIG - 1];
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &k, config))
+		return;
+	config[CONFIG_STOPPED / 8] = 1;
+	bpf_map_update_elem(fd, &k, config, 0);
 }
 
 bool rt_maps_create(struct rt *rt)

@@ -40,6 +40,7 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 /* maps.c */
 bool rt_maps_create(struct rt *rt);
 void rt_maps_close(struct rt *rt);
+void rt_stop_programs(struct rt *rt);
 int rt_map_fd(struct rt *rt, int id);
 bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d);
 void rt_map_clear(struct rt *rt, const struct map *m);

@@ -3,12 +3,15 @@
  * command, wait for events or a reason to stop, then take everything
  * down, run END and print the results. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -170,15 +173,23 @@ static int start_timer(const struct options *o)
 	return fd;
 }
 
+/* -p: the traced process ending ends the trace (pidfd: no polling). */
+static int watch_pid(pid_t pid)
+{
+	return pid ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+}
+
 static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
+	int pidfd = watch_pid(rt->opts->pid);
 	struct epoll_event evs[8];
 
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
 	add_fd(rt->epfd, rt->sigfd, EPOLLIN);
 	add_fd(rt->epfd, rbfd, EPOLLIN);
 	add_fd(rt->epfd, rt->timerfd, EPOLLIN);
+	add_fd(rt->epfd, pidfd, EPOLLIN);
 	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
 	add_fd(rt->epfd, STDOUT_FILENO, 0);
 	while (!rt->stop) {
@@ -189,7 +200,7 @@ static void loop(struct rt *rt)
 				handle_signals(rt);
 			else if (fd == rbfd)
 				ring_buffer__consume(rt->rb);
-			else if (fd == rt->timerfd)
+			else if (fd == rt->timerfd || fd == pidfd)
 				rt->stop = true;
 			else if (fd == STDOUT_FILENO)
 				rt->pipe_gone = rt->stop = true;
@@ -197,6 +208,8 @@ static void loop(struct rt *rt)
 		if (rt->child > 0)
 			reap_child(rt);
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	close(rt->epfd);
 }
 
@@ -204,12 +217,13 @@ static void finish(struct rt *rt)
 {
 	uint64_t lost;
 
-	detach_all(rt);
-	if (!rt->pipe_gone) {
-		rt_run_once(rt, PK_END);
-		if (rt->rb)
-			ring_buffer__consume(rt->rb);
-	}
+	rt_stop_programs(rt);
+	stop_child(rt);
+	if (rt->pipe_gone)
+		return;
+	rt_run_once(rt, PK_END);
+	if (rt->rb)
+		ring_buffer__consume(rt->rb);
 	if (rt->pipe_gone)
 		return;
 	rt_print_maps(rt);
@@ -219,12 +233,49 @@ static void finish(struct rt *rt)
 	rt_check_stdout(rt);
 }
 
+/* Closing probes makes the kernel wait for RCU grace periods (tens of
+ * milliseconds per link). The results are out and the programs do
+ * nothing any more, so a child takes over the descriptors: it holds them
+ * until plumb has exited (a pipe tells it), then exits itself, and the
+ * waiting is its, not the user's. Everything is gone moments later.
+ * PLUMB_SYNC_DETACH=1 waits in plumb instead. */
+static void detach_in_background(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (getenv("PLUMB_SYNC_DETACH") || pipe2(p, O_CLOEXEC))
+		return;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid > 0) {
+		close(p[0]);	/* p[1] closes when plumb exits */
+		return;
+	}
+	setsid();
+	for (int fd = 0; fd < 3; fd++)
+		close(fd);	/* keep no terminal and no reader's pipe */
+	close(p[1]);
+	prctl(PR_SET_NAME, "plumb-detach");
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
 static void teardown(struct rt *rt)
 {
-	detach_all(rt);
 	stop_child(rt);
 	if (rt->rb)
 		ring_buffer__free(rt->rb);
+	rt->rb = NULL;
+	detach_in_background();
+	detach_all(rt);
 	for (size_t i = 0; i < rt->nprogs; i++) {
 		if (rt->progs[i]->fd >= 0)
 			close(rt->progs[i]->fd);
