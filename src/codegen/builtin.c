@@ -44,20 +44,21 @@ static void elapsed(struct cg *cg, int reg)
 		cg_emit(cg, MOV64_REG(reg, R0));
 }
 
-/* func: the site's name, from the attach cookie when the program runs
- * at several sites. */
-static void func_value(struct cg *cg, int reg)
+/* func and probe: the site's names, from the attach cookie when the
+ * program runs at sites with different names. */
+static void site_name(struct cg *cg, int reg, bool probe)
 {
 	struct probe *p = cg->probe;
 	int first = -1;
 	bool same = true;
 
 	for (size_t i = 0; i < p->sites.n; i++) {
+		int id = probe ? p->sites.v[i].probe_id : p->sites.v[i].name_id;
 		if (p->sites.v[i].variant != cg->variant)
 			continue;
 		if (first < 0)
-			first = p->sites.v[i].name_id;
-		else if (p->sites.v[i].name_id != first)
+			first = id;
+		else if (id != first)
 			same = false;
 	}
 	if (same || (p->kind->flags & PK_ONCE)) {
@@ -65,7 +66,13 @@ static void func_value(struct cg *cg, int reg)
 		return;
 	}
 	cg_emit(cg, MOV64_REG(R1, R6));
-	helper_value(cg, BPF_FUNC_get_attach_cookie, reg);
+	cg_call(cg, BPF_FUNC_get_attach_cookie);
+	if (probe)
+		cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	else
+		cg_emit(cg, MOV32_REG(R0, R0));
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
 }
 
 void cg_builtin(struct cg *cg, struct node *n, int reg)
@@ -89,8 +96,8 @@ void cg_builtin(struct cg *cg, struct node *n, int reg)
 	case B_RETVAL:
 		cg_emit(cg, LDX(BPF_DW, reg, R6, PT_REGS_AX));
 		break;
-	case B_FUNC: func_value(cg, reg); break;
-	case B_PROBE: cg_mov_imm(cg, reg, cg->probe->spec_id); break;
+	case B_FUNC: site_name(cg, reg, false); break;
+	case B_PROBE: site_name(cg, reg, true); break;
 	default:
 		cg_error(cg, n->loc, "'%s' has no integer value", n->name);
 	}

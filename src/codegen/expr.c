@@ -358,7 +358,7 @@ bool cg_pure(struct cg *cg, const struct node *n)
 		if (n->id == B_ARG)
 			return cg->probe->kind->arg_pure &&
 			       cg->probe->kind->arg_pure(cg->probe, cg->variant, (int)n->num);
-		return n->id == B_RETVAL || n->id == B_PROBE;
+		return n->id == B_RETVAL;
 	case AST_BINOP:
 		if (n->a->type.kind == T_STR)
 			return false;

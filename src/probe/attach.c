@@ -191,7 +191,7 @@ static bool multi_link(struct probe *p, const char *path, int variant, int prog_
 			*first = s;
 		vec_push(&offs, s->off);
 		vec_push(&refs, s->ref_ctr_off);
-		vec_push(&cookies, (uint64_t)s->name_id);
+		vec_push(&cookies, s->cookie);
 		any_ref |= s->ref_ctr_off != 0;
 	}
 	memset(&a, 0, sizeof(a));
@@ -230,7 +230,7 @@ bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret
 		if (s->variant != variant)
 			continue;
 		if (!probe_uprobe_multi_type()) {
-			if (!probe_attach_uprobe(p, s, ret, prog_fd, (uint64_t)s->name_id))
+			if (!probe_attach_uprobe(p, s, ret, prog_fd, s->cookie))
 				return false;
 			(*nattached)++;
 			continue;

@@ -78,7 +78,7 @@ static bool interval_attach(struct probe *p, int variant, int prog_fd, int *natt
 	}
 	if (p->opts->verbose)
 		fprintf(stderr, "plumb: attached %s on CPU 0\n", p->spec);
-	if (!probe_attach_perf_fd(s, fd, prog_fd, (uint64_t)s->name_id, p->spec))
+	if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
 		return false;
 	(*nattached)++;
 	return true;

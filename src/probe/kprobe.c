@@ -76,7 +76,7 @@ static bool kprobe_attach_one(struct probe *p, bool ret, int prog_fd, int *natta
 		errmsg("cannot attach to %s: %s", p->spec, strerror(errno));
 		return false;
 	}
-	if (!probe_attach_perf_fd(s, fd, prog_fd, (uint64_t)s->name_id, p->spec))
+	if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
 		return false;
 	(*nattached)++;
 	return true;

@@ -23,6 +23,8 @@ struct probe_site {
 	uint64_t ref_ctr_off;	/* USDT semaphore file offset, 0 if none */
 	char *func;		/* value of `func` here (NULL: the spec) */
 	int name_id;		/* ... as a probe name id */
+	int probe_id;		/* value of `probe` here: the probe's full name */
+	uint64_t cookie;	/* the BPF cookie: name_id | probe_id << 32 */
 	int variant;		/* which of the probe's programs runs here */
 	const void *data;	/* kind-specific (usdt: its note) */
 	int tp_id;		/* tracepoint id */

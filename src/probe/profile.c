@@ -42,7 +42,7 @@ static bool profile_attach(struct probe *p, int variant, int prog_fd, int *natta
 			       strerror(errno));
 			return false;
 		}
-		if (!probe_attach_perf_fd(s, fd, prog_fd, (uint64_t)s->name_id, p->spec))
+		if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
 			return false;
 	}
 	if (p->opts->verbose)

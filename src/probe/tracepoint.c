@@ -933,7 +933,7 @@ static bool attach_site(struct probe *p, struct probe_site *s, int prog_fd, int 
 	}
 	if (p->opts->verbose)
 		fprintf(stderr, "plumb: attached %s (event id %d)\n", what, s->tp_id);
-	return probe_attach_perf_fd(s, (int)fd, prog_fd, (uint64_t)s->name_id, what);
+	return probe_attach_perf_fd(s, (int)fd, prog_fd, s->cookie, what);
 }
 
 static bool tp_attach(struct probe *p, int variant, int prog_fd, int *nattached)

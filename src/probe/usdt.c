@@ -62,29 +62,34 @@ static bool matches(const struct probe *p, const struct usdt_note *n)
 	       !fnmatch(p->name, n->name, 0);
 }
 
-/* Nothing matched: the closest probe, or a hint that NAME is a function. */
+/* Nothing matched: a function of that name (trace it with p:), or the
+ * closest probe, named with its provider. */
 static void not_found(struct probe *p, const struct bin *b, const struct usdt_notes *notes)
 {
-	const char **cands = xcalloc(notes->n + 1, sizeof(char *) * 2);
+	const char **cands = xcalloc(notes->n + 1, sizeof(char *));
 	char *want = p->provider ? xasprintf("%s:%s", p->provider, p->name) : xstrdup(p->name);
+	const char *best;
 	size_t nc = 0;
 
-	for (size_t i = 0; i < notes->n; i++) {
-		cands[nc++] = xasprintf("%s:%s", notes->v[i].provider, notes->v[i].name);
-		if (!p->provider)
-			cands[nc++] = xstrdup(notes->v[i].name);
-	}
-	const char *best = closest_name(want, cands, nc);
-	if (!notes->n)
+	/* compare like with like: "prov:name" when a provider was given */
+	for (size_t i = 0; i < notes->n; i++)
+		cands[nc++] = p->provider ? xasprintf("%s:%s", notes->v[i].provider,
+						      notes->v[i].name) : xstrdup(notes->v[i].name);
+	best = closest_name(want, cands, nc);
+	if (!notes->n) {
 		diag_error(p->target_loc, "%s has no USDT probes", b->path);
-	else if (best)
-		diag_error(p->name_loc, "no USDT probe '%s' in %s; did you mean %s%s?", want,
-			   b->path, strchr(best, ':') ? "" : "", best);
-	else if (bin_sym_find(b, p->name, NULL))
+	} else if (!strpbrk(p->name, "*?[") && bin_sym_find(b, p->name, NULL)) {
 		diag_error(p->name_loc, "'%s' is a function of %s, not a USDT probe; trace it "
 			   "with p:%s:%s", p->name, b->path, p->target, p->name);
-	else
+	} else if (best) {
+		size_t i = 0;
+		while (strcmp(cands[i], best))
+			i++;
+		diag_error(p->name_loc, "no USDT probe '%s' in %s; did you mean %s:%s?", want,
+			   b->path, notes->v[i].provider, notes->v[i].name);
+	} else {
 		diag_error(p->name_loc, "no USDT probe '%s' in %s", want, b->path);
+	}
 	for (size_t i = 0; i < nc; i++)
 		free((char *)cands[i]);
 	free(cands);

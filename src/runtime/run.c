@@ -88,27 +88,48 @@ static bool stop_requested(struct rt *rt)
 	return rt->stop;
 }
 
+/* Distinct probes attached, as bpftrace counts them: a wildcard that
+ * matched three functions is three probes, a probe with three sites one. */
+struct idset {
+	int *v;
+	size_t n, cap;
+};
+
+static void count_probes(struct rt *rt, const struct cg_prog *p, struct idset *seen)
+{
+	for (size_t i = 0; i < p->probe->sites.n; i++) {
+		const struct probe_site *s = &p->probe->sites.v[i];
+		bool dup = s->variant != p->variant;
+		for (size_t j = 0; j < seen->n && !dup; j++)
+			dup = seen->v[j] == s->probe_id;
+		if (!dup) {
+			vec_push(seen, s->probe_id);
+			rt->probes++;
+		}
+	}
+}
+
 static bool attach_all(struct rt *rt)
 {
-	struct probe *last = NULL;
+	struct idset seen = {0};
+	bool ok = true;
 
-	for (size_t i = 0; i < rt->nprogs; i++) {
+	for (size_t i = 0; i < rt->nprogs && ok; i++) {
 		struct cg_prog *p = rt->progs[i];
 		int n = 0;
 
 		if (stop_requested(rt))
-			return true;
+			break;
 		if (!(p->probe->kind->flags & PK_ONCE) &&
 		    !p->probe->kind->attach(p->probe, p->variant, p->fd, &n))
-			return false;
+			ok = false;
 		if (p->probe->kind->flags & PK_ONCE)
 			n = 1;
 		rt->sites += n;
-		if (p->probe != last)
-			rt->probes++;
-		last = p->probe;
+		count_probes(rt, p, &seen);
 	}
-	return true;
+	vec_free(&seen);
+	return ok;
 }
 
 static void detach_all(struct rt *rt)

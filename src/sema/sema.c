@@ -36,6 +36,21 @@ int sema_event(struct sema *s, struct event ev)
 	return (int)s->events.n;
 }
 
+/* func and probe at a site: "memsqld:querystart" and
+ * "usdt:/path/memsqld:memsqld:querystart"; both travel in the cookie. */
+static void name_site(struct sema *s, struct probe *p, struct probe_site *site)
+{
+	char *full = NULL;
+
+	site->name_id = sema_probe_name(s, site->func ? site->func : p->spec);
+	if (site->func)
+		full = xasprintf("%s:%s%s%s", p->kind->name, site->path ? site->path : "",
+				 site->path ? ":" : "", site->func);
+	site->probe_id = full ? sema_probe_name(s, full) : p->spec_id;
+	site->cookie = (uint64_t)site->name_id | (uint64_t)site->probe_id << 32;
+	free(full);
+}
+
 bool sema_probes(struct sema *s)
 {
 	bool ok = true;
@@ -51,8 +66,7 @@ bool sema_probes(struct sema *s)
 			vec_push(&s->probes, p);
 			p->spec_id = sema_probe_name(s, p->spec);
 			for (size_t i = 0; i < p->sites.n; i++)
-				p->sites.v[i].name_id = sema_probe_name(s, p->sites.v[i].func ?
-									 p->sites.v[i].func : p->spec);
+				name_site(s, p, &p->sites.v[i]);
 		}
 	}
 	return ok;
