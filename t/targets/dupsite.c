@@ -18,9 +18,7 @@
  * usage: dupsite [-n N] [-w] [-q]; prints its ground truth (README.md).
  */
 #ifndef _GNU_SOURCE	/* config.h, forced in by the build, has it */
-#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
-#endif
 #endif
 #include <sys/sdt.h>
 
