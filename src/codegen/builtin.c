@@ -103,6 +103,25 @@ void cg_builtin(struct cg *cg, struct node *n, int reg)
 	}
 }
 
+/* The pid, and in its upper half the probe that fired: user space
+ * symbolises stacks through the pid's maps, or, once the process is
+ * gone, through the probe's binary (the first frame is the probe's
+ * address, which gives the binary's load address). */
+static void pid_and_probe(struct cg *cg, int base, int off)
+{
+	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
+	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
+	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)off));
+	if (!(cg->probe->kind->flags & PK_USER))
+		return;
+	site_name(cg, R0, true);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R0, 1));	/* 0: no probe */
+	cg_emit(cg, ALU64_IMM(BPF_LSH, R0, 32));
+	cg_emit(cg, LDX(BPF_DW, R1, base, (int16_t)off));
+	cg_emit(cg, ALU64_REG(BPF_OR, R1, R0));
+	cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)off));
+}
+
 /* A stack id and the pid it belongs to, for symbolising later. */
 static void stack_value(struct cg *cg, int base, int off, bool user)
 {
@@ -111,9 +130,7 @@ static void stack_value(struct cg *cg, int base, int off, bool user)
 	cg_mov_imm(cg, R3, user ? BPF_F_USER_STACK : 0);
 	cg_call(cg, BPF_FUNC_get_stackid);
 	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)off));
-	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
-	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
-	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 8)));
+	pid_and_probe(cg, base, off + 8);
 }
 
 static void usym_value(struct cg *cg, struct node *n, int base, int off)

@@ -7,6 +7,7 @@
 
 #include "binary/binary.h"
 #include "output/out.h"
+#include "probe/probe.h"
 
 #define MAX_STACK 127
 
@@ -18,10 +19,51 @@ static uint64_t word(const uint8_t *p)
 	return v;
 }
 
+/* The binary of a probe, opened once. */
+static const struct bin *site_binary(struct out *o, const char *path)
+{
+	char err[256];
+
+	if (o->site_bin && !strcmp(o->site_bin->path, path))
+		return o->site_bin;
+	bin_close(o->site_bin);
+	o->site_bin = bin_open(path, err, sizeof(err));
+	return o->site_bin;
+}
+
+/* A frame of a process that has gone, through the binary of the probe
+ * that fired: frame0 is that probe's runtime address, so frame0 minus the
+ * site's link-time address is where the binary was loaded. */
+static bool site_symbolize(struct out *o, uint32_t probe_id, uint64_t frame0, uint64_t ip,
+			   char *buf, size_t len)
+{
+	for (size_t i = 0; i < o->sema->probes.n; i++) {
+		const struct probe *p = o->sema->probes.v[i];
+		for (size_t j = 0; j < p->sites.n; j++) {
+			const struct probe_site *s = &p->sites.v[j];
+			uint64_t bias = frame0 - s->vaddr;
+			if ((uint32_t)s->probe_id != probe_id || !s->path || bias % 4096)
+				continue;
+			const struct bin *b = site_binary(o, s->path);
+			const struct bin_sym *sym = b ? bin_sym_at(b, ip - bias) : NULL;
+			if (!sym || (sym->size && ip - bias >= sym->vaddr + sym->size))
+				continue;
+			if (ip - bias == sym->vaddr)
+				snprintf(buf, len, "%s", sym->name);
+			else
+				snprintf(buf, len, "%s+%#llx", sym->name,
+					 (unsigned long long)(ip - bias - sym->vaddr));
+			return true;
+		}
+	}
+	return false;
+}
+
 static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool user)
 {
 	int64_t id = (int64_t)word(p);
-	pid_t pid = (pid_t)word(p + 8);
+	pid_t pid = (pid_t)(uint32_t)word(p + 8);
+	uint32_t probe_id = (uint32_t)(word(p + 8) >> 32);
 	uint64_t ips[MAX_STACK];
 	char buf[512];
 
@@ -31,9 +73,11 @@ static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool u
 	}
 	sb_putc(sb, '\n');
 	for (int i = 0; i < MAX_STACK && ips[i]; i++) {
-		if (user)
+		if (user) {
 			bin_symbolize(o->syms, pid, ips[i], true, false, buf, sizeof(buf));
-		else
+			if (!strncmp(buf, "0x", 2) && probe_id)
+				site_symbolize(o, probe_id - 1, ips[0], ips[i], buf, sizeof(buf));
+		} else
 			snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)ips[i]);
 		sb_printf(sb, "        %s\n", buf);
 	}
@@ -63,7 +107,7 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		stack_str(o, sb, p, t.kind == T_USTACK);
 		break;
 	case T_USYM:
-		sb_puts(sb, bin_symbolize(o->syms, (pid_t)word(p + 8), word(p), false, false, buf,
+		sb_puts(sb, bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,
 					  sizeof(buf)));
 		break;
 	default:

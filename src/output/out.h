@@ -10,6 +10,7 @@
 
 #include "sema/sema.h"
 
+struct bin;
 struct bin_symcache;
 
 /* A map's contents, per-CPU values already combined: n entries of
@@ -28,6 +29,7 @@ struct out {
 	const struct sema *sema;
 	struct bin_symcache *syms;
 	int stack_fd;		/* the stack trace map, -1 if none */
+	struct bin *site_bin;	/* the last probe binary opened to symbolise */
 };
 
 void out_attached(struct out *o, int probes, int sites, bool quiet);

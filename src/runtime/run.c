@@ -308,6 +308,7 @@ static void teardown(struct rt *rt)
 	if (rt->sigfd >= 0)
 		close(rt->sigfd);
 	bin_symcache_free(rt->out.syms);
+	bin_close(rt->out.site_bin);
 }
 
 static bool setup(struct rt *rt)
