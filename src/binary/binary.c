@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +18,6 @@
 
 #include "util/util.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static bool elf_ready(char *err, size_t errlen)
 {
 	static int state;	/* 0 unknown, 1 ok, -1 failed */
@@ -40,7 +25,7 @@ static bool elf_ready(char *err, size_t errlen)
 	if (!state)
 		state = elf_version(EV_CURRENT) == EV_NONE ? -1 : 1;
 	if (state < 0)
-		seterr(err, errlen, "libelf is out of date");
+		errf(err, errlen, "libelf is out of date");
 	return state > 0;
 }
 
@@ -231,20 +216,20 @@ static struct bin *bin_from_elf(struct bin *b, Elf *e, uint64_t size, char *err,
 
 	b->elf = e;
 	if (elf_kind(e) != ELF_K_ELF) {
-		seterr(err, errlen, "not an ELF file");
+		errf(err, errlen, "not an ELF file");
 		goto fail;
 	}
 	cls = gelf_getclass(e);
 	if ((cls != ELFCLASS32 && cls != ELFCLASS64) || !gelf_getehdr(e, &eh)) {
-		seterr(err, errlen, "malformed ELF header");
+		errf(err, errlen, "malformed ELF header");
 		goto fail;
 	}
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB && eh.e_ident[EI_DATA] != ELFDATA2MSB) {
-		seterr(err, errlen, "malformed ELF header (unknown byte order)");
+		errf(err, errlen, "malformed ELF header (unknown byte order)");
 		goto fail;
 	}
 	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		seterr(err, errlen, "not an executable or shared library (ELF type %u)",
+		errf(err, errlen, "not an executable or shared library (ELF type %u)",
 		       (unsigned)eh.e_type);
 		goto fail;
 	}
@@ -268,22 +253,22 @@ struct bin *bin_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		seterr(err, errlen, "%s", strerror(errno));
+		errf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0) {
-		seterr(err, errlen, "%s", strerror(errno));
+		errf(err, errlen, "%s", strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		errf(err, errlen, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
 		close(fd);
 		return NULL;
 	}
 	e = elf_begin(fd, ELF_C_READ, NULL);
 	if (!e) {
-		seterr(err, errlen, "not an ELF file (%s)", elf_errmsg(-1));
+		errf(err, errlen, "not an ELF file (%s)", elf_errmsg(-1));
 		close(fd);
 		return NULL;
 	}
@@ -310,7 +295,7 @@ struct bin *bin_open_mem(const void *buf, size_t len, char *err, size_t errlen)
 		memcpy(b->image, buf, len);
 	e = elf_memory(b->image, len);
 	if (!e) {
-		seterr(err, errlen, "not an ELF file (%s)", elf_errmsg(-1));
+		errf(err, errlen, "not an ELF file (%s)", elf_errmsg(-1));
 		bin_close(b);
 		return NULL;
 	}

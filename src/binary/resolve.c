@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,27 +21,12 @@
 #define LDCACHE_PATH "/etc/ld.so.cache"
 #define LDCACHE_MAX (64u << 20)
 
-static bool seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
 static bool copy_out(char *out, size_t outlen, const char *s, char *err, size_t errlen)
 {
 	size_t n = strlen(s);
 
 	if (n >= outlen)
-		return seterr(err, errlen, "path too long: %.64s...", s);
+		return errf(err, errlen, "path too long: %.64s...", s);
 	memcpy(out, s, n + 1);
 	return true;
 }
@@ -369,12 +353,12 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 	char tmp[PATH_MAX];
 
 	if (!name || !*name)
-		return seterr(err, errlen, "empty binary name");
+		return errf(err, errlen, "empty binary name");
 	if (pid > 0) {
 		char dir[64];
 		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 		if (access(dir, F_OK) < 0)
-			return seterr(err, errlen, "process %d does not exist", (int)pid);
+			return errf(err, errlen, "process %d does not exist", (int)pid);
 		if (strchr(name, '/')) {
 			/* the process may live in another mount namespace or
 			 * chroot: its view of the path wins when the host has
@@ -398,9 +382,9 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 		bool ok;
 
 		if (stat(name, &st) < 0)
-			return seterr(err, errlen, "%s: %s", name, strerror(errno));
+			return errf(err, errlen, "%s: %s", name, strerror(errno));
 		if (!S_ISREG(st.st_mode))
-			return seterr(err, errlen, "%s: not a regular file", name);
+			return errf(err, errlen, "%s: not a regular file", name);
 		/* canonical when that names the same file; /proc/PID/exe and
 		 * map_files links to deleted files or other mount namespaces
 		 * do not survive realpath, keep those as given */
@@ -413,7 +397,7 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 			char cwd[PATH_MAX], abs[2 * PATH_MAX + 2];
 			if (!getcwd(cwd, sizeof(cwd))) {
 				free(rp);
-				return seterr(err, errlen, "%s: %s", name, strerror(errno));
+				return errf(err, errlen, "%s: %s", name, strerror(errno));
 			}
 			snprintf(abs, sizeof(abs), "%s/%s", cwd, name);
 			ok = copy_out(out, outlen, abs, err, errlen);
@@ -430,8 +414,8 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 		return ok;
 	}
 	if (pid > 0)
-		return seterr(err, errlen,
+		return errf(err, errlen,
 			      "'%s' not found in process %d, $PATH or the loader cache", name,
 			      (int)pid);
-	return seterr(err, errlen, "'%s' not found in $PATH or the loader cache", name);
+	return errf(err, errlen, "'%s' not found in $PATH or the loader cache", name);
 }

@@ -198,3 +198,47 @@ void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bo
 	*lo = 1ULL << k;
 	*hi = (k == 63 ? 0 : 1ULL << (k + 1)) - 1;
 }
+
+static void signed_or_not(struct strbuf *sb, bool sign, uint64_t v)
+{
+	if (sign)
+		sb_printf(sb, "%lld", (long long)v);
+	else
+		sb_printf(sb, "%llu", (unsigned long long)v);
+}
+
+bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v)
+{
+	switch (m->agg) {
+	case AGG_COUNT:
+		signed_or_not(sb, false, v[0]);
+		return true;
+	case AGG_SUM:
+		signed_or_not(sb, m->val.sign, v[1]);
+		return true;
+	case AGG_AVG:
+		signed_or_not(sb, true, (uint64_t)out_avg(m, v));
+		return true;
+	case AGG_MIN:
+	case AGG_MAX:
+		signed_or_not(sb, m->val.sign, (uint64_t)out_extreme(m, v));
+		return true;
+	case AGG_NONE:
+		if (m->val.kind != T_INT && m->val.kind != T_PTR)
+			return false;
+		signed_or_not(sb, m->val.sign, v[0]);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json)
+{
+	sb_printf(sb, json ? "{\"count\":%llu,\"average\":%lld,\"total\":" :
+		  "count %llu, average %lld, total ", (unsigned long long)v[0],
+		  (long long)out_avg(m, v));
+	signed_or_not(sb, m->val.sign, v[1]);
+	if (json)
+		sb_putc(sb, '}');
+}

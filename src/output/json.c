@@ -43,36 +43,16 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 {
 	struct strbuf tmp = {0};
 
-	switch (m->agg) {
-	case AGG_HIST:
-	case AGG_LHIST:
+	if (m->agg == AGG_HIST || m->agg == AGG_LHIST) {
 		hist_array(sb, m, v, nvals);
 		return;
-	case AGG_STATS:
-		sb_printf(sb, "{\"count\":%llu,\"average\":%lld,\"total\":", (unsigned long long)v[0],
-			  (long long)out_avg(m, v));
-		sb_printf(sb, m->val.sign ? "%lld}" : "%llu}", (long long)v[1]);
-		return;
-	case AGG_AVG:
-		sb_printf(sb, "%lld", (long long)out_avg(m, v));
-		return;
-	case AGG_MIN:
-	case AGG_MAX:
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)out_extreme(m, v));
-		return;
-	case AGG_COUNT:
-		sb_printf(sb, "%llu", (unsigned long long)v[0]);
-		return;
-	case AGG_SUM:
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[1]);
-		return;
-	default:
-		break;
 	}
-	if (m->val.kind == T_INT || m->val.kind == T_PTR) {
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[0]);
+	if (m->agg == AGG_STATS) {
+		out_stats(sb, m, v, true);
 		return;
 	}
+	if (out_number(sb, m, v))
+		return;
 	out_value_str(o, &tmp, m->val, (const uint8_t *)v);
 	out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
 	sb_free(&tmp);

@@ -49,6 +49,11 @@ void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_
 	     bool json);
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
 void out_json_string(struct strbuf *sb, const char *s, size_t len);
+/* The single number an entry shows (count, sum, avg, min, max, an integer
+ * value); false for stats, histograms and non-numbers. */
+bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v);
+/* stats(): "count N, average A, total T", or its JSON object. */
+void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json);
 /* Histogram bucket bounds: [lo, hi] inclusive; has_lo/has_hi false for
  * the open-ended ones. */
 void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bool *has_lo,

@@ -81,28 +81,10 @@ static void hist_rows(struct out *o, const struct map *m, const uint64_t *v, int
 
 static void scalar(struct out *o, const struct map *m, const uint64_t *v, struct strbuf *sb)
 {
-	switch (m->agg) {
-	case AGG_COUNT:
-		sb_printf(sb, "%llu", (unsigned long long)v[0]);
-		break;
-	case AGG_SUM:
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[1]);
-		break;
-	case AGG_AVG:
-		sb_printf(sb, "%lld", (long long)out_avg(m, v));
-		break;
-	case AGG_MIN:
-	case AGG_MAX:
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)out_extreme(m, v));
-		break;
-	case AGG_STATS:
-		sb_printf(sb, "count %llu, average %lld, total ", (unsigned long long)v[0],
-			  (long long)out_avg(m, v));
-		sb_printf(sb, m->val.sign ? "%lld" : "%llu", (long long)v[1]);
-		break;
-	default:
+	if (m->agg == AGG_STATS)
+		out_stats(sb, m, v, false);
+	else if (!out_number(sb, m, v))
 		out_value_str(o, sb, m->val, (const uint8_t *)v);
-	}
 }
 
 void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order)

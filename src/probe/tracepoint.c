@@ -28,6 +28,7 @@
  * pointer over the first 8 bytes of the record (common_type, _flags,
  * _preempt_count, _pid), and the verifier refuses loads there. */
 #define TP_CTX_MIN 8
+/* PERF_MAX_TRACE_SIZE: no record is longer. */
 #define TP_RECORD_MAX 8192
 /* A format file is a few hundred bytes; anything beyond this is not one. */
 #define TP_FORMAT_MAX (256 * 1024)
@@ -70,33 +71,42 @@ typedef VEC(char *) tp_names;
 
 /* ---- tracefs ---- */
 
-static bool has_events(const char *dir)
+/* 0 when dir has tracefs's events/, else why not (an errno). */
+static int events_in(const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/events", dir);
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
+	if (stat(path, &st))
+		return errno;
+	return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
 /* Where tracefs is; mounted where it belongs when it is nowhere (a
- * fresh container often lacks it). NULL with *err set. */
-static const char *tracefs_root(bool verbose, int *err)
+ * fresh container often lacks it). NULL after writing why into why. */
+static const char *tracefs_root(bool verbose, char *why, size_t len)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	static const char *root;
+	int err;
 
 	if (root)
 		return root;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
-		if (has_events(dirs[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		err = events_in(dirs[i]);
+		if (!err)
 			return root = dirs[i];
-	if (mount("nodev", dirs[0], "tracefs", 0, NULL) < 0) {
-		*err = errno;
-		return NULL;
+		if (err == EACCES || err == EPERM) {
+			snprintf(why, len, "cannot read %s: %s (plumb needs root)", dirs[i],
+				 strerror(err));
+			return NULL;
+		}
 	}
-	if (!has_events(dirs[0])) {
-		*err = ENOENT;
+	err = mount("nodev", dirs[0], "tracefs", 0, NULL) ? errno : events_in(dirs[0]);
+	if (err) {
+		snprintf(why, len, "tracefs is not mounted and could not be mounted: %s",
+			 strerror(err));
 		return NULL;
 	}
 	if (verbose)
@@ -108,7 +118,7 @@ static const char *tracefs_root(bool verbose, int *err)
 static char *slurp(const char *path, size_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 4096;
+	size_t len = 0, cap = max < 4096 ? max : 4096;
 	char *buf;
 
 	if (fd < 0)
@@ -531,15 +541,14 @@ static bool tp_resolve(struct probe *p)
 {
 	struct tp_priv *t;
 	const char *root;
-	int err = 0;
+	char why[PATH_MAX + 64];
 
 	if (!split_spec(p))
 		return false;
 	p->spec = xasprintf("tracepoint:%s:%s", p->target, p->name);
-	root = tracefs_root(p->opts->verbose, &err);
+	root = tracefs_root(p->opts->verbose, why, sizeof(why));
 	if (!root) {
-		diag_error(p->node->loc, "tracefs is not mounted and could not be mounted: %s",
-			   strerror(err));
+		diag_error(p->node->loc, "%s", why);
 		return false;
 	}
 	if (!resolve_sites(p, root))
@@ -577,9 +586,11 @@ static bool int_access(const struct tp_field *f, struct tp_access *a)
 	struct type decl;
 
 	a->how = TP_INT;
-	/* Syscall records keep every argument in 8 bytes; "int dfd" is the
-	 * low half of its slot, and AT_FDCWD should read as -100. */
-	if (type_parse(f->type, &decl) && decl.kind == T_INT && decl.size < f->size) {
+	/* Syscall records keep every argument in an unsigned 8-byte slot:
+	 * "int dfd" is the low half of its slot (AT_FDCWD should read as
+	 * -100), "off_t offset" is signed. The declared type, when plumb
+	 * knows it, says how to read the field. */
+	if (type_parse(f->type, &decl) && decl.kind == T_INT && decl.size <= f->size) {
 		a->t = decl;
 		a->bytes = decl.size;
 		return true;
@@ -640,8 +651,11 @@ static bool access_of(struct probe *p, const char *event, const struct tp_field 
 		a->t = type_str((unsigned int)f->size);
 		if (is_char(f->type) && f->size > 0)
 			return true;
-		diag_error(loc, "args.%s of %s is an array of %s; plumb reads only char "
-			   "arrays (as strings)", f->name, event, f->type);
+		if (!f->size)
+			diag_error(loc, "args.%s of %s is an empty array", f->name, event);
+		else
+			diag_error(loc, "args.%s of %s is an array of %s; plumb reads only char "
+				   "arrays (as strings)", f->name, event, f->type);
 		return false;
 	}
 	if (strchr(f->type, '*') && f->size == 8) {
@@ -677,7 +691,6 @@ static void unknown_field(struct probe *p, const char *field, struct loc loc)
 	const char *event = p->sites.v[0].func;
 	const char **names = xcalloc(fmt->fields.n + 1, sizeof(char *));
 	struct strbuf list = {0};
-
 	size_t n = 0;
 
 	for (size_t i = 0; i < fmt->fields.n; i++) {
@@ -726,7 +739,7 @@ static bool agrees(struct probe *p, size_t site, const char *field, struct loc l
 			   "them as separate probes", field, first->offset, ev0, a.offset, event);
 	else
 		diag_error(loc, "args.%s is '%s' (%d bytes) in %s but '%s' (%d bytes) in %s; list "
-			   "them as separate probes", field, f0->type, f0->size, ev0, f->type, f->size,
+			   "them as separate probes", field, f0->decl, f0->size, ev0, f->decl, f->size,
 			   event);
 	return false;
 }
@@ -990,11 +1003,11 @@ static const char *strip_kind(const char *s)
 
 static const char *list_root(void)
 {
-	int err = 0;
-	const char *root = tracefs_root(false, &err);
+	char why[PATH_MAX + 64];
+	const char *root = tracefs_root(false, why, sizeof(why));
 
 	if (!root)
-		errmsg("tracefs is not mounted and could not be mounted: %s", strerror(err));
+		errmsg("%s", why);
 	return root;
 }
 

@@ -23,29 +23,23 @@
 #include "options.h"
 #include "runtime/rt.h"
 
-static void block_signals(sigset_t *old)
+/* The signals that end a trace (and SIGCHLD, for -c) arrive through a
+ * signalfd in the event loop, not as handlers. */
+static void handled_signals(sigset_t *set)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD };
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, old);
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(set, sigs[i]);
 }
 
-static int open_sigfd(void)
+static int block_signals(sigset_t *old)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
-	sigaddset(&set, SIGCHLD);
+	handled_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, old);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
@@ -334,8 +328,7 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	struct rt rt = { .sema = s, .opts = opts, .progs = progs, .nprogs = n, .timerfd = -1 };
 	sigset_t oldmask;
 
-	block_signals(&oldmask);
-	rt.sigfd = open_sigfd();
+	rt.sigfd = block_signals(&oldmask);
 	rt.out = (struct out){ .json = opts->json, .f = stdout, .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
 	setvbuf(stdout, NULL, _IOLBF, 0);

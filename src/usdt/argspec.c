@@ -5,7 +5,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +60,6 @@ static const struct x86_reg regs[] = {
 	{"rip", R_IP, 8, 0},
 };
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
 static bool is_ident_start(char c)
 {
 	return isalpha((unsigned char)c) || c == '_' || c == '.';
@@ -96,7 +80,7 @@ static const struct x86_reg *parse_reg(const char **p, char *err, size_t errlen)
 		e++;
 	n = (size_t)(e - s);
 	if (n == 0) {
-		fail(err, errlen, "'%%' not followed by a register name");
+		errf(err, errlen, "'%%' not followed by a register name");
 		return NULL;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(regs); i++) {
@@ -105,7 +89,7 @@ static const struct x86_reg *parse_reg(const char **p, char *err, size_t errlen)
 			return &regs[i];
 		}
 	}
-	fail(err, errlen, "unknown register '%%%.*s'", (int)(n > 16 ? 16 : n), s);
+	errf(err, errlen, "unknown register '%%%.*s'", (int)(n > 16 ? 16 : n), s);
 	return NULL;
 }
 
@@ -131,13 +115,13 @@ static bool parse_uint(const char **p, uint64_t *v, char *err, size_t errlen)
 		else
 			break;
 		if (x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-			return fail(err, errlen, "number out of range");
+			return errf(err, errlen, "number out of range");
 		x = x * (uint64_t)base + (uint64_t)d;
 	}
 	if (digits == 0)
-		return fail(err, errlen, base == 16 ? "'0x' without hex digits" : "number expected");
+		return errf(err, errlen, base == 16 ? "'0x' without hex digits" : "number expected");
 	if (is_ident_char(*s))
-		return fail(err, errlen, "malformed number");
+		return errf(err, errlen, "malformed number");
 	*p = s;
 	*v = x;
 	return true;
@@ -158,7 +142,7 @@ static bool parse_int(const char **p, int64_t *v, char *err, size_t errlen)
 		return false;
 	if (neg) {
 		if (u > (uint64_t)INT64_MAX + 1)
-			return fail(err, errlen, "number out of range");
+			return errf(err, errlen, "number out of range");
 		*v = (int64_t)(0 - u);
 	} else {
 		*v = (int64_t)u;
@@ -183,7 +167,7 @@ static bool parse_disp(const char **p, int64_t *disp, char **sym, char *err, siz
 			if (*s != '+' && *s != '-') {
 				free(*sym);
 				*sym = NULL;
-				return fail(err, errlen, "unexpected '%c' in displacement", *s);
+				return errf(err, errlen, "unexpected '%c' in displacement", *s);
 			}
 			neg = *s == '-';
 			s++;
@@ -197,7 +181,7 @@ static bool parse_disp(const char **p, int64_t *disp, char **sym, char *err, siz
 			if (neg || *sym) {
 				free(*sym);
 				*sym = NULL;
-				return fail(err, errlen, neg ? "negated symbol in displacement"
+				return errf(err, errlen, neg ? "negated symbol in displacement"
 							    : "more than one symbol in displacement");
 			}
 			while (is_ident_char(*s))
@@ -239,51 +223,51 @@ static bool parse_mem(const char *s, struct usdt_arg *a, char *err, size_t errle
 		if (!(r = parse_reg(&s, err, errlen)))
 			return false;
 		if (r->width != 8)
-			return fail(err, errlen, "base register '%%%s' is not a 64-bit register",
+			return errf(err, errlen, "base register '%%%s' is not a 64-bit register",
 				    r->name);
 		a->reg = r->off;
 	} else if (*s != ',') {
-		return fail(err, errlen, *s ? "register or ',' expected after '('"
+		return errf(err, errlen, *s ? "register or ',' expected after '('"
 					    : "missing ')'");
 	}
 	if (*s == ',') {
 		s++;
 		if (*s != '%')
-			return fail(err, errlen, "index register expected after ','");
+			return errf(err, errlen, "index register expected after ','");
 		if (!(r = parse_reg(&s, err, errlen)))
 			return false;
 		if (r->width != 8)
-			return fail(err, errlen, "index register '%%%s' is not a 64-bit register",
+			return errf(err, errlen, "index register '%%%s' is not a 64-bit register",
 				    r->name);
 		if (r->off == R_SP || r->off == R_IP)
-			return fail(err, errlen, "'%%%s' cannot be an index register", r->name);
+			return errf(err, errlen, "'%%%s' cannot be an index register", r->name);
 		if (a->reg == R_IP)
-			return fail(err, errlen, "a %%rip base cannot have an index register");
+			return errf(err, errlen, "a %%rip base cannot have an index register");
 		a->index = r->off;
 		if (*s == ',') {
 			uint64_t sc;
 			s++;
 			if (!parse_uint(&s, &sc, err, errlen))
-				return fail(err, errlen, "scale expected after index register");
+				return errf(err, errlen, "scale expected after index register");
 			if (sc != 1 && sc != 2 && sc != 4 && sc != 8)
-				return fail(err, errlen, "scale must be 1, 2, 4 or 8, not %llu",
+				return errf(err, errlen, "scale must be 1, 2, 4 or 8, not %llu",
 					    (unsigned long long)sc);
 			a->scale = (int)sc;
 		}
 	}
 	if (*s != ')')
-		return fail(err, errlen, *s ? "unexpected '%c' in memory operand" : "missing ')'",
+		return errf(err, errlen, *s ? "unexpected '%c' in memory operand" : "missing ')'",
 			    *s);
 	s++;
 	if (*s)
-		return fail(err, errlen, "trailing characters after ')'");
+		return errf(err, errlen, "trailing characters after ')'");
 	if (a->reg == R_IP) {
 		if (!a->sym)
-			return fail(err, errlen,
+			return errf(err, errlen,
 				    "%%rip-relative operand without a symbol cannot be evaluated "
 				    "at the probe site");
 	} else if (a->reg == USDT_REG_NONE && a->index == USDT_REG_NONE) {
-		return fail(err, errlen, "empty memory operand '()'");
+		return errf(err, errlen, "empty memory operand '()'");
 	}
 	return true;
 }
@@ -299,10 +283,10 @@ bool usdt_parse_arg(const char *text, struct usdt_arg *out, char *err, size_t er
 	if (err && errlen)
 		err[0] = '\0';
 	if (!text || !*text)
-		return fail(err, errlen, "empty argument spec");
+		return errf(err, errlen, "empty argument spec");
 	for (const char *q = text; *q; q++)
 		if (isspace((unsigned char)*q) || !isprint((unsigned char)*q))
-			return fail(err, errlen, "whitespace or control character in spec");
+			return errf(err, errlen, "whitespace or control character in spec");
 	if (*s == '-') {
 		neg = true;
 		s++;
@@ -310,9 +294,9 @@ bool usdt_parse_arg(const char *text, struct usdt_arg *out, char *err, size_t er
 	if (*s >= '0' && *s <= '9' && s[1] == '@')
 		size = *s - '0';
 	if (!strchr(text, '@'))
-		return fail(err, errlen, "missing '@' (expected SIZE@OPERAND)");
+		return errf(err, errlen, "missing '@' (expected SIZE@OPERAND)");
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return fail(err, errlen, "size must be 1, 2, 4 or 8 (negative for signed)");
+		return errf(err, errlen, "size must be 1, 2, 4 or 8 (negative for signed)");
 	s += 2;
 	a.size = size;
 	a.is_signed = neg;
@@ -321,31 +305,31 @@ bool usdt_parse_arg(const char *text, struct usdt_arg *out, char *err, size_t er
 	a.scale = 1;
 
 	if (*s == '\0') {
-		return fail(err, errlen, "empty operand after '@'");
+		return errf(err, errlen, "empty operand after '@'");
 	} else if (*s == '$') {
 		s++;
 		if (!*s)
-			return fail(err, errlen, "'$' without a constant");
+			return errf(err, errlen, "'$' without a constant");
 		if (is_ident_start(*s))
-			return fail(err, errlen, "symbolic constant '$%s' (an address) is not supported",
+			return errf(err, errlen, "symbolic constant '$%s' (an address) is not supported",
 				    s);
 		a.kind = USDT_ARG_CONST;
 		if (!parse_int(&s, &a.imm, err, errlen))
 			return false;
 		if (*s)
-			return fail(err, errlen, "trailing characters after constant");
+			return errf(err, errlen, "trailing characters after constant");
 	} else if (*s == '%') {
 		const struct x86_reg *r;
 		if (strlen(s) >= 4 && strchr("cdefgs", s[1]) && s[2] == 's' && s[3] == ':')
-			return fail(err, errlen, "segment-prefixed operands (%.3s:) are not supported",
+			return errf(err, errlen, "segment-prefixed operands (%.3s:) are not supported",
 				    s);
 		if (!(r = parse_reg(&s, err, errlen)))
 			return false;
 		if (*s)
-			return fail(err, errlen, "trailing characters after register '%%%s'",
+			return errf(err, errlen, "trailing characters after register '%%%s'",
 				    r->name);
 		if (r->off == R_IP)
-			return fail(err, errlen, "'%%rip' is only valid as a memory base");
+			return errf(err, errlen, "'%%rip' is only valid as a memory base");
 		a.kind = USDT_ARG_REG;
 		a.reg = r->off;
 		a.shift = r->shift;

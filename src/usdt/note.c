@@ -5,7 +5,6 @@
 
 #include <gelf.h>
 #include <libelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +13,6 @@
 
 #define NT_STAPSDT 3
 #define STAPSDT_OWNER "stapsdt"
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 static uint64_t read_addr(const unsigned char *p, size_t n, bool msb)
 {
@@ -144,7 +128,7 @@ static bool parse_desc(const struct bin *b, const unsigned char *desc, size_t de
 
 	memset(n, 0, sizeof(*n));
 	if (descsz < 3 * asz + 3)
-		return fail(err, errlen, "stapsdt note %zu: descriptor too short (%zu bytes)", idx,
+		return errf(err, errlen, "stapsdt note %zu: descriptor too short (%zu bytes)", idx,
 			    descsz);
 	n->pc = read_addr(desc, asz, msb);
 	n->base = read_addr(desc + asz, asz, msb);
@@ -154,12 +138,12 @@ static bool parse_desc(const struct bin *b, const unsigned char *desc, size_t de
 	for (int i = 0; i < 3; i++) {
 		const char *z = memchr(p, '\0', (size_t)(end - p));
 		if (!z)
-			return fail(err, errlen, "stapsdt note %zu: unterminated string", idx);
+			return errf(err, errlen, "stapsdt note %zu: unterminated string", idx);
 		str[i] = p;
 		p = z + 1;
 	}
 	if (!*str[0] || !*str[1])
-		return fail(err, errlen, "stapsdt note %zu: empty provider or probe name", idx);
+		return errf(err, errlen, "stapsdt note %zu: empty provider or probe name", idx);
 
 	/* prelink: .stapsdt.base moved but the note did not */
 	if (base_addr && n->base) {
@@ -174,11 +158,11 @@ static bool parse_desc(const struct bin *b, const unsigned char *desc, size_t de
 		}
 	}
 	if (!bin_vaddr_to_off(b, n->pc, true, &n->pc_off))
-		return fail(err, errlen,
+		return errf(err, errlen,
 			    "stapsdt note %zu (%s:%s): pc 0x%llx is not in a loaded segment", idx,
 			    str[0], str[1], (unsigned long long)n->pc);
 	if (n->sem && !bin_vaddr_to_off(b, n->sem, false, &n->sem_off))
-		return fail(err, errlen,
+		return errf(err, errlen,
 			    "stapsdt note %zu (%s:%s): semaphore 0x%llx is not file-backed in a "
 			    "loaded segment", idx, str[0], str[1], (unsigned long long)n->sem);
 	n->provider = xstrdup(str[0]);
@@ -201,7 +185,7 @@ bool usdt_read_notes(const struct bin *b, struct usdt_notes *out, char *err, siz
 	out->v = NULL;
 	out->n = 0;
 	if (!e || !gelf_getehdr(e, &eh))
-		return fail(err, errlen, "not an ELF file");
+		return errf(err, errlen, "not an ELF file");
 	asz = gelf_getclass(e) == ELFCLASS32 ? 4 : 8;
 	msb = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	if (elf_getshdrnum(e, &shnum) != 0 || elf_getshdrstrndx(e, &shstrndx) != 0)
@@ -234,7 +218,7 @@ bool usdt_read_notes(const struct bin *b, struct usdt_notes *out, char *err, siz
 		if (strcmp(name, ".note.stapsdt"))
 			continue;
 		if (sh.sh_type != SHT_NOTE) {
-			fail(err, errlen, ".note.stapsdt is not a note section (type %u)",
+			errf(err, errlen, ".note.stapsdt is not a note section (type %u)",
 			     (unsigned)sh.sh_type);
 			goto fail;
 		}
@@ -242,7 +226,7 @@ bool usdt_read_notes(const struct bin *b, struct usdt_notes *out, char *err, siz
 		if (!d) {
 			if (sh.sh_size == 0)
 				continue;
-			fail(err, errlen, "cannot read .note.stapsdt: %s", elf_errmsg(-1));
+			errf(err, errlen, "cannot read .note.stapsdt: %s", elf_errmsg(-1));
 			goto fail;
 		}
 		if (!d->d_buf || d->d_size == 0)
@@ -257,7 +241,7 @@ bool usdt_read_notes(const struct bin *b, struct usdt_notes *out, char *err, siz
 			    memcmp(buf + name_off, STAPSDT_OWNER, sizeof(STAPSDT_OWNER)))
 				continue;
 			if (desc_off > d->d_size || nh.n_descsz > d->d_size - desc_off) {
-				fail(err, errlen, "stapsdt note %zu: truncated descriptor", idx);
+				errf(err, errlen, "stapsdt note %zu: truncated descriptor", idx);
 				goto fail;
 			}
 			vec_reserve(&v, v.n + 1);
@@ -275,7 +259,7 @@ bool usdt_read_notes(const struct bin *b, struct usdt_notes *out, char *err, siz
 			const unsigned char *buf = d->d_buf;
 			for (size_t i = off; i < d->d_size; i++) {
 				if (buf[i]) {
-					fail(err, errlen,
+					errf(err, errlen,
 					     "malformed note in .note.stapsdt at offset 0x%zx", off);
 					goto fail;
 				}

@@ -133,6 +133,18 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+bool errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
 void errmsg(const char *fmt, ...)
 {
 	va_list ap;

@@ -56,6 +56,10 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
+/* Write a one-line reason into err (errlen bytes, may be NULL); returns
+ * false, so that "return errf(err, len, ...);" reports and fails. */
+bool errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* "plumb: <message>" on stderr, for failures that have no source location. */
 void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
