@@ -11,6 +11,7 @@
 #include "binary/binary.h"
 #include "options.h"
 #include "probe/probe.h"
+#include "probe/tracepoint.h"
 #include "usdt/usdt.h"
 
 struct lister {
@@ -185,39 +186,49 @@ static bool list_binary_kind(struct lister *l, char **parts, int n, bool usdt, b
 	return true;
 }
 
-/* Kernel tracepoints, from tracefs's list of events. */
+/* tracepoint_list()'s lines, captured: one entry per tracepoint. */
+static char *capture_tracepoints(const char *pattern, int *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return NULL;
+	*n = tracepoint_list(pattern, mem);
+	fclose(mem);
+	return buf;
+}
+
+static void tracepoint_entry(struct lister *l, const char *spec)
+{
+	if (l->o->json) {
+		fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
+		json_str(l->out, spec);
+		fputs("}}\n", l->out);
+		return;
+	}
+	fprintf(l->out, "%s\n", spec);
+	if (l->o->verbose)
+		tracepoint_list_fields(spec, l->out);
+}
+
+/* Kernel tracepoints; with -v, each one's fields. */
 static bool list_tracepoints(struct lister *l, const char *cat, const char *name)
 {
-	static const char *const files[] = {
-		"/sys/kernel/tracing/available_events",
-		"/sys/kernel/debug/tracing/available_events",
-	};
-	char line[512];
-	FILE *f = NULL;
+	char *pattern = xasprintf("%s:%s", cat, name), *save = NULL;
+	int n = 0;
+	char *lines = capture_tracepoints(pattern, &n);
 
-	for (size_t i = 0; i < ARRAY_SIZE(files) && !f; i++)
-		f = fopen(files[i], "r");
-	if (!f) {
-		errmsg("cannot list tracepoints: tracefs is not mounted "
-		       "(mount -t tracefs nodev /sys/kernel/tracing)");
+	free(pattern);
+	if (!lines || n < 0) {
+		free(lines);
 		return false;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-		line[strcspn(line, "\n")] = '\0';
-		if (!colon)
-			continue;
-		*colon = '\0';
-		if (fnmatch(cat, line, 0) || fnmatch(name, colon + 1, 0))
-			continue;
-		l->found++;
-		if (l->o->json)
-			fprintf(l->out, "{\"type\":\"probe\",\"data\":{\"probe\":\"tracepoint:%s:%s\"}}\n",
-				line, colon + 1);
-		else
-			fprintf(l->out, "tracepoint:%s:%s\n", line, colon + 1);
-	}
-	fclose(f);
+	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		tracepoint_entry(l, line);
+	l->found += n;
+	free(lines);
 	return true;
 }
 
