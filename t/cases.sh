@@ -47,7 +47,7 @@ run_case() {
 	name=$(cat "$c.name")
 	line=$(cat "$c.line")
 	prog=$(subst "$c.prog")
-	args=$(cat "$c.args" 2>/dev/null || echo "-n")
+	args=$(cat "$c.args" 2>/dev/null || printf '%s' -n)
 	params=$(cat "$c.params" 2>/dev/null || true)
 	want_exit=$(cat "$c.exit" 2>/dev/null || echo 2)
 	# shellcheck disable=SC2086

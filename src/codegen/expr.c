@@ -42,6 +42,10 @@ static void alu_imm(struct cg *cg, int op, bool sign, int dst, int32_t imm)
 {
 	int a = alu_op(op);
 
+	/* the verifier refuses shifts of 64 or more; fold takes them mod 64 */
+	if (op == OP_SHL || op == OP_SHR)
+		imm &= 63;
+
 	if (op == OP_SHR && sign)
 		cg_emit(cg, ALU64_IMM(BPF_ARSH, dst, imm));
 	else if ((op == '/' || op == '%') && sign)

@@ -45,9 +45,11 @@ static void one_arg(struct rt *rt, struct strbuf *sb, const struct fmt_arg *a, c
 	case FC_INT:
 	case FC_UINT:
 	case FC_CHAR:
-	case FC_PTR:
 		int_arg(sb, a, word(p));
 		return;
+	case FC_PTR:
+		sb_printf(&tmp, "0x%llx", (unsigned long long)word(p));
+		break;
 	case FC_STR: {
 		size_t n = strnlen((const char *)p, a->type.len);
 		sb_putn(&tmp, (const char *)p, n);

@@ -2,10 +2,12 @@
 /* The life of a trace: load, attach, announce, run BEGIN, start the -c
  * command, wait for events or a reason to stop, then take everything
  * down, run END and print the results. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -151,18 +153,52 @@ static void start_child(struct rt *rt, const sigset_t *oldmask)
 	rt->child = pid;
 }
 
+/* Signal a process and all its descendants: "sh -c CMD" forks CMD, so
+ * the shell alone is not the command. Children come from procfs. */
+static void kill_tree(pid_t pid, int sig, int depth)
+{
+	char path[64], buf[4096];
+	DIR *tasks;
+	struct dirent *t;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	while (tasks && depth < 32 && (t = readdir(tasks))) {
+		char file[sizeof(path) + 300];
+		FILE *f;
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/children", path, t->d_name);
+		f = fopen(file, "r");
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		for (char *save = NULL, *c = strtok_r(buf, " \n", &save); c;
+		     c = strtok_r(NULL, " \n", &save))
+			kill_tree((pid_t)atoi(c), sig, depth + 1);
+	}
+	if (tasks)
+		closedir(tasks);
+	kill(pid, sig);
+}
+
 static void stop_child(struct rt *rt)
 {
 	if (rt->child <= 0)
 		return;
-	kill(rt->child, SIGTERM);
+	kill_tree(rt->child, SIGTERM, 0);
 	for (int i = 0; i < 100; i++) {
-		if (waitpid(rt->child, NULL, WNOHANG) == rt->child)
+		if (waitpid(rt->child, NULL, WNOHANG) == rt->child) {
+			rt->child = 0;
 			return;
+		}
 		usleep(10000);
 	}
-	kill(rt->child, SIGKILL);
+	kill_tree(rt->child, SIGKILL, 0);
 	waitpid(rt->child, NULL, 0);
+	rt->child = 0;
 }
 
 static void add_fd(int ep, int fd, uint32_t events)

@@ -186,8 +186,9 @@ static void fn_delete(struct scope *sc, struct node *n)
 			 "clear(@name) empties a map");
 		return;
 	}
-	sema_map_ref(sc, m, false);
-	if (m->map && m->map->agg != AGG_NONE && !m->map->nkeys)
+	if (!sema_map_ref(sc, m, MAP_USE_KEY))
+		return;
+	if (m->map->agg != AGG_NONE && !m->map->nkeys)
 		sc_error(sc, m->loc, "delete() needs a keyed map; clear(%s) empties it", m->name);
 }
 
@@ -304,18 +305,18 @@ static bool same_kind(struct type a, struct type b)
 	return a.kind == b.kind;
 }
 
-static void check_keys(struct scope *sc, struct node *n, struct map *m, bool write)
+static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool write)
 {
 	int nkeys = ast_count(n->list), i = 0;
 
+	if (nkeys > MAP_MAX_KEYS) {
+		sc_error(sc, n->loc, "a map has at most %d keys", MAP_MAX_KEYS);
+		return false;
+	}
 	if (m->typed && m->nkeys != nkeys) {
 		sc_error(sc, n->loc, "%s has %d key%s here but %d elsewhere", n->name, nkeys,
 			 nkeys == 1 ? "" : "s", m->nkeys);
-		return;
-	}
-	if (nkeys > MAP_MAX_KEYS) {
-		sc_error(sc, n->loc, "a map has at most %d keys", MAP_MAX_KEYS);
-		return;
+		return false;
 	}
 	for (struct node **k = &n->list; *k; k = &(*k)->next, i++) {
 		sema_expr(sc, *k);
@@ -340,25 +341,33 @@ static void check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 	}
 	if (!m->typed && write)
 		m->nkeys = nkeys;
+	return true;
 }
 
-void sema_map_ref(struct scope *sc, struct node *n, bool write)
+bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 {
 	struct map *m = sema_map(sc->s, n->name, MAP_GLOBAL);
 
 	n->map = m;
-	check_keys(sc, n, m, write);
-	if (write)
-		return;
+	if (!check_keys(sc, n, m, use == MAP_USE_WRITE))
+		return false;
+	if (use == MAP_USE_WRITE)
+		return true;
+	if (use == MAP_USE_KEY) {
+		if (!m->typed)
+			sc_error(sc, n->loc, "map %s is never assigned", n->name);
+		return m->typed;
+	}
 	m->read = true;
 	if (!m->typed) {
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
-		return;
+		return false;
 	}
 	if (m->agg != AGG_NONE) {
 		sc_error(sc, n->loc, "%s is an aggregation; it cannot be read in a probe "
 			 "(print(%s) shows it)", n->name, n->name);
-		return;
+		return false;
 	}
 	n->type = m->val;
+	return true;
 }

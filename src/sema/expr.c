@@ -336,6 +336,8 @@ static void binop(struct scope *sc, struct node *n)
 			 tname(bad->type));
 		return;
 	}
+	if ((n->op == '/' || n->op == '%') && n->b->kind == AST_INT && n->b->folded && !n->b->num)
+		sc_error(sc, n->b->loc, "division by zero");
 	switch (n->op) {
 	case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
 	case OP_AND: case OP_OR:
@@ -415,6 +417,10 @@ static void cast(struct scope *sc, struct node *n)
 
 void sema_expr(struct scope *sc, struct node *n)
 {
+	/* a constant folded by the first walk keeps the type it was folded
+	 * with: -1 is an s64, not the u64 0xffff... */
+	if (n->kind == AST_INT && n->folded && n->type.kind == T_INT)
+		return;
 	n->type = type_of(T_NONE);
 	switch (n->kind) {
 	case AST_INT:
@@ -434,7 +440,7 @@ void sema_expr(struct scope *sc, struct node *n)
 		local_ref(sc, n);
 		break;
 	case AST_MAP:
-		sema_map_ref(sc, n, false);
+		sema_map_ref(sc, n, MAP_USE_READ);
 		break;
 	case AST_SELF:
 		self_ref(sc, n);

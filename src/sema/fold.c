@@ -22,10 +22,8 @@ static void become(struct node *n, uint64_t v)
 
 static bool fold_div(struct node *n, uint64_t a, uint64_t b, bool sign, uint64_t *r)
 {
-	if (b == 0) {
-		diag_error(n->b->loc, "division by zero");
-		return false;
-	}
+	if (b == 0)
+		return false;	/* sema reports it */
 	if (sign && (int64_t)b == -1) {
 		/* INT64_MIN / -1 overflows in C; BPF gives -a and 0 */
 		*r = n->op == '/' ? -a : 0;
@@ -60,8 +58,7 @@ static bool fold_binop(struct node *n, uint64_t *r)
 {
 	uint64_t a = n->a->num, b = n->b->num;
 	bool sign = n->type.sign;
-	bool csign = n->a->type.sign && n->b->type.sign &&
-		     !(n->a->type.kind == T_PTR || n->b->type.kind == T_PTR);
+	bool csign = sema_promote(n->a->type, n->b->type).sign;
 
 	if (n->op == OP_SHR)
 		sign = n->a->type.sign;

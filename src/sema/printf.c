@@ -145,7 +145,9 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 	if (c == 'i')
 		c = 'd';
 	if (fa->conv == FC_PTR) {
-		snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s#llx", cv->flags, cv->width, cv->prec);
+		/* formatted as "0x..." text, then padded like a string */
+		snprintf(fa->spec, sizeof(fa->spec), "%%%s%ss", strchr(cv->flags, '-') ? "-" : "",
+			 cv->width);
 		return;
 	}
 	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK)

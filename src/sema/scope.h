@@ -24,7 +24,10 @@ void sema_expr(struct scope *sc, struct node *n);
 void sema_stmt(struct scope *sc, struct node *n);
 void sema_call(struct scope *sc, struct node *n, bool as_stmt);
 struct fmt *sema_printf(struct scope *sc, struct node *call);
-void sema_map_ref(struct scope *sc, struct node *n, bool write);
+enum map_use { MAP_USE_READ, MAP_USE_WRITE, MAP_USE_KEY };
+/* Check a map reference's keys; READ also types the value (aggregations
+ * cannot be read), KEY checks only the key (delete). */
+bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use);
 /* Replace *np by str(*np) when it is a char *: wherever a value is kept
  * or shown, a char * means the string it points to. */
 void sema_charp_to_str(struct scope *sc, struct node **np);

@@ -103,8 +103,7 @@ static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
 		sc_error(sc, st->loc, "an aggregation is assigned with '='");
 		return;
 	}
-	sema_map_ref(sc, target, true);
-	if (!agg_args(sc, call, agg, lh))
+	if (!sema_map_ref(sc, target, MAP_USE_WRITE) || !agg_args(sc, call, agg, lh))
 		return;
 	struct map *m = target->map;
 	if (m->typed && m->agg != agg) {
@@ -226,7 +225,8 @@ static void assign(struct scope *sc, struct node *st)
 			value_type(sc, st, target->map);
 		target->type = target->map->val;
 	} else {
-		sema_map_ref(sc, target, true);
+		if (!sema_map_ref(sc, target, MAP_USE_WRITE))
+			return;
 		value_type(sc, st, target->map);
 		target->type = target->map->val;
 	}
