@@ -185,8 +185,9 @@ size_t type_storage(struct type t)
 	case T_STR:
 		return ALIGN8(t.len);
 	case T_USTACK:
+		return 16;	/* stack id; pid and probe */
 	case T_USYM:
-		return 16;
+		return 24;	/* address; pid and probe; the probe's ip */
 	case T_VOID:
 	case T_NONE:
 		return 0;

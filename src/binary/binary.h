@@ -106,4 +106,9 @@ void bin_symcache_forget(struct bin_symcache *c, pid_t pid);
 const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool with_offset,
 			  bool with_module, char *buf, size_t len);
 
+/* A kernel address as "func+0x1a", from /proc/kallsyms (hex when it has
+ * no symbol, or kallsyms hides addresses). */
+const char *bin_ksym(uint64_t addr, char *buf, size_t len);
+void bin_ksym_free(void);
+
 #endif

@@ -4,6 +4,7 @@
 
 #define PT_REGS_AX 80
 #define PT_REGS_SP 152
+#define PT_REGS_IP 128
 
 static void pid_tgid(struct cg *cg, int reg, bool tgid)
 {
@@ -141,9 +142,13 @@ static void usym_value(struct cg *cg, struct node *n, int base, int off)
 	cg_expr(cg, n->list, v);
 	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
 	cg_reg_free(cg, r);
-	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
-	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
-	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 8)));
+	pid_and_probe(cg, base, off + 8);
+	/* where the probe is running now: gives its binary's load address */
+	if (cg->probe->kind->flags & PK_USER)
+		cg_emit(cg, LDX(BPF_DW, R0, R6, PT_REGS_IP));
+	else
+		cg_emit(cg, MOV64_IMM(R0, 0));
+	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 16)));
 }
 
 void cg_builtin_mem(struct cg *cg, struct node *n, int base, int off)

@@ -77,8 +77,9 @@ static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool u
 			bin_symbolize(o->syms, pid, ips[i], true, false, buf, sizeof(buf));
 			if (!strncmp(buf, "0x", 2) && probe_id)
 				site_symbolize(o, probe_id - 1, ips[0], ips[i], buf, sizeof(buf));
-		} else
-			snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)ips[i]);
+		} else {
+			bin_ksym(ips[i], buf, sizeof(buf));
+		}
 		sb_printf(sb, "        %s\n", buf);
 	}
 }
@@ -107,8 +108,12 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		stack_str(o, sb, p, t.kind == T_USTACK);
 		break;
 	case T_USYM:
-		sb_puts(sb, bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,
-					  sizeof(buf)));
+		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,
+			      sizeof(buf));
+		if (!strncmp(buf, "0x", 2) && word(p + 8) >> 32)
+			site_symbolize(o, (uint32_t)(word(p + 8) >> 32) - 1, word(p + 16), word(p),
+				       buf, sizeof(buf));
+		sb_puts(sb, buf);
 		break;
 	default:
 		if (t.sign)

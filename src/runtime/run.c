@@ -339,6 +339,7 @@ static void teardown(struct rt *rt)
 		close(rt->sigfd);
 	bin_symcache_free(rt->out.syms);
 	bin_close(rt->out.site_bin);
+	bin_ksym_free();
 }
 
 static bool setup(struct rt *rt)

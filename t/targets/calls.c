@@ -11,7 +11,9 @@
  *   -DCALLS_USE_LIB     calls-lib: everything except work() and compute(),
  *                       which come from libcalls.so.
  */
+#ifndef _GNU_SOURCE	/* config.h, forced in by the build, has it */
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,6 +59,8 @@ void tick(void);
 void wild_alpha(void);
 void wild_beta(void);
 void wild_gamma(void);
+void hook(void);
+void run_hook(void (*fn)(void));
 
 TRACED void thread_start(long t)
 {
@@ -93,6 +97,18 @@ TRACED void wild_gamma(void)
 	KEEP();
 }
 
+TRACED void hook(void)
+{
+	KEEP();
+}
+
+/* Takes a function pointer, for usym(arg0): it names the function. */
+TRACED void run_hook(void (*fn)(void))
+{
+	KEEP();
+	fn();
+}
+
 /*
  * With at most MAX_THREADS x MAX_ITERS, no argument formula overflows;
  * only the printed sums may wrap (modulo 2^64, as a tracer's would).
@@ -126,6 +142,7 @@ struct calls_acc {
 	uint64_t compute_calls, compute_sum, compute_retsum;
 	uint64_t add6_calls, add6_sum[6], add6_retsum;
 	uint64_t tick_calls;
+	uint64_t run_hook_calls;
 	uint64_t wild_calls[3];
 };
 
@@ -212,6 +229,8 @@ static void *calls_thread(void *arg)
 	acc->tid = gettid();
 	thread_start(t);
 	acc->thread_start_calls++;
+	run_hook(hook);
+	acc->run_hook_calls++;
 	acc->thread_start_sum += (uint64_t)t;
 	for (long i = 0; i < acc->opts->iters; i++) {
 		call_work(acc, work_arg(t, i));
@@ -258,6 +277,7 @@ static void merge(struct calls_acc *sum, const struct calls_acc *acc)
 		sum->add6_sum[j] += acc->add6_sum[j];
 	sum->add6_retsum += acc->add6_retsum;
 	sum->tick_calls += acc->tick_calls;
+	sum->run_hook_calls += acc->run_hook_calls;
 	for (int j = 0; j < 3; j++)
 		sum->wild_calls[j] += acc->wild_calls[j];
 }
@@ -296,6 +316,7 @@ static void print_truth(const struct calls_opts *opts,
 	}
 	tgt_print_sum("add6.retsum", sum.add6_retsum);
 	printf("tick.calls %" PRIu64 "\n", sum.tick_calls);
+	printf("run_hook.calls %" PRIu64 "\n", sum.run_hook_calls);
 	for (int j = 0; j < 3; j++)
 		printf("wild_%s.calls %" PRIu64 "\n", wild[j],
 		       sum.wild_calls[j]);

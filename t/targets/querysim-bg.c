@@ -5,7 +5,9 @@
  * (execstats_addmemoryuse).  _SDT_HAS_SEMAPHORES must stay undefined in
  * this file so that their notes carry a zero semaphore address.
  */
+#ifndef _GNU_SOURCE	/* config.h, forced in by the build, has it */
 #define _GNU_SOURCE
+#endif
 #include <sys/sdt.h>
 #include <unistd.h>
 

@@ -12,7 +12,9 @@
  * -DQS_LIBRARY into libquerysim.so, where main() becomes querysim_main()
  * for the thin main of querysim-lib.c.
  */
+#ifndef _GNU_SOURCE	/* config.h, forced in by the build, has it */
 #define _GNU_SOURCE
+#endif
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
