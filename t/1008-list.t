@@ -57,6 +57,15 @@ else
 	skip "no tracefs here"
 fi
 
+# a library short name, through the loader cache (ldconfig -p agrees)
+libc=$(ldconfig -p 2>/dev/null | awk '/^\tlibc\.so\.6 .*x86-64/ { print $NF; exit }')
+if [ -n "$libc" ]; then
+	is "$("$PLUMB" -l 'p:c:strlen')" "uprobe:$(readlink -f "$libc"):strlen" \
+		"p:c:strlen: the library short name c is libc.so.6 from the loader cache"
+else
+	skip "ldconfig -p lists no x86-64 libc.so.6"
+fi
+
 "$PLUMB" -l "u:$BIN:nosuchprobe" >"$TMP/out" 2>"$TMP/err"
 is "$?" 2 "nothing matches: exit 2"
 is "$(cat "$TMP/err")" "plumb: nothing matches 'u:$BIN:nosuchprobe'" "nothing matches: says so"
