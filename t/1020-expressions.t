@@ -96,15 +96,6 @@ expect_lines() {
 	done
 }
 
-# same GOT WANT DESCRIPTION: two files are equal; else the first differences
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diff "$2" "$1" | head -8 | sed 's/^/# /'
-	fi
-}
 
 # compare TAG EXPRFILE WHAT: each expression's lines in $TMP/got and $TMP/want
 compare() {

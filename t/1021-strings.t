@@ -12,15 +12,6 @@ use_targets
 GT="$TMP/gt"
 QS='u:memsqld:querystart(char *q, u64 plan)'
 
-# same GOT WANT DESCRIPTION: two files are equal; else the first differences
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diff "$2" "$1" | head -8 | sed 's/^/# /'
-	fi
-}
 
 # The six texts, in table order, from the ground truth of a plain run.
 memsqld -t 1 -n 6 | awk '/^query / { split($0, w, " "); print substr($0, length("query " w[2] " ") + 1) }' \

@@ -13,15 +13,6 @@ use_targets
 GT="$TMP/gt"
 SIG='p:calls:add6(int a, long b, short c, long d, unsigned char e, long f)'
 
-# same GOT WANT DESCRIPTION: two files are equal; else the first differences
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diff "$2" "$1" | head -8 | sed 's/^/# /'
-	fi
-}
 
 # Integer conversions. A length modifier hh or h converts the value to
 # (unsigned) char or short first, as C's printf does; l, ll, z, j and t

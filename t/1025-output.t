@@ -12,15 +12,6 @@ need_cmd jq
 use_targets
 GT="$TMP/gt"
 
-# same GOT WANT DESCRIPTION: two files are equal; else the first differences
-same() {
-	if cmp -s "$1" "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diff "$2" "$1" | head -10 | sed 's/^/# /'
-	fi
-}
 
 # work() arguments of THREADS x ITERS, one per line (awk: 2^k exact in doubles)
 work_args() {

@@ -68,6 +68,17 @@ is() {
 	fi
 }
 
+# same GOT-FILE WANT-FILE DESCRIPTION: the files are equal; else the
+# first differences
+same() {
+	if cmp -s "$1" "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diff "$2" "$1" | head -10 | sed 's/^/# /'
+	fi
+}
+
 # like GOT REGEX DESCRIPTION (grep -E on the whole text)
 like() {
 	_n=$((_n + 1))
