@@ -65,7 +65,7 @@ struct cg {
 	VEC(int) labels;
 	VEC(struct cg_fixup) fixups;
 	bool busy[11];		/* r7..r9 in use */
-	int sp, sp_max;		/* stack bytes used below r10 */
+	int sp;			/* stack bytes used below r10 */
 	int exit_label;
 	bool failed;
 };

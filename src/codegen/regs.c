@@ -32,8 +32,6 @@ int cg_stack_alloc(struct cg *cg, int size)
 			 "use shorter strings (-s or str(p, n))", CG_STACK_MAX);
 		cg->sp = CG_STACK_MAX;
 	}
-	if (cg->sp > cg->sp_max)
-		cg->sp_max = cg->sp;
 	return -cg->sp;
 }
 

@@ -358,7 +358,6 @@ bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 			sc_error(sc, n->loc, "map %s is never assigned", n->name);
 		return m->typed;
 	}
-	m->read = true;
 	if (!m->typed) {
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
 		return false;

@@ -192,9 +192,7 @@ static void ident(struct scope *sc, struct node *n)
 		if (n->id == B_USTACK)
 			sc->s->needs_stacks = true;
 		if (n->id == B_KSTACK)
-			sc->s->needs_stacks = sc->s->uses_kstack = true;
-		if (n->id == B_ELAPSED)
-			sc->s->needs_elapsed = true;
+			sc->s->needs_stacks = true;
 		return;
 	}
 	ident_hint(sc, n);
@@ -269,7 +267,6 @@ static void self_ref(struct scope *sc, struct node *n)
 
 	n->map = sema_map(sc->s, name, MAP_SELF);
 	free(name);
-	n->map->read = true;
 	if (n->map->typed) {
 		n->type = n->map->val;
 		return;

@@ -11,7 +11,6 @@ struct scope {
 	struct node *clause;
 	struct local *locals;
 	bool report;		/* the final walk: report errors */
-	bool in_pred;
 };
 
 void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)

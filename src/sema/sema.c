@@ -87,9 +87,7 @@ static void walk_clause(struct sema *s, struct node *c, bool report)
 	struct scope sc = { .s = s, .clause = c, .report = report };
 
 	if (c->a) {
-		sc.in_pred = true;
 		sema_expr(&sc, c->a);
-		sc.in_pred = false;
 		if (!sema_bad(c->a->type) && !sema_is_int(c->a->type))
 			sc_error(&sc, c->a->loc, "a predicate must be an integer (compare strings "
 				 "with == or startswith())");

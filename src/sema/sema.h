@@ -36,8 +36,6 @@ struct map {
 	enum agg_kind agg;
 	struct type val;	/* AGG_NONE */
 	int64_t lo, hi, step;	/* AGG_LHIST */
-	bool read, written;
-	bool hist_signed;	/* hist of a signed value: negatives possible */
 
 	/* Layout, fixed after sema. */
 	int id;
@@ -109,7 +107,7 @@ struct sema {
 	VEC(struct event) events;	/* id = index + 1 */
 	VEC(struct probe *) probes;
 	VEC(char *) probe_names;	/* values of func / probe, by id */
-	bool needs_ringbuf, needs_stacks, needs_elapsed, uses_kstack;
+	bool needs_ringbuf, needs_stacks;
 };
 
 /* Run every pass; false when any reported an error. */

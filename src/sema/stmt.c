@@ -116,8 +116,6 @@ static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
 		sc_error(sc, call->loc, "%s has different lhist() bounds elsewhere", target->name);
 		return;
 	}
-	if (agg == AGG_HIST && call->list->type.sign)
-		m->hist_signed = true;
 	if (!m->typed) {
 		m->typed = true;
 		m->agg = agg;
@@ -126,7 +124,6 @@ static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
 				  call->list->type.sign);
 		m->lo = lh[0], m->hi = lh[1], m->step = lh[2];
 	}
-	m->written = true;
 }
 
 /* Record or check the value type of a map or thread-local. */
@@ -160,7 +157,6 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
 			 tname(t));
 	}
-	m->written = true;
 }
 
 static void assign_local(struct scope *sc, struct node *st)
