@@ -244,9 +244,15 @@ fi
 if [ -r "$PY" ]; then
 	sym_test python3.11 "$PY" Py_Initialize
 	# the ET_EXEC data-segment trap: vaddr - 0x401000, not - 0x400000
+	# (figures of the build the notes measured; others are checked generically
+	# against readelf -lW below)
 	"$DUMP_NOTES" "$PY" | grep '^python function__entry ' >"$T/fe"
-	check "python3.11: function__entry pc_off 0xf20a1 sem_off 0x683260" \
-		grep -q '^python function__entry 0x4f20a1 0x8cc5a0 0xa84260 0xf20a1 0x683260 ' "$T/fe"
+	if grep -q '^python function__entry 0x4f20a1 ' "$T/fe"; then
+		check "python3.11: function__entry pc_off 0xf20a1 sem_off 0x683260" \
+			grep -q '^python function__entry 0x4f20a1 0x8cc5a0 0xa84260 0xf20a1 0x683260 ' "$T/fe"
+	else
+		skip "python3.11: the data-segment figures of the notes" "another python3.11 build"
+	fi
 else
 	skip "python3.11: symbols" "$PY not installed"
 fi
