@@ -218,7 +218,7 @@ if [ $? = 0 ] && command -v setpriv >/dev/null; then
 	in_ns "\"\$0\" -n 't:sched:sched_process_exec { @ = count(); }'"
 	is "$(cat "$TMP/err")" "" "no tracefs: mounted silently without -v"
 	in_ns "setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \"\$0\" -n 't:sched:sched_process_exec { }'"
-	is "$?" 2 "no tracefs and no right to mount it: exit status 2"
+	is "$?" 1 "no tracefs and no right to mount it: exit status 1 (the machine, not the program)"
 	is "$(cat "$TMP/err")" "<cmdline>:1:1: error: tracefs is not mounted and could not be mounted: Operation not permitted
 t:sched:sched_process_exec { }
 ^^^^^^^^^^^^^^^^^^^^^^^^^^" "no tracefs and no right to mount it: the diagnostic"

@@ -94,8 +94,9 @@ int cg_stack_alloc(struct cg *cg, int size);
 void cg_stack_zero(struct cg *cg, int off, int size);
 /* Sign- or zero-extend the low size bytes of reg to 64 bits. */
 void cg_extend(struct cg *cg, int reg, int size, bool sign);
-/* dst = *(size *)(user address in addr_reg), extended; via the stack. */
-void cg_read_user(struct cg *cg, int dst, int addr_reg, int size, bool sign);
+/* dst = *(size *)(address in addr_reg), extended, read through the stack:
+ * user memory, and for kernel probes kernel memory when that fails. */
+void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign);
 
 /* expr.c */
 void cg_expr(struct cg *cg, struct node *n, int reg);

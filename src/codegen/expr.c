@@ -251,7 +251,7 @@ static void unop(struct cg *cg, struct node *n, int reg)
 	else if (n->op == '~')
 		cg_emit(cg, ALU64_IMM(BPF_XOR, reg, -1));
 	else if (n->op == '*')
-		cg_read_user(cg, reg, reg, n->type.size, n->type.sign);
+		cg_read_mem(cg, reg, reg, n->type.size, n->type.sign);
 }
 
 static void ternary(struct cg *cg, struct node *n, int reg)

@@ -55,18 +55,36 @@ void cg_extend(struct cg *cg, int reg, int size, bool sign)
 	cg_emit(cg, ALU64_IMM(sign ? BPF_ARSH : BPF_RSH, reg, shift));
 }
 
-void cg_read_user(struct cg *cg, int dst, int addr_reg, int size, bool sign)
+static void read_call(struct cg *cg, int slot, int size, int helper)
+{
+	cg_emit(cg, MOV64_REG(R1, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, slot));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, helper);
+}
+
+/* Kernel probes see kernel pointers as well as user ones: a failed user
+ * read is tried again in kernel memory. */
+void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign)
 {
 	int mark = cg->sp;
 	int slot = cg_stack_alloc(cg, 8);
+	bool user = cg->probe->kind->flags & PK_USER;
+	int addr = user ? 0 : cg_stack_alloc(cg, 8);
 
 	cg_emit(cg, ST(BPF_DW, R10, (int16_t)slot, 0));
 	if (addr_reg != R3)
 		cg_emit(cg, MOV64_REG(R3, addr_reg));
-	cg_emit(cg, MOV64_REG(R1, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, slot));
-	cg_emit(cg, MOV64_IMM(R2, size));
-	cg_call(cg, BPF_FUNC_probe_read_user);
+	if (!user)
+		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)addr));
+	read_call(cg, slot, size, BPF_FUNC_probe_read_user);
+	if (!user) {
+		int done = cg_label(cg);
+		cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
+		cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)addr));
+		read_call(cg, slot, size, BPF_FUNC_probe_read_kernel);
+		cg_place(cg, done);
+	}
 	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
 	cg_extend(cg, dst, size, sign);
 	cg->sp = mark;

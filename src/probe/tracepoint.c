@@ -548,7 +548,9 @@ static bool tp_resolve(struct probe *p)
 	p->spec = xasprintf("tracepoint:%s:%s", p->target, p->name);
 	root = tracefs_root(p->opts->verbose, why, sizeof(why));
 	if (!root) {
+		/* no permission or no tracefs: the machine's doing (exit 1) */
 		diag_error(p->node->loc, "%s", why);
+		probe_env_failure = true;
 		return false;
 	}
 	if (!resolve_sites(p, root))

@@ -248,7 +248,7 @@ static void uprobe_emit_arg(struct cg *cg, struct probe *p, int variant, int idx
 	} else {
 		cg_emit(cg, LDX(BPF_DW, R3, R6, PT_REGS_SP));
 		cg_emit(cg, ALU64_IMM(BPF_ADD, R3, 8 * (idx - 5)));
-		cg_read_user(cg, reg, R3, 8, false);
+		cg_read_mem(cg, reg, R3, 8, false);
 	}
 	if (t.kind == T_INT)
 		cg_extend(cg, reg, t.size, t.sign);

@@ -292,7 +292,7 @@ static void usdt_emit_arg(struct cg *cg, struct probe *p, int variant, int idx, 
 		break;
 	case USDT_ARG_MEM:
 		mem_address(cg, n, a);
-		cg_read_user(cg, reg, R3, a->size, a->is_signed);
+		cg_read_mem(cg, reg, R3, a->size, a->is_signed);
 		break;
 	}
 	if (idx < p->nsig && p->sig[idx].type.kind == T_INT)
