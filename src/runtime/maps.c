@@ -53,16 +53,23 @@ static int create(const char *name, enum bpf_map_type type, size_t key, size_t v
 	return fd;
 }
 
-static int create_map(const struct map *m)
+/* Preallocated hashes insert without allocating in the probe (faster, and
+ * never failing for want of memory); but their memory is reserved up front
+ * for every entry on every CPU, so big ones allocate as they fill. */
+#define PREALLOC_MAX (32u << 20)
+
+static int create_map(const struct map *m, int ncpus)
 {
 	enum bpf_map_type type = BPF_MAP_TYPE_HASH;
+	uint64_t bytes = (uint64_t)m->max_entries * (m->key_size + ALIGN8(m->val_size) *
+						     (m->percpu ? (uint64_t)ncpus : 1));
 	uint32_t flags = 0;
 
 	if (m->array)
 		type = BPF_MAP_TYPE_PERCPU_ARRAY;
 	else if (m->percpu)
 		type = BPF_MAP_TYPE_PERCPU_HASH;
-	if (!m->array)
+	if (!m->array && bytes > PREALLOC_MAX)
 		flags = BPF_F_NO_PREALLOC;
 	return create(m->name, type, m->key_size, m->val_size, m->max_entries, flags);
 }
@@ -127,7 +134,7 @@ bool rt_maps_create(struct rt *rt)
 	for (size_t i = 0; i < s->maps.n; i++)
 		rt->map_fds[i] = -1;
 	for (size_t i = 0; i < s->maps.n; i++) {
-		rt->map_fds[i] = create_map(s->maps.v[i]);
+		rt->map_fds[i] = create_map(s->maps.v[i], rt->ncpus);
 		if (rt->map_fds[i] < 0)
 			return false;
 	}
