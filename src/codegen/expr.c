@@ -154,6 +154,7 @@ static void cond_spilled(struct cg *cg, struct node *n, int label_false)
 
 	cg_emit(cg, STX(BPF_DW, R10, R7, (int16_t)slot));
 	cg->busy[R7] = false;
+	cg->lent_r7 = true;
 	cg_cond_false(cg, n, no);
 	cg->busy[R7] = true;
 	cg_emit(cg, LDX(BPF_DW, R7, R10, (int16_t)slot));
@@ -396,6 +397,7 @@ void cg_expr_scratch(struct cg *cg, struct node *n, int scratch)
 	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
 	cg_emit(cg, STX(BPF_DW, R10, R7, (int16_t)slot));
 	cg->busy[R7] = false;
+	cg->lent_r7 = true;
 	cg_expr(cg, n, R7);
 	cg->busy[R7] = true;
 	cg_emit(cg, MOV64_REG(scratch, R7));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Statements and whole programs. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "codegen/cg.h"
 #include "options.h"
@@ -83,6 +84,20 @@ static void stopped_check(struct cg *cg)
 	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
 }
 
+/* Lending r7 saves it first; it may not have been written yet, and the
+ * verifier refuses to read an unwritten register: give it a value at the
+ * start (after "r6 = r1", before any jump, so no offset moves). */
+static void init_r7(struct cg_prog *p)
+{
+	vec_push(&p->insns, p->insns.v[0]);
+	vec_push(&p->locs, p->locs.v[0]);
+	memmove(p->insns.v + 2, p->insns.v + 1, (p->insns.n - 2) * sizeof(*p->insns.v));
+	memmove(p->locs.v + 2, p->locs.v + 1, (p->locs.n - 2) * sizeof(*p->locs.v));
+	p->insns.v[1] = MOV64_IMM(R7, 0);
+	for (size_t i = 0; i < p->relocs.n; i++)
+		p->relocs.v[i].insn++;
+}
+
 static char *prog_name(struct probe *p, int variant)
 {
 	if (p->nvariants > 1)
@@ -118,6 +133,8 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 	cg_emit(&cg, MOV64_IMM(R0, 0));
 	cg_emit(&cg, EXIT_INSN());
 	ok = cg_finish(&cg);
+	if (ok && cg.lent_r7)
+		init_r7(prog);
 	if (ok)
 		cg_prune(prog);
 	vec_free(&cg.labels);
