@@ -148,14 +148,18 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 	return -1;
 }
 
+/* PLUMB_MAP_KEYS, or 0 after saying what is wrong with it. */
 static uint32_t map_keys(void)
 {
 	const char *e = getenv("PLUMB_MAP_KEYS");
 	unsigned long v;
 
-	if (e && parse_uint(e, 1UL << 24, &v))
+	if (!e)
+		return DEFAULT_MAP_KEYS;
+	if (parse_uint(e, 1UL << 24, &v))
 		return (uint32_t)v;
-	return DEFAULT_MAP_KEYS;
+	errmsg("PLUMB_MAP_KEYS must be a number from 1 to %lu, not '%s'", 1UL << 24, e);
+	return 0;
 }
 
 struct prog_list {
@@ -213,6 +217,8 @@ int main(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
+	if (!o.map_entries)
+		return EXIT_USAGE;
 	libbpf_set_print(silent);
 	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
 		errmsg("no process with pid %d", (int)o.pid);

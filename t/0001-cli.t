@@ -50,4 +50,9 @@ is "$(head -1 "$TMP/err")" "$TMP/bad.bt:3:17: error: syntax error, unexpected ';
 run_plumb -n 'BEGIN { @ = $1 + $2; }' 3 4
 is "$rc" 0 "positional parameters are accepted"
 
+PLUMB_MAP_KEYS=lots run_plumb -n 'BEGIN {}'
+is "$rc" 2 "a malformed PLUMB_MAP_KEYS: exit 2"
+is "$(cat "$TMP/err")" "plumb: PLUMB_MAP_KEYS must be a number from 1 to 16777216, not 'lots'" \
+	"a malformed PLUMB_MAP_KEYS: says so"
+
 done_testing
