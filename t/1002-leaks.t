@@ -81,7 +81,7 @@ for how in link_create perf_event_open; do
 	pid=$!
 	wait $pid
 	check "an attach failure ($how)" $pid $? 1
-	like "$(cat "$TMP/err")" "cannot attach to .*calls.*: Device or resource busy" \
+	like "$(cat "$TMP/err")" "cannot attach .*calls.*: Device or resource busy" \
 		"an attach failure ($how): says where and why"
 	is "$(cat "$TMP/out")" "" "an attach failure ($how): no results printed"
 done

@@ -331,7 +331,12 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 	case T_USYM:
 	case T_KSTACK:
 		if (n->kind == AST_MAP || n->kind == AST_SELF)
-			cg_map_read_mem(cg, n, base, off, 16);
+			cg_map_read_mem(cg, n, base, off, (int)type_storage(n->type));
+		else if (n->kind == AST_LOCAL)
+			for (int i = 0; i < (int)type_storage(n->type); i += 8) {
+				cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(n->local->slot + i)));
+				cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)(off + i)));
+			}
 		else
 			cg_builtin_mem(cg, n, base, off);
 		break;
@@ -396,10 +401,9 @@ void cg_expr_scratch(struct cg *cg, struct node *n, int scratch)
 	/* all of r7..r9 are taken: lend r7 for the time n takes */
 	int mark = cg->sp, slot = cg_stack_alloc(cg, 8);
 	cg_emit(cg, STX(BPF_DW, R10, R7, (int16_t)slot));
-	cg->busy[R7] = false;
+	/* r7 stays reserved: n's own temporaries must not be r7 too */
 	cg->lent_r7 = true;
 	cg_expr(cg, n, R7);
-	cg->busy[R7] = true;
 	cg_emit(cg, MOV64_REG(scratch, R7));
 	cg_emit(cg, LDX(BPF_DW, R7, R10, (int16_t)slot));
 	cg->sp = mark;

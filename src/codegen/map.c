@@ -218,6 +218,15 @@ static void alu_op_reg(struct cg *cg, int op, bool sign, int dst, int src)
 	}
 }
 
+/* x op= v computes as x op v would: >> by x's signedness, the rest by
+ * C's usual conversions. */
+static bool compound_sign(int op, struct type x, struct type v)
+{
+	if (op == OP_SHR)
+		return x.kind == T_INT && x.sign;
+	return sema_promote(x, v).sign;
+}
+
 /* @m[k] op= v and self->x op= v: atomic where BPF has the operation. */
 static void compound_map(struct cg *cg, struct node *st)
 {
@@ -236,7 +245,7 @@ static void compound_map(struct cg *cg, struct node *st)
 		cg_emit(cg, ATOMIC64(aop, R0, R1, 0));
 	} else {
 		cg_emit(cg, LDX(BPF_DW, R2, R0, 0));
-		alu_op_reg(cg, st->op, m->val.sign, R2, R1);
+		alu_op_reg(cg, st->op, compound_sign(st->op, m->val, st->b->type), R2, R1);
 		cg_emit(cg, STX(BPF_DW, R0, R2, 0));
 	}
 	cg_place(cg, out);
@@ -257,7 +266,7 @@ static void assign_local(struct cg *cg, struct node *st)
 	cg_store_value(cg, st->b, R10, voff);
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)voff));
 	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)l->slot));
-	alu_op_reg(cg, st->op, sema_promote(l->type, st->b->type).sign, R2, R1);
+	alu_op_reg(cg, st->op, compound_sign(st->op, l->type, st->b->type), R2, R1);
 	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)l->slot));
 	cg->sp = mark;
 }

@@ -66,7 +66,7 @@ static void pid_filter(struct cg *cg)
 {
 	pid_t pid = cg->sema->opts->pid;
 
-	if (!pid || (cg->probe->kind->flags & (PK_USER | PK_ONCE)))
+	if (!pid || (cg->probe->kind->flags & (PK_USER | PK_ONCE | PK_TIMER)))
 		return;
 	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
 	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));

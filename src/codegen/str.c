@@ -19,11 +19,16 @@ static void zero(struct cg *cg, int base, int off, int len)
 		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));
 }
 
-/* Cut a copied string to len bytes: NUL at len - 1 and zeroes after. */
-static void terminate(struct cg *cg, int base, int off, int len)
+/* Cut a copied string to keep bytes: NUL at keep - 1 and zeroes from
+ * there to the end of its len-byte buffer. */
+static void terminate(struct cg *cg, int base, int off, int keep, int len)
 {
-	for (int i = len - 1; i < (int)ALIGN8(len); i++)
+	int i = keep - 1;
+
+	for (; i % 8 && i < (int)ALIGN8(len); i++)
 		cg_emit(cg, ST(BPF_B, base, (int16_t)(off + i), 0));
+	for (; i < (int)ALIGN8(len); i += 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));
 }
 
 static uint64_t lit_word(const char *s, size_t n, size_t at)
@@ -63,7 +68,7 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 	if (n->list->type.kind == T_STR) {
 		cg_str(cg, n->list, base, off, len);
 		if ((int)n->type.len < len)
-			terminate(cg, base, off, (int)n->type.len);
+			terminate(cg, base, off, (int)n->type.len, len);
 		return;
 	}
 	int saved = user ? 0 : cg_stack_alloc(cg, 8);
@@ -88,8 +93,11 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 
 static void comm(struct cg *cg, int base, int off, int len)
 {
+	/* the helper writes min(len, 16) bytes: the rest must be zeroes */
 	if (len > 16)
 		zero(cg, base, off + 16, len - 16);
+	else if (len % 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + (int)ALIGN8(len) - 8), 0));
 	addr(cg, R1, base, off);
 	cg_emit(cg, MOV64_IMM(R2, len < 16 ? len : 16));
 	cg_call(cg, BPF_FUNC_get_current_comm);
@@ -108,7 +116,7 @@ static void copy_local(struct cg *cg, struct node *n, int base, int off, int len
 		}
 	}
 	if ((int)n->local->type.len > len)
-		terminate(cg, base, off, len);
+		terminate(cg, base, off, len, len);
 }
 
 static void ternary(struct cg *cg, struct node *n, int base, int off, int len)
@@ -140,7 +148,7 @@ void cg_str(struct cg *cg, struct node *n, int base, int off, int len)
 	} else if (n->kind == AST_MAP || n->kind == AST_SELF) {
 		cg_map_read_mem(cg, n, base, off, (int)ALIGN8(len));
 		if ((int)n->type.len > len)
-			terminate(cg, base, off, len);
+			terminate(cg, base, off, len, len);
 	} else if (n->kind == AST_TERNARY) {
 		ternary(cg, n, base, off, len);
 	} else if (n->kind == AST_FIELD) {

@@ -170,61 +170,126 @@ int probe_uprobe_multi_type(void)
 	return supported ? ATTACH_UPROBE_MULTI : 0;
 }
 
-/* One link for every site of a variant: one path per link, so sites
- * are grouped by binary. */
-static bool multi_link(struct probe *p, const char *path, int variant, int prog_fd, bool ret,
-		       struct probe_site **first)
+/* One uprobe_multi link for the sites idx[0..n) (all in one binary);
+ * the link fd, or -errno. */
+static long multi_link(struct probe *p, const size_t *idx, size_t n, int prog_fd, bool ret)
 {
-	VEC(unsigned long) offs = {0};
-	VEC(unsigned long) refs = {0};
-	VEC(uint64_t) cookies = {0};
+	unsigned long *offs = xcalloc(n, sizeof(*offs)), *refs = xcalloc(n, sizeof(*refs));
+	uint64_t *cookies = xcalloc(n, sizeof(*cookies));
 	struct link_create_uprobe_multi a;
 	bool any_ref = false;
 	long fd;
 
-	*first = NULL;
-	for (size_t i = 0; i < p->sites.n; i++) {
-		struct probe_site *s = &p->sites.v[i];
-		if (s->variant != variant || strcmp(s->path, path))
-			continue;
-		if (!*first)
-			*first = s;
-		vec_push(&offs, s->off);
-		vec_push(&refs, s->ref_ctr_off);
-		vec_push(&cookies, s->cookie);
+	for (size_t i = 0; i < n; i++) {
+		const struct probe_site *s = &p->sites.v[idx[i]];
+		offs[i] = s->off;
+		refs[i] = s->ref_ctr_off;
+		cookies[i] = s->cookie;
 		any_ref |= s->ref_ctr_off != 0;
 	}
 	memset(&a, 0, sizeof(a));
 	a.prog_fd = (uint32_t)prog_fd;
 	a.attach_type = ATTACH_UPROBE_MULTI;
-	a.path = (uint64_t)(uintptr_t)path;
-	a.offsets = (uint64_t)(uintptr_t)offs.v;
-	a.ref_ctr_offsets = any_ref ? (uint64_t)(uintptr_t)refs.v : 0;
-	a.cookies = (uint64_t)(uintptr_t)cookies.v;
-	a.cnt = (uint32_t)offs.n;
+	a.path = (uint64_t)(uintptr_t)p->sites.v[idx[0]].path;
+	a.offsets = (uint64_t)(uintptr_t)offs;
+	a.ref_ctr_offsets = any_ref ? (uint64_t)(uintptr_t)refs : 0;
+	a.cookies = (uint64_t)(uintptr_t)cookies;
+	a.cnt = (uint32_t)n;
 	a.multi_flags = ret ? UPROBE_MULTI_RETURN : 0;
 	a.pid = (uint32_t)p->opts->pid;
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
-	if (fd < 0) {
-		int err = errno;
-		errmsg("cannot attach to %zu site%s of %s in %s: %s%s", offs.n,
-		       offs.n == 1 ? "" : "s", p->spec, path, strerror(err), uprobe_errhint(err));
-	} else {
-		vec_push(&(*first)->links, (int)fd);
-		if (p->opts->verbose)
-			fprintf(stderr, "plumb: attached %s at %zu site%s of %s\n", p->spec, offs.n,
-				offs.n == 1 ? "" : "s", path);
+	if (fd < 0)
+		fd = -errno;
+	free(offs);
+	free(refs);
+	free(cookies);
+	return fd;
+}
+
+#define ENOTSUPP_KERNEL 524	/* the kernel's own "not supported", unknown to libc */
+
+static const char *multi_errstr(int err)
+{
+	if (err == ENOTSUPP_KERNEL)
+		return "the kernel cannot place a uprobe on that instruction";
+	return strerror(err);
+}
+
+struct multi_state {
+	struct probe *p;
+	int prog_fd;
+	bool ret;
+	size_t attached;
+	VEC(size_t) refused;	/* sites the kernel would not probe */
+	int err;		/* the first error */
+};
+
+/* Attach idx[0..n) in as few links as the kernel takes: all at once,
+ * else each half, down to single sites; a single site the kernel refuses
+ * is set aside (one bad instruction must not sink a wildcard). */
+static void attach_group(struct multi_state *m, const size_t *idx, size_t n)
+{
+	long fd = multi_link(m->p, idx, n, m->prog_fd, m->ret);
+
+	if (fd >= 0) {
+		vec_push(&m->p->sites.v[idx[0]].links, (int)fd);
+		m->attached += n;
+		return;
 	}
-	vec_free(&offs);
-	vec_free(&refs);
-	vec_free(&cookies);
-	return fd >= 0;
+	if (!m->err)
+		m->err = (int)-fd;
+	if (n == 1) {
+		vec_push(&m->refused, idx[0]);
+		return;
+	}
+	attach_group(m, idx, n / 2);
+	attach_group(m, idx + n / 2, n - n / 2);
+}
+
+static void report_refused(struct multi_state *m, const char *path)
+{
+	struct probe *p = m->p;
+	struct strbuf names = {0};
+
+	for (size_t i = 0; i < m->refused.n && i < 5; i++)
+		sb_printf(&names, "%s%s", i ? ", " : "", p->sites.v[m->refused.v[i]].func);
+	if (m->refused.n > 5)
+		sb_printf(&names, " and %zu more", m->refused.n - 5);
+	if (m->attached)
+		warnmsg("%s: %zu site%s of %s not traced (%s): %s", p->spec, m->refused.n,
+			m->refused.n == 1 ? "" : "s", path, multi_errstr(m->err), names.s);
+	else
+		errmsg("cannot attach %s to %s: %s%s (%s)", p->spec, path, multi_errstr(m->err),
+		       uprobe_errhint(m->err), names.s);
+	sb_free(&names);
+}
+
+/* Every site of a variant in one binary. */
+static bool multi_attach(struct probe *p, const char *path, int variant, int prog_fd, bool ret,
+			 int *nattached)
+{
+	struct multi_state m = { .p = p, .prog_fd = prog_fd, .ret = ret };
+	VEC(size_t) idx = {0};
+
+	for (size_t i = 0; i < p->sites.n; i++)
+		if (p->sites.v[i].variant == variant && !strcmp(p->sites.v[i].path, path))
+			vec_push(&idx, i);
+	attach_group(&m, idx.v, idx.n);
+	if (m.refused.n)
+		report_refused(&m, path);
+	if (m.attached && p->opts->verbose)
+		fprintf(stderr, "plumb: attached %s at %zu site%s of %s\n", p->spec, m.attached,
+			m.attached == 1 ? "" : "s", path);
+	*nattached += (int)m.attached;
+	vec_free(&idx);
+	vec_free(&m.refused);
+	return m.attached > 0;
 }
 
 bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret, int *nattached)
 {
 	for (size_t i = 0; i < p->sites.n; i++) {
-		struct probe_site *s = &p->sites.v[i], *first;
+		struct probe_site *s = &p->sites.v[i];
 		bool done = false;
 
 		if (s->variant != variant)
@@ -235,15 +300,11 @@ bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret
 			(*nattached)++;
 			continue;
 		}
-		/* already in the link of an earlier site of the same binary? */
+		/* already attached with an earlier site of the same binary? */
 		for (size_t j = 0; j < i && !done; j++)
 			done = p->sites.v[j].variant == variant && !strcmp(p->sites.v[j].path, s->path);
-		if (done)
-			continue;
-		if (!multi_link(p, s->path, variant, prog_fd, ret, &first))
+		if (!done && !multi_attach(p, s->path, variant, prog_fd, ret, nattached))
 			return false;
-		for (size_t j = i; j < p->sites.n; j++)
-			*nattached += p->sites.v[j].variant == variant && !strcmp(p->sites.v[j].path, s->path);
 	}
 	return true;
 }

@@ -88,7 +88,7 @@ const struct probe_kind probe_interval = {
 	.name = "interval",
 	.alias = "i",
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
-	.flags = PK_KSTACK,
+	.flags = PK_KSTACK | PK_TIMER,
 	.resolve = interval_resolve,
 	.attach = interval_attach,
 };

@@ -73,6 +73,7 @@ enum probe_flags {
 	PK_FIELDS = 64,		/* has args.FIELD */
 	PK_KSTACK = 128,	/* kstack is meaningful */
 	PK_USTACK = 256,	/* ustack is meaningful */
+	PK_TIMER = 512,		/* runs in whatever task is current: -p does not apply */
 };
 
 struct probe_kind {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,11 @@
 #include "binary/binary.h"
 #include "options.h"
 #include "runtime/rt.h"
+
+struct idlist {
+	int *v;
+	size_t n, cap;
+};
 
 /* The signals that end a trace (and SIGCHLD, for -c) arrive through a
  * signalfd in the event loop, not as handlers. */
@@ -86,12 +92,8 @@ static bool stop_requested(struct rt *rt)
 
 /* Distinct probes attached, as bpftrace counts them: a wildcard that
  * matched three functions is three probes, a probe with three sites one. */
-struct idset {
-	int *v;
-	size_t n, cap;
-};
 
-static void count_probes(struct rt *rt, const struct cg_prog *p, struct idset *seen)
+static void count_probes(struct rt *rt, const struct cg_prog *p, struct idlist *seen)
 {
 	for (size_t i = 0; i < p->probe->sites.n; i++) {
 		const struct probe_site *s = &p->probe->sites.v[i];
@@ -107,7 +109,7 @@ static void count_probes(struct rt *rt, const struct cg_prog *p, struct idset *s
 
 static bool attach_all(struct rt *rt)
 {
-	struct idset seen = {0};
+	struct idlist seen = {0};
 	bool ok = true;
 
 	for (size_t i = 0; i < rt->nprogs && ok; i++) {
@@ -153,14 +155,15 @@ static void start_child(struct rt *rt, const sigset_t *oldmask)
 	rt->child = pid;
 }
 
-/* Signal a process and all its descendants: "sh -c CMD" forks CMD, so
- * the shell alone is not the command. Children come from procfs. */
-static void kill_tree(pid_t pid, int sig, int depth)
+/* A process and all its descendants, parents first: "sh -c CMD" forks
+ * CMD, so the shell alone is not the command. Children come from procfs. */
+static void collect_tree(pid_t pid, struct idlist *out, int depth)
 {
 	char path[64], buf[4096];
 	DIR *tasks;
 	struct dirent *t;
 
+	vec_push(out, pid);
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	tasks = opendir(path);
 	while (tasks && depth < 32 && (t = readdir(tasks))) {
@@ -177,18 +180,29 @@ static void kill_tree(pid_t pid, int sig, int depth)
 		buf[n] = '\0';
 		for (char *save = NULL, *c = strtok_r(buf, " \n", &save); c;
 		     c = strtok_r(NULL, " \n", &save))
-			kill_tree((pid_t)atoi(c), sig, depth + 1);
+			collect_tree((pid_t)atoi(c), out, depth + 1);
 	}
 	if (tasks)
 		closedir(tasks);
-	kill(pid, sig);
+}
+
+/* The shell goes first, so that it cannot report "Terminated" about the
+ * command it waits for. */
+static void kill_tree(pid_t pid, int sig)
+{
+	struct idlist tree = {0};
+
+	collect_tree(pid, &tree, 0);
+	for (size_t i = 0; i < tree.n; i++)
+		kill(tree.v[i], sig);
+	vec_free(&tree);
 }
 
 static void stop_child(struct rt *rt)
 {
 	if (rt->child <= 0)
 		return;
-	kill_tree(rt->child, SIGTERM, 0);
+	kill_tree(rt->child, SIGTERM);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(rt->child, NULL, WNOHANG) == rt->child) {
 			rt->child = 0;
@@ -196,7 +210,7 @@ static void stop_child(struct rt *rt)
 		}
 		usleep(10000);
 	}
-	kill_tree(rt->child, SIGKILL, 0);
+	kill_tree(rt->child, SIGKILL);
 	waitpid(rt->child, NULL, 0);
 	rt->child = 0;
 }
@@ -290,6 +304,53 @@ static void finish(struct rt *rt)
  * until plumb has exited (a pipe tells it), then exits itself, and the
  * waiting is its, not the user's. Everything is gone moments later.
  * PLUMB_SYNC_DETACH=1 waits in plumb instead. */
+#define CLOSERS 32
+
+struct closer {
+	int *fds;
+	size_t n;
+};
+
+static void *close_some(void *arg)
+{
+	struct closer *c = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		close(c->fds[i]);
+	return NULL;
+}
+
+/* Each probe's close waits for grace periods; closing them from many
+ * threads at once lets those waits overlap (360 tracepoints: 13 s one by
+ * one). What cannot start a thread is closed at exit. */
+static void close_all_parallel(void)
+{
+	struct idlist fds = {0};
+	struct closer c[CLOSERS] = {0};
+	pthread_t th[CLOSERS];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int dfd = d ? dirfd(d) : -1;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) > 2 && atoi(e->d_name) != dfd)
+			vec_push(&fds, atoi(e->d_name));
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < fds.n; i++)
+		c[i % CLOSERS].n++;
+	for (size_t k = 0, at = 0; k < CLOSERS; at += c[k].n, k++)
+		c[k].fds = fds.v + at;
+	/* contiguous slices: thread k closes fds[at .. at + n) */
+	bool started[CLOSERS] = {0};
+	for (int k = 0; k < CLOSERS; k++)
+		started[k] = c[k].n && !pthread_create(&th[k], NULL, close_some, &c[k]);
+	for (int k = 0; k < CLOSERS; k++)
+		if (started[k])
+			pthread_join(th[k], NULL);
+	vec_free(&fds);
+}
+
 static void detach_in_background(void)
 {
 	int p[2];
@@ -316,6 +377,7 @@ static void detach_in_background(void)
 	prctl(PR_SET_NAME, "plumb-detach");
 	while (read(p[0], &c, 1) < 0 && errno == EINTR)
 		;
+	close_all_parallel();
 	_exit(0);
 }
 

@@ -318,12 +318,18 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			 nkeys == 1 ? "" : "s", m->nkeys);
 		return false;
 	}
+	bool complete = true;
+
 	for (struct node **k = &n->list; *k; k = &(*k)->next, i++) {
 		sema_expr(sc, *k);
 		sema_charp_to_str(sc, k);
 		struct type t = (*k)->type;
-		if (sema_bad(t))
+		if (sema_bad(t)) {
+			/* not known yet (a map typed by a later clause): the
+			 * map's keys are fixed where every key is known */
+			complete = false;
 			continue;
+		}
 		if (!key_type_ok(t)) {
 			sc_error(sc, (*k)->loc, "a %s cannot be a map key",
 				 type_name(t, (char[32]){0}, 32));
@@ -339,6 +345,8 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			m->keys[i].len = t.len;
 		}
 	}
+	if (!complete && !m->typed)
+		return false;
 	if (!m->typed && write)
 		m->nkeys = nkeys;
 	return true;

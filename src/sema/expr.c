@@ -385,6 +385,9 @@ static void ternary(struct scope *sc, struct node *n)
 		sema_charp_to_str(sc, &n->c);
 		unsigned int lb = n->b->type.len, lc = n->c->type.len;
 		n->type = type_str(lb > lc ? lb : lc);
+	} else if (n->b->type.kind == T_PTR && n->b->type.chr && n->c->type.kind == T_PTR &&
+		   n->c->type.chr) {
+		n->type = n->b->type;	/* still a char *: a string where it is kept */
 	} else if (sema_is_int(n->b->type) && sema_is_int(n->c->type)) {
 		n->type = sema_promote(n->b->type, n->c->type);
 	} else {

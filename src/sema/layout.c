@@ -36,7 +36,7 @@ static void layout_map(struct map *m, const struct options *o)
 	if (m->agg == AGG_HIST)
 		m->nbuckets = HIST_BUCKETS;
 	else if (m->agg == AGG_LHIST)
-		m->nbuckets = (int)((m->hi - m->lo) / m->step) + 2;
+		m->nbuckets = (int)(((uint64_t)m->hi - (uint64_t)m->lo) / (uint64_t)m->step) + 2;
 	if (m->agg != AGG_NONE && !m->nkeys) {
 		m->array = m->percpu = true;
 		m->key_size = 4;

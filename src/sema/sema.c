@@ -116,10 +116,45 @@ static void check_unused(struct sema *s)
 	}
 }
 
+/* The passes recurse over expressions; a chain of a few thousand "+ 1"
+ * must be refused here, not overflow their stack. Iterative, for that. */
+#define MAX_DEPTH 500
+
+static bool depth_ok(struct node *root)
+{
+	struct frame {
+		struct node *n;
+		int depth;
+	};
+	VEC(struct frame) stack = {0};
+	bool ok = true;
+
+	vec_push(&stack, ((struct frame){ root, 0 }));
+	while (stack.n && ok) {
+		struct frame f = stack.v[--stack.n];
+		struct node *kids[] = { f.n->a, f.n->b, f.n->c };
+		if (f.depth > MAX_DEPTH) {
+			diag_error(f.n->loc, "expression nested too deeply (more than %d levels)",
+				   MAX_DEPTH);
+			ok = false;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(kids); i++)
+			if (kids[i])
+				vec_push(&stack, ((struct frame){ kids[i], f.depth + 1 }));
+		for (struct node *k = f.n->list; k; k = k->next)
+			vec_push(&stack, ((struct frame){ k, f.depth + 1 }));
+	}
+	vec_free(&stack);
+	return ok;
+}
+
 bool sema_program(struct sema *s, struct program *prog, const struct options *opts)
 {
 	s->prog = prog;
 	s->opts = opts;
+	for (struct node *c = prog->clauses; c; c = c->next)
+		if (!depth_ok(c))
+			return false;
 	if (!sema_probes(s))
 		return false;
 	diag_mute(true);

@@ -57,7 +57,9 @@ static bool lhist_params(struct scope *sc, struct node *call, int64_t v[3])
 		sc_error(sc, call->loc, "lhist() needs min < max and a step above 0");
 		return false;
 	}
-	if ((v[1] - v[0]) / v[2] > LHIST_MAX_BUCKETS || (v[1] - v[0]) % v[2]) {
+	/* the width as unsigned: max - min may not fit an int64 */
+	uint64_t width = (uint64_t)v[1] - (uint64_t)v[0];
+	if (width / (uint64_t)v[2] > LHIST_MAX_BUCKETS || width % (uint64_t)v[2]) {
 		sc_error(sc, call->loc, "lhist() needs (max - min) to be a multiple of the step, "
 			 "with at most %d buckets", LHIST_MAX_BUCKETS);
 		return false;
@@ -216,8 +218,8 @@ static void assign(struct scope *sc, struct node *st)
 		char *name = xasprintf("self->%s", target->name);
 		target->map = sema_map(sc->s, name, MAP_SELF);
 		free(name);
-		/* "self->x = 0" deletes, whatever x holds */
-		if (!(st->b->kind == AST_INT && st->b->num == 0 && target->map->typed))
+		/* "self->x = 0" deletes, whatever x holds: it types nothing */
+		if (!(st->op == '=' && st->b->kind == AST_INT && st->b->num == 0))
 			value_type(sc, st, target->map);
 		target->type = target->map->val;
 	} else {
