@@ -6,21 +6,11 @@
 #define PT_REGS_SP 152
 #define PT_REGS_IP 128
 
-static void pid_tgid(struct cg *cg, int reg, bool tgid)
+/* One half of a helper's two-ids-in-one-u64 result (pid/tid, uid/gid). */
+static void half_of(struct cg *cg, int helper, int reg, bool upper)
 {
-	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
-	if (tgid)
-		cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
-	else
-		cg_emit(cg, MOV32_REG(R0, R0));
-	if (reg != R0)
-		cg_emit(cg, MOV64_REG(reg, R0));
-}
-
-static void uid_gid(struct cg *cg, int reg, bool gid)
-{
-	cg_call(cg, BPF_FUNC_get_current_uid_gid);
-	if (gid)
+	cg_call(cg, helper);
+	if (upper)
 		cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
 	else
 		cg_emit(cg, MOV32_REG(R0, R0));
@@ -83,10 +73,10 @@ void cg_builtin(struct cg *cg, struct node *n, int reg)
 		return;
 	}
 	switch (n->id) {
-	case B_PID: pid_tgid(cg, reg, true); break;
-	case B_TID: pid_tgid(cg, reg, false); break;
-	case B_UID: uid_gid(cg, reg, false); break;
-	case B_GID: uid_gid(cg, reg, true); break;
+	case B_PID: half_of(cg, BPF_FUNC_get_current_pid_tgid, reg, true); break;
+	case B_TID: half_of(cg, BPF_FUNC_get_current_pid_tgid, reg, false); break;
+	case B_UID: half_of(cg, BPF_FUNC_get_current_uid_gid, reg, false); break;
+	case B_GID: half_of(cg, BPF_FUNC_get_current_uid_gid, reg, true); break;
 	case B_CPU: helper_value(cg, BPF_FUNC_get_smp_processor_id, reg); break;
 	case B_NSECS: helper_value(cg, BPF_FUNC_ktime_get_ns, reg); break;
 	case B_CGROUP: helper_value(cg, BPF_FUNC_get_current_cgroup_id, reg); break;

@@ -10,6 +10,7 @@
 
 #include "binary/binary.h"
 #include "options.h"
+#include "output/out.h"
 #include "probe/probe.h"
 #include "probe/tracepoint.h"
 #include "usdt/usdt.h"
@@ -20,18 +21,14 @@ struct lister {
 	int found;
 };
 
+/* A JSON string, escaped as everywhere else (output/format.c). */
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
+	struct strbuf sb = {0};
+
+	out_json_string(&sb, s, strlen(s));
+	fputs(sb.s, f);
+	sb_free(&sb);
 }
 
 /* Notes n[first..] with the same provider and name as n[first]. */

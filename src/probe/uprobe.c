@@ -261,14 +261,9 @@ static bool uprobe_arg_pure(struct probe *p, int variant, int idx)
 	return idx < 6;
 }
 
-bool uprobe_attach_sites(struct probe *p, int variant, int prog_fd, int *nattached, bool ret)
-{
-	return probe_attach_user_sites(p, variant, prog_fd, ret, nattached);
-}
-
 static bool uprobe_attach(struct probe *p, int variant, int prog_fd, int *nattached)
 {
-	return uprobe_attach_sites(p, variant, prog_fd, nattached, false);
+	return probe_attach_user_sites(p, variant, prog_fd, false, nattached);
 }
 
 const struct probe_kind probe_uprobe = {

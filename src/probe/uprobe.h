@@ -6,6 +6,5 @@
 #include "probe/probe.h"
 
 bool uprobe_resolve_sites(struct probe *p);
-bool uprobe_attach_sites(struct probe *p, int variant, int prog_fd, int *nattached, bool ret);
 
 #endif

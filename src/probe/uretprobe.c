@@ -12,7 +12,7 @@ static bool uretprobe_resolve(struct probe *p)
 
 static bool uretprobe_attach(struct probe *p, int variant, int prog_fd, int *nattached)
 {
-	return uprobe_attach_sites(p, variant, prog_fd, nattached, true);
+	return probe_attach_user_sites(p, variant, prog_fd, true, nattached);
 }
 
 const struct probe_kind probe_uretprobe = {
