@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Registers and stack. Values that must live across helper calls sit in
  * the callee-saved r7..r9; when those run out, expression code spills to
- * the stack (see cg_binop). Stack space is a bump allocator that each
+ * the stack (see with_rhs in expr.c). Stack space is a bump allocator that each
  * statement rewinds. */
 #include "codegen/cg.h"
 

@@ -1,20 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The probe registry and what kinds share: splitting specs, argument
- * signatures, and attaching programs to perf events. */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <linux/perf_event.h>
-#include <stdio.h>
+ * signatures, and detaching what was attached. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-
-#include "options.h"
 #include "probe/probe.h"
 
 bool probe_env_failure;

@@ -119,8 +119,6 @@ int sema_event(struct sema *s, struct event ev);
 
 /* Passes (sema/<pass>.c). */
 bool sema_probes(struct sema *s);
-bool sema_names(struct sema *s);
-bool sema_types(struct sema *s);
 void sema_fold(struct node *n);
 void sema_layout(struct sema *s);
 void fmt_free(struct fmt *f);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* USDT (systemtap SDT) probes: the .note.stapsdt reader and the x86-64
- * argument-spec parser. Code generation for the arguments lives in
- * codegen; this module only describes them. */
+ * argument-spec parser. Code generation for the arguments lives in the
+ * USDT probe kind (probe/usdt.c); this module only describes them. */
 #ifndef PLUMB_USDT_H
 #define PLUMB_USDT_H
 
