@@ -389,8 +389,9 @@ static void agg_update(struct cg *cg, struct map *m, enum agg_kind k)
 	}
 }
 
+/* The operand into vslot; for hist and lhist its bucket into bslot. */
 static void agg_operand(struct cg *cg, struct node *call, struct map *m, enum agg_kind k,
-			int vslot)
+			int vslot, int bslot)
 {
 	if (k == AGG_COUNT)
 		return;
@@ -403,7 +404,15 @@ static void agg_operand(struct cg *cg, struct node *call, struct map *m, enum ag
 		hist_bucket(cg, sign);
 	else
 		lhist_bucket(cg, m, sign);
-	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)vslot));
+	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)bslot));
+}
+
+/* A histogram also sums its values (Prometheus' _sum): after a bucket's
+ * count in a keyless one, after the last bucket in a keyed one. */
+static void hist_sum(struct cg *cg, struct map *m, int vslot)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)vslot));
+	cg_emit(cg, ATOMIC64(BPF_ADD, R0, R1, (int16_t)(m->array ? 8 : m->nbuckets * 8)));
 }
 
 static void aggregate(struct cg *cg, struct node *st)
@@ -414,26 +423,30 @@ static void aggregate(struct cg *cg, struct node *st)
 	int out = cg_label(cg);
 	int vslot = cg_stack_alloc(cg, 8);
 	bool bucketed = k == AGG_HIST || k == AGG_LHIST;
+	int bslot = bucketed ? cg_stack_alloc(cg, 8) : vslot;
 
-	agg_operand(cg, call, m, k, vslot);
+	agg_operand(cg, call, m, k, vslot, bslot);
 	cg->cur = st->loc;
 	if (m->array) {
 		int koff = cg_stack_alloc(cg, 8);
 		if (bucketed) {
-			cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)vslot));
+			cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)bslot));
 			cg_emit(cg, STX(BPF_W, R10, R1, (int16_t)koff));
 		} else {
 			cg_emit(cg, ST(BPF_W, R10, (int16_t)koff, 0));
 		}
 		lookup(cg, m, koff);
 		cg_jmp_imm(cg, BPF_JEQ, R0, 0, out);
+		if (bucketed)
+			hist_sum(cg, m, vslot);
 	} else {
 		int koff = cg_map_key(cg, t);
 		cg->cur = st->loc;
 		lookup_or_insert(cg, m, koff, out);
 		if (bucketed) {
+			hist_sum(cg, m, vslot);
 			/* explicit bound: the verifier must see the offset in range */
-			cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)vslot));
+			cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)bslot));
 			cg_jmp_imm(cg, BPF_JGT, R1, m->nbuckets - 1, out);
 			cg_emit(cg, ALU64_IMM(BPF_LSH, R1, 3));
 			cg_emit(cg, ALU64_REG(BPF_ADD, R0, R1));

@@ -75,18 +75,25 @@ static int by_value(const void *x, const void *y, void *arg)
 		      c->d->m->key_size);
 }
 
-void out_map(struct out *o, struct out_mapdata *d)
+size_t *out_map_order(const struct out_mapdata *d)
 {
 	struct sortctx c = { d };
-	size_t *order;
+	size_t *order = xcalloc(d->n ? d->n : 1, sizeof(*order));
 
-	if (!d->n)
-		return;
-	order = xcalloc(d->n, sizeof(*order));
 	for (size_t i = 0; i < d->n; i++)
 		order[i] = i;
 	if (d->m->nkeys)
 		qsort_r(order, d->n, sizeof(*order), by_value, &c);
+	return order;
+}
+
+void out_map(struct out *o, struct out_mapdata *d)
+{
+	size_t *order;
+
+	if (!d->n)
+		return;
+	order = out_map_order(d);
 	if (o->json)
 		out_json_map(o, d, order);
 	else
@@ -98,7 +105,9 @@ void out_mapdata_free(struct out_mapdata *d)
 {
 	free(d->keys);
 	free(d->vals);
+	free(d->sums);
 	d->keys = NULL;
 	d->vals = NULL;
+	d->sums = NULL;
 	d->n = 0;
 }

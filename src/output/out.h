@@ -21,6 +21,7 @@ struct out_mapdata {
 	size_t nvals;
 	uint8_t *keys;
 	uint64_t *vals;
+	uint64_t *sums;		/* hist, lhist: each entry's sum of values */
 };
 
 struct out {
@@ -39,6 +40,8 @@ void out_lost(struct out *o, uint64_t lost);
  * the map is empty. */
 void out_map(struct out *o, struct out_mapdata *d);
 void out_mapdata_free(struct out_mapdata *d);
+/* The entries' indices in printing order (largest value last); free it. */
+size_t *out_map_order(const struct out_mapdata *d);
 
 /* Values of a combined entry, decoded. */
 int64_t out_avg(const struct map *m, const uint64_t *v);

@@ -198,13 +198,17 @@ static void read_array(struct rt *rt, const struct map *m, int fd, struct out_ma
 	uint64_t *buf = xcalloc((size_t)rt->ncpus, stride * 8);
 
 	d->vals = xcalloc(d->nvals, 8);
+	if (m->nbuckets)
+		d->sums = xcalloc(1, 8);
 	for (uint32_t i = 0; i < m->max_entries; i++) {
 		uint64_t one[2];
 		if (bpf_map_lookup_elem(fd, &i, buf))
 			continue;
 		if (m->nbuckets) {
-			combine(rt, m, buf, stride, one, 1);
+			/* a bucket is {count, sum} */
+			combine(rt, m, buf, stride, one, 2);
 			d->vals[i] = one[0];
+			d->sums[0] += one[1];
 		} else {
 			combine(rt, m, buf, stride, d->vals, d->nvals);
 		}
@@ -219,6 +223,9 @@ static void read_hash(struct rt *rt, const struct map *m, int fd, struct out_map
 	size_t stride = ALIGN8(m->val_size) / 8;
 	uint8_t *key = xcalloc(1, ks), *next = xcalloc(1, ks);
 	uint64_t *buf = xcalloc(m->percpu ? (size_t)rt->ncpus : 1, stride * 8);
+	/* a histogram's sum follows its buckets */
+	size_t nv = d->nvals + (m->nbuckets ? 1 : 0);
+	uint64_t *one = xcalloc(nv, 8);
 	bool first = true;
 
 	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
@@ -230,15 +237,20 @@ static void read_hash(struct rt *rt, const struct map *m, int fd, struct out_map
 			cap = cap ? cap * 2 : 64;
 			d->keys = xrealloc(d->keys, cap * ks);
 			d->vals = xrealloc(d->vals, cap * d->nvals * 8);
+			if (m->nbuckets)
+				d->sums = xrealloc(d->sums, cap * 8);
 		}
 		memcpy(d->keys + d->n * ks, key, ks);
-		uint64_t *v = d->vals + d->n * d->nvals;
 		if (m->percpu)
-			combine(rt, m, buf, stride, v, d->nvals);
+			combine(rt, m, buf, stride, one, nv);
 		else
-			memcpy(v, buf, d->nvals * 8);
+			memcpy(one, buf, nv * 8);
+		memcpy(d->vals + d->n * d->nvals, one, d->nvals * 8);
+		if (m->nbuckets)
+			d->sums[d->n] = one[d->nvals];
 		d->n++;
 	}
+	free(one);
 	free(key);
 	free(next);
 	free(buf);

@@ -22,7 +22,9 @@ static size_t agg_value_size(const struct map *m)
 		return 16;	/* {count, sum} or {count, biased extreme} */
 	case AGG_HIST:
 	case AGG_LHIST:
-		return (size_t)m->nbuckets * 8;
+		/* the buckets, then the sum of the values (a Prometheus
+		 * histogram's _sum) */
+		return (size_t)m->nbuckets * 8 + 8;
 	default:
 		return 8;
 	}
@@ -41,7 +43,8 @@ static void layout_map(struct map *m, const struct options *o)
 		m->array = m->percpu = true;
 		m->key_size = 4;
 		m->max_entries = m->nbuckets ? (uint32_t)m->nbuckets : 1;
-		m->val_size = m->nbuckets ? 8 : agg_value_size(m);
+		/* a bucket is {count, sum}: one lookup per event still */
+		m->val_size = m->nbuckets ? 16 : agg_value_size(m);
 		return;
 	}
 	if (m->agg != AGG_NONE) {

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Test helper for the Prometheus exposition (src/output/prom.c), with no
+ * kernel: the program is parsed and checked as with -n, then every map
+ * is given made-up contents and the exposition is printed.
+ *
+ *   prom-text [-o] [-m MAX_SERIES] [-n ENTRIES] [-p PREFIX] 'PROGRAM'
+ *
+ * -o: OpenMetrics. Entry i of a keyed map has keys made from i (strings
+ * from a list of awkward ones: quotes, backslashes, newlines, bytes that
+ * are not UTF-8) and values made from i, so that the expected text can be
+ * worked out by hand. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "output/prom.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
+
+static const char *const strings[] = {
+	"plain", "with \"quotes\"", "back\\slash", "new\nline", "bad \xff\xfe byte",
+	"caf\xc3\xa9", "",
+};
+
+static size_t entries = 3;
+
+static void fill_key(const struct map *m, uint8_t *key, size_t i)
+{
+	for (int k = 0; k < m->nkeys; k++) {
+		size_t sz = type_storage(m->keys[k]);
+		memset(key, 0, sz);
+		if (m->keys[k].kind == T_STR)
+			strncpy((char *)key, strings[i % ARRAY_SIZE(strings)], sz - 1);
+		else
+			memcpy(key, &(uint64_t){ i * 10 + (uint64_t)k }, 8);
+		key += sz;
+	}
+}
+
+/* The stored form of min/max (see extreme_bias in codegen). */
+static uint64_t biased(const struct map *m, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	if (m->val.sign)
+		u ^= 1ULL << 63;
+	return m->agg == AGG_MIN ? ~u : u;
+}
+
+static void fill_vals(const struct map *m, uint64_t *v, size_t nvals, uint64_t *sum, size_t i)
+{
+	uint64_t c = i + 1;
+
+	memset(v, 0, nvals * 8);
+	switch (m->agg) {
+	case AGG_COUNT: v[0] = c; break;
+	case AGG_SUM:
+	case AGG_AVG:
+	case AGG_STATS: v[0] = c; v[1] = m->val.sign ? (uint64_t)-(int64_t)(c * 7) : c * 7; break;
+	case AGG_MIN:
+	case AGG_MAX: v[0] = c; v[1] = biased(m, m->val.sign ? -(int64_t)c : (int64_t)c); break;
+	case AGG_HIST:
+	case AGG_LHIST:
+		/* c values in bucket 3 + i, one in the second and one in the
+		 * last (an unsigned hist() has nothing in the first) */
+		v[(3 + i) % nvals] += c;
+		v[1] += 1;
+		v[nvals - 1] += 1;
+		*sum = c * 5;
+		break;
+	default: v[0] = c * 3; break;
+	}
+}
+
+static bool fake_read(void *ctx, const struct map *m, struct out_mapdata *d)
+{
+	(void)ctx;
+	memset(d, 0, sizeof(*d));
+	d->m = m;
+	d->nvals = m->nbuckets ? (size_t)m->nbuckets : m->agg == AGG_COUNT ? 1 :
+		   m->agg == AGG_NONE ? m->val_size / 8 : 2;
+	d->n = m->nkeys ? entries : entries ? 1 : 0;
+	d->keys = xcalloc(d->n + 1, m->key_size);
+	d->vals = xcalloc(d->n + 1, d->nvals * 8);
+	d->sums = xcalloc(d->n + 1, 8);
+	for (size_t i = 0; i < d->n; i++) {
+		fill_key(m, d->keys + i * m->key_size, i);
+		fill_vals(m, d->vals + i * d->nvals, d->nvals, &d->sums[i], i);
+	}
+	return true;
+}
+
+static uint64_t fake_stat(void *ctx, int slot)
+{
+	(void)ctx;
+	return (uint64_t)slot * 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .strsize = 64, .map_entries = 1024, .dry_run = true };
+	const char *prefix = PROM_DEFAULT_PREFIX;
+	unsigned max = PROM_DEFAULT_MAX_SERIES;
+	bool om = false;
+	struct sema s = {0};
+	int c, rc = 2;
+
+	while ((c = getopt(argc, argv, "om:n:p:")) != -1) {
+		switch (c) {
+		case 'o': om = true; break;
+		case 'm': max = (unsigned)atoi(optarg); break;
+		case 'n': entries = (size_t)atoi(optarg); break;
+		case 'p': prefix = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind >= argc)
+		return 2;
+	struct program *prog = parse_program("<cmdline>", argv[optind], strlen(argv[optind]));
+	if (prog && sema_program(&s, prog, &o)) {
+		struct prom *p = prom_new(&s, prefix, max);
+		struct out out = { .f = stdout, .sema = &s, .stack_fd = -1 };
+		struct prom_source src = { NULL, fake_read, fake_stat };
+		struct strbuf sb = {0};
+		prom_render(p, &out, &src, om, &sb);
+		fputs(sb.s ? sb.s : "", stdout);
+		sb_free(&sb);
+		prom_free(p);
+		rc = 0;
+	}
+	sema_free(&s);
+	program_free(prog);
+	return rc;
+}
