@@ -12,6 +12,7 @@
 
 #include "codegen/cg.h"
 #include "options.h"
+#include "output/out.h"
 #include "parser/parse.h"
 #include "probe/probe.h"
 #include "runtime/rt.h"
@@ -52,6 +53,15 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputs("\nTry 'plumb -h' for more information.\n", stderr);
 	return EXIT_USAGE;
+}
+
+/* Output that could not be written is an error (exit 1), not silence;
+ * a reader that left (EPIPE) is not. */
+static int flushed(int rc)
+{
+	int err = out_flush(stdout);
+
+	return err && err != EPIPE && rc == EXIT_OK ? EXIT_RUNTIME : rc;
 }
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -136,10 +146,10 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(usage_text, stdout);
-			exit(EXIT_OK);
+			exit(flushed(EXIT_OK));
 		case 'V':
 			printf("plumb %s\n", PACKAGE_VERSION);
-			exit(EXIT_OK);
+			exit(flushed(EXIT_OK));
 		default:
 			fputs("Try 'plumb -h' for more information.\n", stderr);
 			return EXIT_USAGE;
@@ -225,7 +235,7 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	if (o.list)
-		return probe_list(optind < argc ? argv[optind] : NULL, &o);
+		return flushed(probe_list(optind < argc ? argv[optind] : NULL, &o));
 	if (file) {
 		text = read_program(file, &len);
 		if (!text)
@@ -245,5 +255,5 @@ int main(int argc, char **argv)
 	rc = prog ? trace(prog, &o) : EXIT_USAGE;
 	program_free(prog);
 	free(text);
-	return rc;
+	return flushed(rc);
 }

@@ -29,14 +29,16 @@ struct cg_reloc {
 enum {
 	CG_MAP_RINGBUF = -1,	/* events */
 	CG_MAP_ZERO = -2,	/* read-only zeroes to insert new values from */
-	CG_MAP_STATS = -3,	/* per-CPU counters: lost events, map-full drops */
+	CG_MAP_STATS = -3,	/* per-CPU counters: lost events, drops, failed reads */
 	CG_MAP_STACKS = -4,	/* stack traces */
 	CG_MAP_CONFIG = -5,	/* values user space sets: start time */
 };
 #define CG_NMAPS_INTERNAL 5
 
-/* Slots of CG_MAP_STATS: lost events, then one per map for drops. */
+/* Slots of CG_MAP_STATS: lost events, then one per map for drops, then
+ * one per read site (sema->reads) for failed reads. */
 enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
+#define STAT_READ_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
 /* Offsets in the CG_MAP_CONFIG value. */
 enum { CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_SIZE = 16 };
 
@@ -98,6 +100,9 @@ void cg_extend(struct cg *cg, int reg, int size, bool sign);
 /* dst = *(size *)(address in addr_reg), extended, read through the stack:
  * user memory, and for kernel probes kernel memory when that fails. */
 void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign);
+/* After a read helper: count a failure (r0 not ok_op ok_imm) against the
+ * source at cg->cur. The success path costs one jump. */
+void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm);
 
 /* expr.c */
 void cg_expr(struct cg *cg, struct node *n, int reg);

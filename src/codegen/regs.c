@@ -63,8 +63,33 @@ static void read_call(struct cg *cg, int slot, int size, int helper)
 	cg_call(cg, helper);
 }
 
+/* The stats slot of the read at cg->cur: one per source span, shared by
+ * every program compiled from that clause. */
+static int read_slot(struct cg *cg)
+{
+	struct sema *s = cg->sema;
+	size_t i = 0;
+
+	while (i < s->reads.n &&
+	       (s->reads.v[i].start != cg->cur.start || s->reads.v[i].end != cg->cur.end))
+		i++;
+	if (i == s->reads.n)
+		vec_push(&s->reads, cg->cur);
+	return STAT_READ_BASE(s) + (int)i;
+}
+
+void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm)
+{
+	int ok = cg_label(cg);
+
+	cg_jmp_imm(cg, ok_op, R0, ok_imm, ok);
+	cg_stat_inc(cg, read_slot(cg));
+	cg_place(cg, ok);
+}
+
 /* Kernel probes see kernel pointers as well as user ones: a failed user
- * read is tried again in kernel memory. */
+ * read is tried again in kernel memory. Failures are counted, not
+ * hidden: the value reads as 0. */
 void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign)
 {
 	int mark = cg->sp;
@@ -83,7 +108,10 @@ void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign)
 		cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
 		cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)addr));
 		read_call(cg, slot, size, BPF_FUNC_probe_read_kernel);
+		cg_count_failed_read(cg, BPF_JEQ, 0);
 		cg_place(cg, done);
+	} else {
+		cg_count_failed_read(cg, BPF_JEQ, 0);
 	}
 	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
 	cg_extend(cg, dst, size, sign);

@@ -80,14 +80,17 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 	addr(cg, R1, base, off);
 	cg_emit(cg, MOV64_IMM(R2, size));
 	cg_call(cg, BPF_FUNC_probe_read_user_str);
-	if (user)
+	if (user) {
+		cg_count_failed_read(cg, BPF_JSGE, 0);
 		return;
+	}
 	int done = cg_label(cg);
 	cg_jmp_imm(cg, BPF_JSGE, R0, 0, done);
 	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
 	addr(cg, R1, base, off);
 	cg_emit(cg, MOV64_IMM(R2, size));
 	cg_call(cg, BPF_FUNC_probe_read_kernel_str);
+	cg_count_failed_read(cg, BPF_JSGE, 0);
 	cg_place(cg, done);
 }
 

@@ -33,9 +33,21 @@ struct out {
 	struct bin *site_bin;	/* the last probe binary opened to symbolise */
 };
 
+/* Standard output as a line-buffered stream that remembers why a write
+ * failed (out_flush reports it). */
+FILE *out_stdout(void);
+/* Flush f. 0 when all is written; else the error, and any error but
+ * EPIPE (the reader left, which is no fault) is reported, once:
+ * "plumb: cannot write output: No space left on device". */
+int out_flush(FILE *f);
+
 void out_attached(struct out *o, int probes, int sites, bool quiet);
 void out_printf_line(struct out *o, const char *text, size_t len);
 void out_lost(struct out *o, uint64_t lost);
+/* Updates a full map dropped. */
+void out_map_full(struct out *o, const struct map *m, uint64_t drops);
+/* n reads of memory failed at where ("file:line:col"), source what. */
+void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what);
 /* Sort entries (largest value last) and print the map; nothing when
  * the map is empty. */
 void out_map(struct out *o, struct out_mapdata *d);

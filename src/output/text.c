@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Text output, for people at a terminal. */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "binary/binary.h"
 #include "output/out.h"
@@ -119,6 +121,57 @@ void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *orde
 	sb_free(&sb);
 }
 
+/* The error of the last failed write to standard output. stdio keeps
+ * only a flag: by the time anyone asks, errno says something else. */
+static int write_err;
+
+static ssize_t write_stdout(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < n) {
+		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			write_err = w < 0 ? errno : EIO;
+			return done ? (ssize_t)done : -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+FILE *out_stdout(void)
+{
+	cookie_io_functions_t io = { .write = write_stdout };
+	FILE *f;
+
+	fflush(stdout);
+	f = fopencookie(NULL, "w", io);
+	if (!f)
+		return stdout;
+	setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+int out_flush(FILE *f)
+{
+	static bool reported;
+	int err;
+
+	errno = 0;
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	err = write_err ? write_err : errno ? errno : EIO;
+	if (err != EPIPE && !reported) {
+		errmsg("cannot write output: %s", strerror(err));
+		reported = true;
+	}
+	return err;
+}
+
 void out_attached(struct out *o, int probes, int sites, bool quiet)
 {
 	if (o->json) {
@@ -158,4 +211,42 @@ void out_lost(struct out *o, uint64_t lost)
 	else
 		fprintf(stderr, "plumb: %llu event%s lost: the ring buffer was full\n",
 			(unsigned long long)lost, lost == 1 ? "" : "s");
+}
+
+void out_map_full(struct out *o, const struct map *m, uint64_t drops)
+{
+	struct strbuf sb = {0};
+
+	if (!o->json) {
+		warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
+			"PLUMB_MAP_KEYS for more)", m->name, (unsigned long long)drops,
+			drops == 1 ? "" : "s", m->max_entries);
+		return;
+	}
+	sb_puts(&sb, "{\"type\":\"map_full\",\"data\":{\"map\":");
+	out_json_string(&sb, m->name, strlen(m->name));
+	sb_printf(&sb, ",\"dropped\":%llu,\"entries\":%u}}\n", (unsigned long long)drops,
+		  m->max_entries);
+	fputs(sb.s, o->f);
+	sb_free(&sb);
+}
+
+void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what)
+{
+	struct strbuf sb = {0};
+
+	if (!o->json) {
+		fprintf(stderr, "plumb: %llu failed read%s at %s (%s): a bad address or memory "
+			"not paged in (read as 0 or \"\")\n", (unsigned long long)n,
+			n == 1 ? "" : "s", where, what);
+		return;
+	}
+	sb_printf(&sb, "{\"type\":\"failed_reads\",\"data\":{\"reads\":%llu,\"location\":",
+		  (unsigned long long)n);
+	out_json_string(&sb, where, strlen(where));
+	sb_puts(&sb, ",\"source\":");
+	out_json_string(&sb, what, strlen(what));
+	sb_puts(&sb, "}}\n");
+	fputs(sb.s, o->f);
+	sb_free(&sb);
 }

@@ -83,7 +83,7 @@ int rt_event(void *ctx, void *data, size_t size)
 	struct rt *rt = ctx;
 	uint32_t id;
 
-	if (size < 8 || rt->pipe_gone)
+	if (size < 8 || rt->pipe_gone || rt->out_failed)
 		return 0;
 	memcpy(&id, data, 4);
 	if (id < 1 || id > rt->sema->events.n)
@@ -108,13 +108,21 @@ int rt_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* A reader that went away (| head) ends the trace quietly. */
+/* A reader that went away (| head) ends the trace quietly; any other
+ * write error (a full disk) ends it with exit 1, said once: output
+ * that cannot be written is never dropped silently. */
 void rt_check_stdout(struct rt *rt)
 {
-	if (fflush(rt->out.f) == 0 && !ferror(rt->out.f))
+	int err;
+
+	if (rt->pipe_gone || rt->out_failed)
 		return;
-	if (errno == EPIPE) {
+	err = out_flush(rt->out.f);
+	if (!err)
+		return;
+	rt->stop = true;
+	if (err == EPIPE)
 		rt->pipe_gone = true;
-		rt->stop = true;
-	}
+	else
+		rt->out_failed = true;
 }

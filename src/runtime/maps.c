@@ -87,7 +87,7 @@ static bool create_internal(struct rt *rt)
 	rt->ifds[-CG_MAP_ZERO - 1] = create("plumb_zero", BPF_MAP_TYPE_ARRAY, 4, zero, 1,
 					     BPF_F_RDONLY_PROG);
 	rt->ifds[-CG_MAP_STATS - 1] = create("plumb_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
-					      STAT_MAP_BASE + (uint32_t)s->maps.n, 0);
+					      (uint32_t)(STAT_READ_BASE(s) + s->reads.n), 0);
 	rt->ifds[-CG_MAP_CONFIG - 1] = create("plumb_config", BPF_MAP_TYPE_ARRAY, 4,
 					       CONFIG_SIZE, 1, BPF_F_RDONLY_PROG);
 	if (rt->ifds[-CG_MAP_ZERO - 1] < 0 || rt->ifds[-CG_MAP_STATS - 1] < 0 ||
@@ -319,10 +319,45 @@ void rt_print_maps(struct rt *rt)
 	for (size_t i = 0; i < s->maps.n; i++) {
 		uint64_t drops = rt_stat(rt, STAT_MAP_BASE + (int)i);
 		if (drops)
-			warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
-				"PLUMB_MAP_KEYS for more)", s->maps.v[i]->name,
-				(unsigned long long)drops, drops == 1 ? "" : "s",
-				s->maps.v[i]->max_entries);
+			out_map_full(&rt->out, s->maps.v[i], drops);
 	}
 	fflush(rt->out.f);
+}
+
+/* The source of a read site, on one line and not too long to quote. */
+static void site_text(struct strbuf *sb, struct loc loc)
+{
+	const struct src *src = diag_src();
+	int n = 0;
+
+	for (int i = loc.start; src && i < loc.end && (size_t)i < src->len; i++, n++) {
+		if (n == 60) {
+			sb_puts(sb, "...");
+			break;
+		}
+		sb_putc(sb, src->text[i] == '\n' || src->text[i] == '\t' ? ' ' : src->text[i]);
+	}
+}
+
+/* Reads of memory that failed (a bad pointer, a page not in memory),
+ * each at its place in the program. */
+void rt_print_failed_reads(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+	const struct src *src = diag_src();
+
+	for (size_t i = 0; i < s->reads.n; i++) {
+		uint64_t n = rt_stat(rt, STAT_READ_BASE(s) + (int)i);
+		struct strbuf where = {0}, what = {0};
+		int line, col;
+
+		if (!n)
+			continue;
+		diag_linecol(s->reads.v[i].start, &line, &col);
+		sb_printf(&where, "%s:%d:%d", src ? src->name : "<program>", line, col);
+		site_text(&what, s->reads.v[i]);
+		out_failed_reads(&rt->out, n, where.s, what.s ? what.s : "");
+		sb_free(&where);
+		sb_free(&what);
+	}
 }

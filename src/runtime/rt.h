@@ -28,6 +28,7 @@ struct rt {
 	pid_t child;
 	bool stop;		/* leave the event loop */
 	bool pipe_gone;		/* stdout's reader left: finish quietly */
+	bool out_failed;	/* stdout cannot be written: said, exit 1 */
 	int exit_code;
 	int probes, sites;	/* attached */
 	uint64_t lost_reported;
@@ -47,6 +48,7 @@ void rt_map_clear(struct rt *rt, const struct map *m);
 uint64_t rt_stat(struct rt *rt, int slot);
 void rt_print_maps(struct rt *rt);
 void rt_print_map(struct rt *rt, const struct map *m);
+void rt_print_failed_reads(struct rt *rt);
 
 /* load.c */
 bool rt_load(struct rt *rt);

@@ -284,17 +284,18 @@ static void finish(struct rt *rt)
 
 	rt_stop_programs(rt);
 	stop_child(rt);
-	if (rt->pipe_gone)
+	if (rt->pipe_gone || rt->out_failed)
 		return;
 	rt_run_once(rt, PK_END);
 	if (rt->rb)
 		ring_buffer__consume(rt->rb);
-	if (rt->pipe_gone)
+	if (rt->pipe_gone || rt->out_failed)
 		return;
 	rt_print_maps(rt);
 	lost = rt_stat(rt, STAT_LOST);
 	if (lost)
 		out_lost(&rt->out, lost);
+	rt_print_failed_reads(rt);
 	rt_check_stdout(rt);
 }
 
@@ -428,15 +429,17 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	sigset_t oldmask;
 
 	rt.sigfd = block_signals(&oldmask);
-	rt.out = (struct out){ .json = opts->json, .f = stdout, .sema = s,
+	rt.out = (struct out){ .json = opts->json, .f = out_stdout(), .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!setup(&rt) || !attach_all(&rt)) {
 		teardown(&rt);
+		if (rt.out.f != stdout)
+			fclose(rt.out.f);
 		return EXIT_RUNTIME;
 	}
 	if (!rt.stop) {
 		out_attached(&rt.out, rt.probes, rt.sites, opts->quiet);
+		rt_check_stdout(&rt);
 		rt_run_once(&rt, PK_BEGIN);
 		if (rt.rb)
 			ring_buffer__consume(rt.rb);
@@ -447,5 +450,9 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	}
 	finish(&rt);
 	teardown(&rt);
+	if (rt.out.f != stdout)
+		fclose(rt.out.f);
+	if (rt.out_failed)
+		return EXIT_RUNTIME;
 	return rt.pipe_gone ? 0 : rt.exit_code;
 }

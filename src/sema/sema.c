@@ -184,6 +184,7 @@ void sema_free(struct sema *s)
 	for (size_t i = 0; i < s->probe_names.n; i++)
 		free(s->probe_names.v[i]);
 	vec_free(&s->probe_names);
+	vec_free(&s->reads);
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)
 			free_locals(c->b->local);

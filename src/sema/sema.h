@@ -107,6 +107,7 @@ struct sema {
 	VEC(struct event) events;	/* id = index + 1 */
 	VEC(struct probe *) probes;
 	VEC(char *) probe_names;	/* values of func / probe, by id */
+	VEC(struct loc) reads;		/* memory reads that count their failures */
 	bool needs_ringbuf, needs_stacks;
 };
 
