@@ -26,7 +26,7 @@ run_plumb -q -j -c "badptr -n $N" 'p:badptr:take(char *s) { @[str(s)] = count();
 is "$(grep failed_reads "$TMP/out")" \
 	"{\"type\":\"failed_reads\",\"data\":{\"reads\":$failing,\"location\":\"<cmdline>:1:28\",\"source\":\"str(s)\"}}" \
 	"-j: a failed_reads record"
-is "$(grep -c 'failed read' "$TMP/err")" 0 "-j: not also on stderr"
+is "$(grep -c 'failed read' "$TMP/err")" 1 "-j: also said on stderr, for people"
 
 run_plumb -q -c "badptr -n $N" 'p:badptr:take(char *s) /s != 0 && s != 8/ { @ = count(); }'
 is "$(cat "$TMP/err")" "" "no failed read, no message"

@@ -217,12 +217,12 @@ void out_map_full(struct out *o, const struct map *m, uint64_t drops)
 {
 	struct strbuf sb = {0};
 
-	if (!o->json) {
-		warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
-			"PLUMB_MAP_KEYS for more)", m->name, (unsigned long long)drops,
-			drops == 1 ? "" : "s", m->max_entries);
+	/* said to people on stderr with -j too: a record is easy to miss */
+	warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
+		"PLUMB_MAP_KEYS for more)", m->name, (unsigned long long)drops,
+		drops == 1 ? "" : "s", m->max_entries);
+	if (!o->json)
 		return;
-	}
 	sb_puts(&sb, "{\"type\":\"map_full\",\"data\":{\"map\":");
 	out_json_string(&sb, m->name, strlen(m->name));
 	sb_printf(&sb, ",\"dropped\":%llu,\"entries\":%u}}\n", (unsigned long long)drops,
@@ -235,12 +235,11 @@ void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *
 {
 	struct strbuf sb = {0};
 
-	if (!o->json) {
-		fprintf(stderr, "plumb: %llu failed read%s at %s (%s): a bad address or memory "
-			"not paged in (read as 0 or \"\")\n", (unsigned long long)n,
-			n == 1 ? "" : "s", where, what);
+	fprintf(stderr, "plumb: %llu failed read%s at %s (%s): a bad address or memory "
+		"not paged in (read as 0 or \"\")\n", (unsigned long long)n,
+		n == 1 ? "" : "s", where, what);
+	if (!o->json)
 		return;
-	}
 	sb_printf(&sb, "{\"type\":\"failed_reads\",\"data\":{\"reads\":%llu,\"location\":",
 		  (unsigned long long)n);
 	out_json_string(&sb, where, strlen(where));
