@@ -79,7 +79,7 @@ set_args() {
 
 # the printf statements: "E<k> <f> <value>" for each expression k
 prog_printfs() {
-	awk '{ printf "printf(\"E%d %%d %%d\\n\", f, (%s));\n", NR, $0 }' "$TMP/exprs"
+	awk '{ printf "printf(\"E%d %%ld %%ld\\n\", f, (%s));\n", NR, $0 }' "$TMP/exprs"
 }
 
 # expected lines for iterations $@
@@ -132,7 +132,7 @@ for i in 7 123 345; do
 		ex = $0
 		gsub(/a/, "(" a ")", ex); gsub(/b/, "(" b ")", ex); gsub(/c/, "(" c ")", ex)
 		gsub(/d/, "(" d ")", ex); gsub(/e/, "(" e ")", ex); gsub(/f/, "(" f ")", ex)
-		printf "printf(\"E%d %%d %%d\\n\", %s, (%s));\n", NR, f, ex
+		printf "printf(\"E%d %%ld %%ld\\n\", %s, (%s));\n", NR, f, ex
 	}' "$TMP/exprs" >"$TMP/begin"
 	"$PLUMB" -q "BEGIN { $(cat "$TMP/begin") exit(); }" >>"$TMP/got-begin" 2>"$TMP/err" ||
 		diag "BEGIN program failed: $(head -3 "$TMP/err")"
@@ -212,7 +212,9 @@ uexpect() {
 		printf 'U22 %d\n' "$(sx $((c * 3)) 16)"
 	done
 }
-uprog=$(awk -F'|' '{ printf "printf(\"U%d %s\\n\", %s);\n", NR, $1, $2 }' "$TMP/uexprs")
+# (64-bit values: %lu and %ld in plumb, as C's printf wants them)
+uprog=$(awk -F'|' '{ fm = $1; sub(/%/, "%l", fm)
+	printf "printf(\"U%d %s\\n\", %s);\n", NR, fm, $2 }' "$TMP/uexprs")
 "$PLUMB" -q -c "calls -t 1 -n $N -q" "$SIG { $uprog }" >"$TMP/got" 2>"$TMP/err"
 is "$?" 0 "signedness: plumb ran ($(head -3 "$TMP/err"))"
 uexpect $(seq 0 $((N - 1))) >"$TMP/want"
@@ -225,14 +227,15 @@ bprog=$(awk -F'|' -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" '{
 	ex = $2
 	gsub(/a/, "(" a ")", ex); gsub(/b/, "(" b ")", ex); gsub(/c/, "(" c ")", ex)
 	gsub(/d/, "(" d ")", ex); gsub(/e/, "(" e ")", ex); gsub(/f/, "(" f ")", ex)
-	printf "printf(\"U%d %s\\n\", %s);\n", NR, $1, ex }' "$TMP/uexprs")
+	fm = $1; sub(/%/, "%l", fm)
+	printf "printf(\"U%d %s\\n\", %s);\n", NR, fm, ex }' "$TMP/uexprs")
 "$PLUMB" -q "BEGIN { $bprog exit(); }" >"$TMP/got" 2>"$TMP/err"
 is "$?" 0 "signedness folded: plumb ran ($(head -3 "$TMP/err"))"
 uexpect $i >"$TMP/want"
 compare U "$TMP/uexprs" "folded"
 
 # literals of every width, folded
-"$PLUMB" -q 'BEGIN { printf("%u %d %u %d %d %u\n", 0xffffffffffffffff, 0x7fffffffffffffff,
+"$PLUMB" -q 'BEGIN { printf("%lu %ld %lu %ld %ld %lu\n", 0xffffffffffffffff, 0x7fffffffffffffff,
 	(u32)-1, (int8)200, (s16)-32769, 18446744073709551615 / 2); exit(); }' >"$TMP/got" 2>&1
 is "$(cat "$TMP/got")" "$(printf '%u %d %u %d %d %u' -1 $MASK63 4294967295 $((200 - 256)) \
 	$((65536 - 32769)) $MASK63)" "folded: literals and casts of every width"
@@ -240,7 +243,7 @@ is "$(cat "$TMP/got")" "$(printf '%u %d %u %d %d %u' -1 $MASK63 4294967295 $((20
 # --- division and shifts that C leaves undefined --------------------------
 # BPF defines x / 0 as 0 and x % 0 as x (signed and unsigned alike).
 "$PLUMB" -q -c "calls -t 1 -n 20 -q" "$SIG { \$z = f - f;
-	printf(\"%d %d %d %u %u\\n\", f, b / \$z, b % \$z, (u64)b / (u64)\$z, (u64)b % (u64)\$z); }" \
+	printf(\"%d %ld %ld %lu %lu\\n\", f, b / \$z, b % \$z, (u64)b / (u64)\$z, (u64)b % (u64)\$z); }" \
 	>"$TMP/got" 2>"$TMP/err"
 for i in $(seq 0 19); do set_args "$i"; printf '%d 0 %d 0 %u\n' "$f" "$b" "$b"; done >"$TMP/want"
 is "$(cat "$TMP/got")" "$(cat "$TMP/want")" "division by a run-time zero: 0, remainder the dividend"

@@ -15,8 +15,9 @@ SIG='p:calls:add6(int a, long b, short c, long d, unsigned char e, long f)'
 
 
 # Integer conversions. A length modifier hh or h converts the value to
-# (unsigned) char or short first, as C's printf does; l, ll, z, j and t
-# leave the 64-bit value as it is.
+# (unsigned) char or short first, and no length modifier to (unsigned)
+# int, as C's printf does; l, ll, z, j and t leave the 64-bit value as
+# it is.
 cat >"$TMP/formats" <<'EOF'
 %d
 %i
@@ -79,7 +80,9 @@ conv_value() {
 	*hh?) echo $((_v & 255)) ;;
 	*h[di]) echo $((((_v & 65535) ^ 32768) - 32768)) ;;
 	*h?) echo $((_v & 65535)) ;;
-	*) echo "$1" ;;
+	*[lzjt]?) echo "$1" ;;
+	*[di]) echo $((((_v & 4294967295) ^ 2147483648) - 2147483648)) ;;
+	*) echo $((_v & 4294967295)) ;;
 	esac
 }
 

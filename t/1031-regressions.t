@@ -48,7 +48,7 @@ is "$out" "@: 10" "-p does not silence interval probes"
 
 value 'BEGIN { $x = -1000; $x >>= pid * 0 + 3; $y = -1000; printf("%d %d\n", $x, $y >> (pid * 0 + 3)); exit(); }'
 is "$out" "-125 -125" ">>= shifts by the left side's signedness, as >> does"
-value 'BEGIN { @k = -1000; @k /= pid * 0 + 3; $d = -1000; printf("%d\n", $d / (pid * 0 + 3)); } END { print(@k); clear(@k); }' -t 100ms
+value 'BEGIN { @k = -1000; @k /= pid * 0 + 3; $d = -1000; printf("%ld\n", $d / (pid * 0 + 3)); } END { print(@k); clear(@k); }' -t 100ms
 is "$(echo "$out" | sort | paste -sd' ')" "6148914691236516872 @k: 6148914691236516872" \
 	"/= on a map divides as / does (C: -1000 / (u64)3)"
 

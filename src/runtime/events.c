@@ -24,6 +24,8 @@ static void int_arg(struct strbuf *sb, const struct fmt_arg *a, uint64_t v)
 			s = (signed char)s;
 		else if (a->trunc == 2)
 			s = (short)s;
+		else if (a->trunc == 4)
+			s = (int)s;
 		sb_printf(sb, a->spec, s);
 		return;
 	}
@@ -31,6 +33,8 @@ static void int_arg(struct strbuf *sb, const struct fmt_arg *a, uint64_t v)
 		v = (unsigned char)v;
 	else if (a->trunc == 2)
 		v = (unsigned short)v;
+	else if (a->trunc == 4)
+		v = (unsigned int)v;
 	if (a->conv == FC_CHAR)
 		sb_printf(sb, a->spec, (int)(unsigned char)v);
 	else

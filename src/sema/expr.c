@@ -222,6 +222,14 @@ static void field(struct scope *sc, struct node *n)
 	}
 }
 
+static void positional_int(struct node *n, uint64_t v, bool sign)
+{
+	n->kind = AST_INT;
+	n->num = v;
+	n->folded = true;
+	n->type = type_int(8, sign);
+}
+
 static void positional(struct scope *sc, struct node *n)
 {
 	const struct options *o = sc->s->opts;
@@ -237,10 +245,14 @@ static void positional(struct scope *sc, struct node *n)
 	errno = 0;
 	long long iv = strtoll(v, &end, 0);
 	if (*v && !*end && !errno) {
-		n->kind = AST_INT;
-		n->num = (uint64_t)iv;
-		n->folded = true;
-		n->type = type_int(8, true);
+		positional_int(n, (uint64_t)iv, true);
+		return;
+	}
+	/* past INT64_MAX, up to 2^64-1 (0xffffffffffffffff): a u64 */
+	errno = 0;
+	unsigned long long uv = strtoull(v, &end, 0);
+	if (*v && !strchr(v, '-') && !*end && !errno) {
+		positional_int(n, (uint64_t)uv, false);
 		return;
 	}
 	n->kind = AST_STR;

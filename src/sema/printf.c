@@ -154,7 +154,9 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);
-	fa->trunc = cv->lenmod == 1 || cv->lenmod == 2 ? cv->lenmod : 8;
+	/* as C's printf: no length modifier is an int's 32 bits (a wider
+	 * value is taken modulo 2^32), l, ll, z, j and t are 64 */
+	fa->trunc = cv->lenmod ? cv->lenmod : 4;
 	fa->sign = cv->c == 'd' || cv->c == 'i';
 }
 

@@ -75,7 +75,7 @@ enum fmt_conv { FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC
 struct fmt_arg {
 	char spec[32];		/* the conversion as printf wants it: "%-8lld" */
 	enum fmt_conv conv;
-	int trunc;		/* hh: 1, h: 2, else 8 bytes */
+	int trunc;		/* hh: 1, h: 2, none: 4, l ll z j t: 8 bytes */
 	bool sign;
 	struct type type;	/* of the argument */
 	uint32_t off;		/* offset in the event record */

@@ -272,6 +272,22 @@ static bool parse_mem(const char *s, struct usdt_arg *a, char *err, size_t errle
 	return true;
 }
 
+/* GAS prints an immediate as a signed number whatever its C type: a
+ * uint8_t 240 is "1@$-16", a uint16_t 61936 "2@$-3600". The value is the
+ * one the probe passed: the low size bytes, extended by the spec's sign. */
+static int64_t const_value(int64_t imm, int size, bool sign)
+{
+	uint64_t v = (uint64_t)imm;
+	int bits = size * 8;
+
+	if (bits == 64)
+		return imm;
+	v &= (1ULL << bits) - 1;
+	if (sign && (v >> (bits - 1)))
+		v |= ~0ULL << bits;
+	return (int64_t)v;
+}
+
 bool usdt_parse_arg(const char *text, struct usdt_arg *out, char *err, size_t errlen)
 {
 	struct usdt_arg a = {0};
@@ -318,6 +334,7 @@ bool usdt_parse_arg(const char *text, struct usdt_arg *out, char *err, size_t er
 			return false;
 		if (*s)
 			return errf(err, errlen, "trailing characters after constant");
+		a.imm = const_value(a.imm, size, neg);
 	} else if (*s == '%') {
 		const struct x86_reg *r;
 		if (strlen(s) >= 4 && strchr("cdefgs", s[1]) && s[2] == 's' && s[3] == ':')
