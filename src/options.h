@@ -13,6 +13,7 @@ struct options {
 	uint64_t duration_ns;	/* -t: 0 for none */
 	unsigned int strsize;	/* -s: default string size */
 	bool quiet, verbose, dump, json, dry_run, list;
+	bool unsafe;		/* --unsafe: uprobes outside any known function */
 	int nparams;		/* positional parameters $1..$N */
 	char **params;
 	uint32_t map_entries;	/* keyed map size */

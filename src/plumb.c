@@ -41,7 +41,8 @@ static const char usage_text[] =
 	"  -s BYTES      default string size, the NUL included (64)\n"
 	"  -f FILE       read the program from FILE ('-' for standard input)\n"
 	"  -q            no banner\n"
-	"  -v            say what is attached where\n"
+	"  -v            say what is attached where, and which probes the kernel single-steps\n"
+	"  --unsafe      allow a uprobe address outside any known function (never in data)\n"
 	"  -h, --help    this help\n"
 	"  --version     the version\n"
 	"\n"
@@ -113,6 +114,7 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"unsafe", no_argument, NULL, 'U'},
 		{NULL, 0, NULL, 0},
 	};
 	unsigned long v;
@@ -144,6 +146,7 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 		case 'f': *file = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
+		case 'U': o->unsafe = true; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(flushed(EXIT_OK));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "binary/binary.h"
+#include "binary/insn.h"
 #include "codegen/cg.h"
 #include "options.h"
 #include "probe/uprobe.h"
@@ -91,16 +92,209 @@ static void not_found(struct probe *p, struct bin *b)
 	free(names);
 }
 
+/* ---- probes only where an instruction starts ----
+ * The kernel writes an int3 over the first byte at a uprobe's offset, in
+ * the page cache of the file, so in every process that maps it: a byte in
+ * the middle of an instruction or in data changes what the program
+ * computes. Each address is checked against the decoded code of the
+ * function it lies in. */
+
+/* "mix+0x4", or "0x1144 (mix+0x4)" when the user wrote an address. */
+static void name_at(char *buf, size_t len, const struct bin_sym *f, uint64_t vaddr, bool addr_form)
+{
+	uint64_t o = vaddr - f->vaddr;
+	char rel[160];
+
+	if (o)
+		snprintf(rel, sizeof(rel), "%s+%#llx", f->name, (unsigned long long)o);
+	else
+		snprintf(rel, sizeof(rel), "%s+0", f->name);
+	if (addr_form)
+		snprintf(buf, len, "%#llx (%s)", (unsigned long long)vaddr, rel);
+	else
+		snprintf(buf, len, "%s", rel);
+}
+
+struct site_check {
+	struct probe *p;
+	struct bin *b;
+	uint64_t vaddr;
+	struct loc loc;		/* under the offset or the address */
+	const char *label;	/* what the user wrote for it: "mix+1", "0x1139" */
+	bool addr_form;
+	bool many;		/* one of a wildcard's sites: -v sums them up */
+	int stepped;		/* sites the kernel single-steps (for -v) */
+};
+
+static bool refuse_data(struct site_check *c)
+{
+	const char *place = bin_place(c->b, c->vaddr);
+	uint64_t off;
+
+	if (!bin_vaddr_to_off(c->b, c->vaddr, false, &off))
+		diag_error(c->loc, "%s is not in a loaded segment of %s", c->label, c->b->path);
+	else
+		diag_error(c->loc, "%s is in %s of %s, not in code: a probe there would write a "
+			   "breakpoint into it", c->label, place ? place : "a non-executable segment",
+			   c->b->path);
+	return false;
+}
+
+/* "nearest instruction starts: mix+0, mix+0x4" (the ones the kernel can probe) */
+static void nearest(const struct site_check *c, const struct bin_insns *d, const struct bin_sym *f,
+		    char *buf, size_t len)
+{
+	const struct bin_insn *before, *after;
+	char a[200] = "none", z[200] = "none";
+
+	bin_insn_probeable_around(d, c->vaddr, &before, &after);
+	if (before)
+		name_at(a, sizeof(a), f, before->vaddr, c->addr_form);
+	if (after)
+		name_at(z, sizeof(z), f, after->vaddr, c->addr_form);
+	snprintf(buf, len, "%s, %s", a, z);
+}
+
+static void note_stepped(struct site_check *c, const struct bin_insns *d, const struct bin_sym *f,
+			 const struct bin_insn *i)
+{
+	const struct bin_insn *e = bin_insn_cheaper(d, i);
+	char at[200], cheap[200];
+
+	c->stepped++;
+	if (!c->p->opts->verbose || c->many)
+		return;
+	if (c->addr_form)
+		name_at(at, sizeof(at), f, i->vaddr, true);
+	else
+		snprintf(at, sizeof(at), "%s", c->label);
+	if (!e) {
+		diag_note(c->loc, "%s is '%s', which the kernel single-steps (a second trap on every "
+			  "hit); it emulates no instruction of %s", at, i->text, f->name);
+		return;
+	}
+	name_at(cheap, sizeof(cheap), f, e->vaddr, c->addr_form);
+	diag_note(c->loc, "%s is '%s', which the kernel single-steps (a second trap on every "
+		  "hit); the nearest instruction it emulates is '%s' at %s", at, i->text, e->text,
+		  cheap);
+}
+
+static bool check_in_function(struct site_check *c, const struct bin_sym *f)
+{
+	const struct bin_insn *i;
+	struct bin_insns d;
+	char err[256], where[200], near[420];
+	bool ok = false;
+
+	if (!bin_insns_decode(c->b, f, &d, err, sizeof(err))) {
+		diag_error(c->loc, "cannot decode %s in %s: %s", f->name, c->b->path, err);
+		return false;
+	}
+	i = bin_insn_containing(&d, c->vaddr);
+	if (!i && c->p->opts->unsafe) {
+		if (c->p->opts->verbose)
+			diag_note(c->loc, "%s is where the code of %s stops decoding as instructions: "
+				  "attached unchecked (--unsafe)", c->label, f->name);
+		ok = true;
+	} else if (!i) {
+		name_at(where, sizeof(where), f, d.decoded_end, c->addr_form);
+		diag_error(c->loc, "%s is past %s, where the code of %s stops decoding as "
+			   "instructions; --unsafe attaches there unchecked", c->label, where, f->name);
+	} else if (i->vaddr != c->vaddr) {
+		name_at(where, sizeof(where), f, i->vaddr, c->addr_form);
+		nearest(c, &d, f, near, sizeof(near));
+		diag_error(c->loc, "%s is inside the %u-byte instruction '%s' at %s; nearest "
+			   "instruction starts: %s", c->label, i->len, i->text, where, near);
+	} else if (i->probe == BIN_INSN_REFUSED) {
+		nearest(c, &d, f, near, sizeof(near));
+		diag_error(c->loc, "%s is '%s': %s; nearest instructions it can probe: %s", c->label,
+			   i->text, i->why, near);
+	} else {
+		if (i->probe == BIN_INSN_STEPPED)
+			note_stepped(c, &d, f, i);
+		ok = true;
+	}
+	bin_insns_free(&d);
+	return ok;
+}
+
+/* Decoding is only needed off a function's first byte, or for -v's note
+ * on what the kernel does with the instruction there. */
+static bool check_site(struct site_check *c)
+{
+	const struct bin_sym *f;
+
+	if (!bin_vaddr_exec(c->b, c->vaddr))
+		return refuse_data(c);
+	f = bin_func_at(c->b, c->vaddr);
+	if (!f && c->p->opts->unsafe) {
+		if (c->p->opts->verbose)
+			diag_note(c->loc, "%s is outside any known function of %s: attached unchecked "
+				  "(--unsafe)", c->label, c->b->path);
+		return true;
+	}
+	if (!f) {
+		const char *place = bin_place(c->b, c->vaddr);
+		diag_error(c->loc, "%s is not inside any function of %s%s%s%s; --unsafe attaches "
+			   "there unchecked", c->label, c->b->path, place ? " (it is in " : "",
+			   place ? place : "", place ? ")" : "");
+		return false;
+	}
+	if (f->vaddr == c->vaddr && !c->p->opts->verbose)
+		return true;
+	return check_in_function(c, f);
+}
+
+/* The location of the text after '+' in SYM+OFF (the name was cut at '+'). */
+static struct loc offset_loc(const struct probe *p)
+{
+	struct loc l = p->name_loc;
+	int at = l.start + (int)strlen(p->name) + 1;
+
+	if (p->offset && at < l.end)
+		l.start = at;
+	return l;
+}
+
+/* "mix+1" as the user wrote the offset, "mix" without one. */
+static void site_label(const struct probe *p, const char *func, struct loc off, char *buf,
+		       size_t len)
+{
+	const struct src *src = diag_src();
+
+	if (!p->offset)
+		snprintf(buf, len, "%s", func);
+	else if (src && off.start >= 0 && off.end <= (int)src->len && off.end > off.start)
+		snprintf(buf, len, "%s+%.*s", func, off.end - off.start, src->text + off.start);
+	else
+		snprintf(buf, len, "%s+%#llx", func, (unsigned long long)p->offset);
+}
+
+static void note_stepped_sum(const struct site_check *c)
+{
+	if (c->p->opts->verbose && c->many && c->stepped)
+		diag_note(c->loc, "%d of %zu sites %s on an instruction the kernel single-steps (a "
+			  "second trap on every hit)", c->stepped, c->p->sites.n,
+			  c->stepped == 1 ? "is" : "are");
+}
+
 static bool by_pattern(struct probe *p, struct bin *b, const struct usdt_notes *notes)
 {
 	const struct bin_sym **syms;
 	size_t n = bin_sym_match(b, p->name, true, &syms);
+	struct site_check c = { .p = p, .b = b, .loc = offset_loc(p), .many = n > 1 };
+	char label[300];
 	bool ok = true;
 
 	if (!n)
 		diag_error(p->name_loc, "no function matches '%s' in %s", p->name, b->path);
-	for (size_t i = 0; i < n && ok; i++)
-		ok = add_site(p, b, notes, syms[i]->name, syms[i]->vaddr + p->offset);
+	for (size_t i = 0; i < n && ok; i++) {
+		site_label(p, syms[i]->name, c.loc, label, sizeof(label));
+		c.vaddr = syms[i]->vaddr + p->offset;
+		c.label = label;
+		ok = check_site(&c) && add_site(p, b, notes, syms[i]->name, c.vaddr);
+	}
+	note_stepped_sum(&c);
 	free(syms);
 	return n && ok;
 }
@@ -119,7 +313,9 @@ static bool by_address(struct probe *p, struct bin *b, const struct usdt_notes *
 	const struct bin_sym *sym = bin_sym_at(b, addr);
 	char *func = sym ? xasprintf("%s+%#llx", sym->name, (unsigned long long)(addr - sym->vaddr))
 			 : xasprintf("%#llx", (unsigned long long)addr);
-	bool ok = add_site(p, b, notes, func, addr);
+	struct site_check c = { .p = p, .b = b, .vaddr = addr, .loc = p->name_loc,
+				.label = p->name, .addr_form = true };
+	bool ok = check_site(&c) && add_site(p, b, notes, func, addr);
 	free(func);
 	return ok;
 }
@@ -139,6 +335,27 @@ static bool split_offset(struct probe *p)
 	}
 	*plus = '\0';
 	return true;
+}
+
+/* SYM+OFF on one symbol. A data object is refused like an address in
+ * data. */
+static bool check_symbol_site(struct probe *p, struct bin *b, const struct usdt_notes *notes,
+			      const struct bin_sym *sym)
+{
+	struct site_check c = { .p = p, .b = b, .vaddr = sym->vaddr + p->offset,
+				.loc = offset_loc(p) };
+	char label[300];
+
+	site_label(p, sym->name, c.loc, label, sizeof(label));
+	c.label = label;
+	if (!p->offset)
+		c.loc = p->name_loc;
+	if (sym->type != BIN_SYM_FUNC && bin_vaddr_exec(b, sym->vaddr) && !p->opts->unsafe) {
+		diag_error(p->name_loc, "'%s' is not a function of %s; --unsafe attaches there "
+			   "unchecked", sym->name, b->path);
+		return false;
+	}
+	return check_site(&c) && add_site(p, b, notes, sym->name, c.vaddr);
 }
 
 static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *notes)
@@ -161,7 +378,7 @@ static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *
 			   (unsigned long long)p->offset, p->name, (unsigned long long)sym->size);
 		return false;
 	}
-	return add_site(p, b, notes, sym->name, sym->vaddr + p->offset);
+	return check_symbol_site(p, b, notes, sym);
 }
 
 static bool split_spec(struct probe *p)
