@@ -69,7 +69,9 @@ const struct bin_sym *bin_sym_at(const struct bin *b, uint64_t vaddr);
 
 /* Resolve what the user typed as a binary:
  *  - contains '/': that path (made absolute with realpath), must exist;
- *  - otherwise an executable found on $PATH;
+ *  - otherwise the first executable on $PATH that is an ELF file (scripts
+ *    such as pyenv shims are passed over; when only scripts match, the
+ *    error names the first and its "#!" interpreter);
  *  - otherwise a library short name resolved through the loader cache
  *    (/etc/ld.so.cache, as `ldconfig -p` shows it): "c" -> libc.so.6,
  *    "libc", "libc.so", "libpython3.11.so" -> the newest matching soname

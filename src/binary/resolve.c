@@ -243,11 +243,45 @@ static bool ldcache_file_lookup(const char *name, char *out, size_t outlen)
 
 /* ---- $PATH -------------------------------------------------------------- */
 
-static bool path_lookup(const char *name, char *out, size_t outlen)
+/* What a candidate on $PATH starts with: an ELF binary, a script (then
+ * its interpreter, from the "#!" line), or something else. Version
+ * managers (pyenv, rbenv, asdf) put shell-script shims first on PATH;
+ * uprobes need the ELF file they end up running. */
+enum path_kind { PATH_ELF, PATH_SCRIPT, PATH_OTHER };
+
+static enum path_kind path_kind(const char *file, char *interp, size_t len)
+{
+	char head[256];
+	ssize_t n = -1;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, head, sizeof(head) - 1);
+		close(fd);
+	}
+	if (n >= 4 && !memcmp(head, "\177ELF", 4))
+		return PATH_ELF;
+	if (n < 2 || head[0] != '#' || head[1] != '!')
+		return PATH_OTHER;
+	head[n] = '\0';
+	const char *p = head + 2 + strspn(head + 2, " \t");
+	snprintf(interp, len, "%.*s", (int)strcspn(p, "\r\n"), p);
+	/* trailing blanks are no part of the command */
+	for (size_t e = strlen(interp); e && (interp[e - 1] == ' ' || interp[e - 1] == '\t');)
+		interp[--e] = '\0';
+	return PATH_SCRIPT;
+}
+
+/* The first executable on $PATH that is an ELF file. When the name was
+ * found only as scripts (or other non-ELF files), *skipped holds the
+ * first of them and *interp its interpreter ("" if it has no "#!"). */
+static bool path_lookup(const char *name, char *out, size_t outlen, char *skipped,
+			char *interp, size_t len)
 {
 	const char *path = getenv("PATH");
-	char cand[PATH_MAX];
+	char cand[PATH_MAX], why[PATH_MAX];
 
+	*skipped = '\0';
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (1) {
@@ -256,18 +290,34 @@ static bool path_lookup(const char *name, char *out, size_t outlen)
 		int w = n ? snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, path, name)
 			  : snprintf(cand, sizeof(cand), "./%s", name);
 		if (w > 0 && (size_t)w < sizeof(cand) && is_regular(cand, true)) {
-			char *rp = realpath(cand, NULL);
+			enum path_kind k = path_kind(cand, why, sizeof(why));
+			char *rp = k == PATH_ELF ? realpath(cand, NULL) : NULL;
 			bool ok = rp && strlen(rp) < outlen;
 			if (ok)
 				memcpy(out, rp, strlen(rp) + 1);
 			free(rp);
 			if (ok)
 				return true;
+			if (k != PATH_ELF && !*skipped) {
+				snprintf(skipped, len, "%s", cand);
+				snprintf(interp, len, "%s", k == PATH_SCRIPT ? why : "");
+			}
 		}
 		if (!e)
 			return false;
 		path = e + 1;
 	}
+}
+
+static bool script_error(const char *name, const char *script, const char *interp, char *err,
+			 size_t errlen)
+{
+	if (*interp)
+		return errf(err, errlen,
+			    "%s on PATH is a script (%s, run by %s), not a binary; "
+			    "give the binary's path", name, script, interp);
+	return errf(err, errlen, "%s on PATH is not an ELF binary (%s); give the binary's path",
+		    name, script);
 }
 
 /* ---- /proc/PID ----------------------------------------------------- */
@@ -350,7 +400,7 @@ static bool proc_maps(const char *name, pid_t pid, char *out, size_t outlen)
 
 bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], interp[PATH_MAX];
 
 	if (!name || !*name)
 		return errf(err, errlen, "empty binary name");
@@ -405,8 +455,10 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
 		free(rp);
 		return ok;
 	}
-	if (path_lookup(name, out, outlen))
+	if (path_lookup(name, out, outlen, tmp, interp, sizeof(tmp)))
 		return true;
+	if (*tmp)
+		return script_error(name, tmp, interp, err, errlen);
 	if (ldcache_file_lookup(name, tmp, sizeof(tmp))) {
 		char *rp = realpath(tmp, NULL);
 		bool ok = copy_out(out, outlen, rp ? rp : tmp, err, errlen);
