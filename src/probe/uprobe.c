@@ -121,6 +121,7 @@ struct site_check {
 	uint64_t vaddr;
 	struct loc loc;		/* under the offset or the address */
 	const char *label;	/* what the user wrote for it: "mix+1", "0x1139" */
+	const struct bin_sym *named;	/* the function the user named (SYM+OFF), or NULL */
 	bool addr_form;
 	bool many;		/* one of a wildcard's sites: -v sums them up */
 	int stepped;		/* sites the kernel single-steps (for -v) */
@@ -224,9 +225,19 @@ static bool check_site(struct site_check *c)
 {
 	const struct bin_sym *f;
 
+	if (c->named && c->named->size && c->vaddr - c->named->vaddr >= c->named->size) {
+		diag_error(c->loc, "offset %#llx is past the end of %s (%llu bytes)",
+			   (unsigned long long)c->p->offset, c->named->name,
+			   (unsigned long long)c->named->size);
+		return false;
+	}
 	if (!bin_vaddr_exec(c->b, c->vaddr))
 		return refuse_data(c);
 	f = bin_func_at(c->b, c->vaddr);
+	/* an alias at the same address: speak of it by the name the user wrote */
+	if (f && c->named && c->named->vaddr == f->vaddr && c->named->size == f->size &&
+	    c->named->type == BIN_SYM_FUNC)
+		f = c->named;
 	if (!f && c->p->opts->unsafe) {
 		if (c->p->opts->verbose)
 			diag_note(c->loc, "%s is outside any known function of %s: attached unchecked "
@@ -291,6 +302,7 @@ static bool by_pattern(struct probe *p, struct bin *b, const struct usdt_notes *
 	for (size_t i = 0; i < n && ok; i++) {
 		site_label(p, syms[i]->name, c.loc, label, sizeof(label));
 		c.vaddr = syms[i]->vaddr + p->offset;
+		c.named = syms[i];
 		c.label = label;
 		ok = check_site(&c) && add_site(p, b, notes, syms[i]->name, c.vaddr);
 	}
@@ -343,7 +355,7 @@ static bool check_symbol_site(struct probe *p, struct bin *b, const struct usdt_
 			      const struct bin_sym *sym)
 {
 	struct site_check c = { .p = p, .b = b, .vaddr = sym->vaddr + p->offset,
-				.loc = offset_loc(p) };
+				.loc = offset_loc(p), .named = sym };
 	char label[300];
 
 	site_label(p, sym->name, c.loc, label, sizeof(label));
