@@ -12,7 +12,8 @@
 #   env: VAR=VALUE ... for plumb's environment
 #   vars: shell assignments for the checks below (NAME=VALUE ...)
 #   needs: commands the checks use (jq ...): skipped without them
-#   kernel: no               runs without root, though not -n or -d
+#   kernel: no | yes         runs without root, though not -n or -d; or
+#                            needs root, though -n (tracefs is root's)
 #   exit: expected status
 #
 # Two kinds of cases. The first compares the whole output:
@@ -56,7 +57,7 @@
 #
 # @CALLS@, @QUERYSIM@, @TARGETS@ and @GT@ stand for the built targets and
 # the ground-truth file in the program, cmd and expected text. A case
-# that loads BPF (no -n, -d or "kernel: no") skips without root and
+# that loads BPF (no -n, -d or "kernel: no"; or "kernel: yes") skips without root and
 # uprobes, and fails instead under PLUMB_TEST_REQUIRE_KERNEL=1.
 
 . "$(dirname "$0")/lib.sh"
@@ -204,9 +205,9 @@ unmet() {
 	for w in $(cat "$c.args" 2>/dev/null || printf %s -n); do
 		case $w in -n|-d) kernel=no ;; esac
 	done
-	[ "$(cat "$c.kernel" 2>/dev/null)" = no ] && kernel=no
+	[ -f "$c.kernel" ] && kernel=$(cat "$c.kernel")
 	if [ $kernel = yes ]; then
-		[ "$(id -u)" = 0 ] || { echo "needs root (BPF and uprobes)"; return; }
+		[ "$(id -u)" = 0 ] || { echo "needs root (BPF, uprobes, tracefs)"; return; }
 		[ -e /sys/bus/event_source/devices/uprobe/type ] || { echo "no uprobe PMU in this kernel"; return; }
 	fi
 	[ -x "$PLUMB" ] || { echo "no plumb binary at $PLUMB"; return; }
