@@ -221,22 +221,23 @@ static int trace(struct program *prog, const struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .strsize = DEFAULT_STRSIZE, .map_entries = map_keys() };
+	struct options o;
 	const char *file = NULL, *name;
 	struct program *prog;
 	char *text;
 	size_t len;
-	int rc = options(argc, argv, &o, &file);
+	int rc;
 
+	rt_signals_early();
+	o = (struct options){ .strsize = DEFAULT_STRSIZE, .map_entries = map_keys() };
+	rc = options(argc, argv, &o, &file);
 	if (rc >= 0)
 		return rc;
 	if (!o.map_entries)
 		return EXIT_USAGE;
 	libbpf_set_print(silent);
-	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
-		errmsg("no process with pid %d", (int)o.pid);
+	if (o.pid && !rt_watch_pid(o.pid))
 		return EXIT_RUNTIME;
-	}
 	if (o.list)
 		return flushed(probe_list(optind < argc ? argv[optind] : NULL, &o));
 	if (file) {

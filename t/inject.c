@@ -5,7 +5,11 @@
  *   PLUMB_INJECT=verifier:N         from the Nth BPF_PROG_LOAD on, the first
  *                                   helper call of the program is replaced by a
  *                                   load above the stack frame, which the kernel's
- *                                   verifier refuses. */
+ *                                   verifier refuses;
+ *   PLUMB_INJECT=slow_attach:MS     each perf_event_open and BPF_LINK_CREATE
+ *                                   first sleeps MS milliseconds (an attach that
+ *                                   takes long enough for something to happen
+ *                                   meanwhile). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -15,6 +19,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 long syscall(long number, ...);
 
@@ -54,6 +59,12 @@ long syscall(long number, ...)
 	va_end(ap);
 	if (!real)
 		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	if ((number == __NR_perf_event_open || (number == __NR_bpf && a[0] == BPF_LINK_CREATE)) &&
+	    getenv("PLUMB_INJECT") && !strncmp(getenv("PLUMB_INJECT"), "slow_attach:", 12)) {
+		long ms = atol(getenv("PLUMB_INJECT") + strlen("slow_attach:"));
+		struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
 	if (number == __NR_perf_event_open && inject("perf_event_open", &opens) &&
 	    opens == atoi(getenv("PLUMB_INJECT") + strlen("perf_event_open:"))) {
 		errno = EBUSY;

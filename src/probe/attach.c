@@ -18,6 +18,14 @@
 
 #include "options.h"
 #include "probe/probe.h"
+#include "runtime/rt.h"
+
+/* The -p process ended while its probes were attached: the failure is
+ * that end, which stops the trace; no error to report. */
+static bool target_gone(const struct probe *p)
+{
+	return p->opts->pid && rt_pid_exited();
+}
 
 
 /* A PMU's type and the bit a format field starts at, from sysfs. */
@@ -118,7 +126,8 @@ bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int pr
 	fd = probe_perf_event_open(&a, pid ? pid : -1, pid ? -1 : 0);
 	if (fd < 0) {
 		int err = errno;
-		errmsg("cannot attach to %s: %s%s", what, strerror(err), uprobe_errhint(err));
+		if (!target_gone(p))
+			errmsg("cannot attach to %s: %s%s", what, strerror(err), uprobe_errhint(err));
 		return false;
 	}
 	if (p->opts->verbose)
@@ -255,6 +264,8 @@ static void report_refused(struct multi_state *m, const char *path)
 		sb_printf(&names, "%s%s", i ? ", " : "", p->sites.v[m->refused.v[i]].func);
 	if (m->refused.n > 5)
 		sb_printf(&names, " and %zu more", m->refused.n - 5);
+	if (target_gone(p))
+		return;
 	if (m->attached)
 		warnmsg("%s: %zu site%s of %s not traced (%s): %s", p->spec, m->refused.n,
 			m->refused.n == 1 ? "" : "s", path, multi_errstr(m->err), names.s);

@@ -5,6 +5,7 @@
 #ifndef PLUMB_RT_H
 #define PLUMB_RT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -49,6 +50,18 @@ uint64_t rt_stat(struct rt *rt, int slot);
 void rt_print_maps(struct rt *rt);
 void rt_print_map(struct rt *rt, const struct map *m);
 void rt_print_failed_reads(struct rt *rt);
+
+/* signals.c: what stops plumb before the event loop runs */
+void rt_signals_early(void);	/* first thing in main */
+bool rt_hup_ignored(void);	/* SIGHUP came ignored (nohup) */
+void rt_signals_for_child(void);	/* the -c command's dispositions */
+bool rt_watch_pid(pid_t pid);	/* -p: a pidfd, or false after saying why */
+int rt_pid_fd(void);		/* that pidfd, or -1 */
+bool rt_pid_exited(void);	/* the -p process has ended */
+
+/* command.c: the -c command, below a guard that outlives no plumb */
+pid_t rt_command_start(const char *cmd, const sigset_t *oldmask);
+void rt_kill_tree(pid_t pid, int sig);	/* a process and its descendants */
 
 /* load.c */
 bool rt_load(struct rt *rt);

@@ -14,7 +14,6 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,7 +38,8 @@ static void handled_signals(sigset_t *set)
 
 	sigemptyset(set);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(set, sigs[i]);
+		if (sigs[i] != SIGHUP || !rt_hup_ignored())
+			sigaddset(set, sigs[i]);
 }
 
 static int block_signals(sigset_t *old)
@@ -81,12 +81,15 @@ static void handle_signals(struct rt *rt)
 	}
 }
 
+/* A signal through the signalfd, or the end of the -p process. */
 static bool stop_requested(struct rt *rt)
 {
 	struct pollfd p = { .fd = rt->sigfd, .events = POLLIN };
 
 	if (poll(&p, 1, 0) > 0)
 		handle_signals(rt);
+	if (rt_pid_exited())
+		rt->stop = true;
 	return rt->stop;
 }
 
@@ -120,7 +123,7 @@ static bool attach_all(struct rt *rt)
 			break;
 		if (!(p->probe->kind->flags & PK_ONCE) &&
 		    !p->probe->kind->attach(p->probe, p->variant, p->fd, &n))
-			ok = false;
+			ok = rt_pid_exited();	/* then the failure is the -p end */
 		if (p->probe->kind->flags & PK_ONCE)
 			n = 1;
 		rt->sites += n;
@@ -138,7 +141,7 @@ static void detach_all(struct rt *rt)
 
 static void start_child(struct rt *rt, const sigset_t *oldmask)
 {
-	pid_t pid = fork();
+	pid_t pid = rt_command_start(rt->opts->cmd, oldmask);
 
 	if (pid < 0) {
 		errmsg("cannot start the command: %s", strerror(errno));
@@ -146,63 +149,14 @@ static void start_child(struct rt *rt, const sigset_t *oldmask)
 		rt->exit_code = EXIT_RUNTIME;
 		return;
 	}
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, oldmask, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", rt->opts->cmd, (char *)NULL);
-		_exit(127);
-	}
 	rt->child = pid;
-}
-
-/* A process and all its descendants, parents first: "sh -c CMD" forks
- * CMD, so the shell alone is not the command. Children come from procfs. */
-static void collect_tree(pid_t pid, struct idlist *out, int depth)
-{
-	char path[64], buf[4096];
-	DIR *tasks;
-	struct dirent *t;
-
-	vec_push(out, pid);
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	tasks = opendir(path);
-	while (tasks && depth < 32 && (t = readdir(tasks))) {
-		char file[sizeof(path) + 300];
-		FILE *f;
-		if (t->d_name[0] == '.')
-			continue;
-		snprintf(file, sizeof(file), "%s/%s/children", path, t->d_name);
-		f = fopen(file, "r");
-		if (!f)
-			continue;
-		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-		for (char *save = NULL, *c = strtok_r(buf, " \n", &save); c;
-		     c = strtok_r(NULL, " \n", &save))
-			collect_tree((pid_t)atoi(c), out, depth + 1);
-	}
-	if (tasks)
-		closedir(tasks);
-}
-
-/* The shell goes first, so that it cannot report "Terminated" about the
- * command it waits for. */
-static void kill_tree(pid_t pid, int sig)
-{
-	struct idlist tree = {0};
-
-	collect_tree(pid, &tree, 0);
-	for (size_t i = 0; i < tree.n; i++)
-		kill(tree.v[i], sig);
-	vec_free(&tree);
 }
 
 static void stop_child(struct rt *rt)
 {
 	if (rt->child <= 0)
 		return;
-	kill_tree(rt->child, SIGTERM);
+	rt_kill_tree(rt->child, SIGTERM);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(rt->child, NULL, WNOHANG) == rt->child) {
 			rt->child = 0;
@@ -210,7 +164,7 @@ static void stop_child(struct rt *rt)
 		}
 		usleep(10000);
 	}
-	kill_tree(rt->child, SIGKILL);
+	rt_kill_tree(rt->child, SIGKILL);
 	waitpid(rt->child, NULL, 0);
 	rt->child = 0;
 }
@@ -238,16 +192,10 @@ static int start_timer(const struct options *o)
 	return fd;
 }
 
-/* -p: the traced process ending ends the trace (pidfd: no polling). */
-static int watch_pid(pid_t pid)
-{
-	return pid ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-}
-
 static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
-	int pidfd = watch_pid(rt->opts->pid);
+	int pidfd = rt_pid_fd();	/* -p: its end ends the trace */
 	struct epoll_event evs[8];
 
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -273,8 +221,6 @@ static void loop(struct rt *rt)
 		if (rt->child > 0)
 			reap_child(rt);
 	}
-	if (pidfd >= 0)
-		close(pidfd);
 	close(rt->epfd);
 }
 
@@ -429,6 +375,11 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	sigset_t oldmask;
 
 	rt.sigfd = block_signals(&oldmask);
+	if (rt_pid_exited()) {
+		/* -p ended during start-up: nothing is loaded, nothing to say */
+		close(rt.sigfd);
+		return EXIT_OK;
+	}
 	rt.out = (struct out){ .json = opts->json, .f = out_stdout(), .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
 	if (!setup(&rt) || !attach_all(&rt)) {

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What may stop plumb before its event loop runs: a signal from the
+ * first instruction of main on, and the end of the -p process from
+ * before anything is attached. From the loading of the first program on,
+ * the same signals arrive through the runtime's signalfd (run.c). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/rt.h"
+
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+static struct sigaction inherited[ARRAY_SIZE(stop_sigs)];
+static int pidfd = -1;
+
+/* Until the runtime blocks these signals, plumb holds nothing that needs
+ * taking down (no program loaded, no command started, a listing or a
+ * dry run half printed at most): a stop signal ends it at once, with the
+ * status of a stop. Symbol loading of a large binary takes seconds. */
+static void stop_now(int sig)
+{
+	(void)sig;
+	_exit(EXIT_OK);
+}
+
+/* A background job of a non-interactive shell starts with SIGINT (and
+ * SIGQUIT) ignored, and an ignored signal is discarded when sent: a
+ * Ctrl-C or `kill -INT` during start-up would be lost, and plumb would
+ * trace on until SIGTERM. So SIGINT and SIGTERM are caught whatever they
+ * were. SIGHUP stays ignored when it was (nohup means "survive the
+ * hangup"). */
+void rt_signals_early(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stop_now;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++) {
+		sigaction(stop_sigs[i], NULL, &inherited[i]);
+		if (stop_sigs[i] == SIGHUP && inherited[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(stop_sigs[i], &sa, NULL);
+	}
+}
+
+bool rt_hup_ignored(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
+		if (stop_sigs[i] == SIGHUP)
+			return inherited[i].sa_handler == SIG_IGN;
+	return false;
+}
+
+/* The -c command gets the dispositions plumb was given (an ignored
+ * SIGINT stays ignored for a background job's command). */
+void rt_signals_for_child(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
+		sigaction(stop_sigs[i], &inherited[i], NULL);
+}
+
+bool rt_pid_exited(void)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return pidfd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* -p: a pidfd from the start, so that the process's end is seen at any
+ * moment, during symbol loading and attaching too. */
+bool rt_watch_pid(pid_t pid)
+{
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0)
+		return true;
+	if (errno == ESRCH)
+		errmsg("no process with pid %d", (int)pid);
+	else
+		errmsg("cannot watch process %d: %s", (int)pid, strerror(errno));
+	return false;
+}
+
+int rt_pid_fd(void)
+{
+	return pidfd;
+}
