@@ -10,6 +10,10 @@ need_kernel
 need_cmd bpftool
 use_targets
 
+# Names unique to this run: the programs below filter on comm, which other
+# runs of this test on the same machine would share.
+TPPROG=tp$(($$ % 100000))prog TPDD=tp$(($$ % 100000))dd TPREN=tp$(($$ % 100000))ren
+
 EV=
 for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
 	[ -d "$d/events" ] && EV=$d/events && break
@@ -80,52 +84,52 @@ trace "cat $TMP/missing $TMP/missing 2>/dev/null; cat $F >/dev/null" \
 is "$(cat "$TMP/out")" "@[3]: 1
 @[-2]: 2" "sys_exit_openat: long ret is -ENOENT for a missing file, a descriptor otherwise"
 
-cp /bin/dd "$TMP/bin/tp1010dd"
+cp /bin/dd "$TMP/bin/${TPDD}"
 head -c 5000 /dev/zero >"$TMP/zero"
-trace "tp1010dd bs=1234 count=1 <$TMP/zero >/dev/null 2>&1" \
-	't:syscalls:sys_enter_read /comm == "tp1010dd" && args.fd == 0/ {
+trace "${TPDD} bs=1234 count=1 <$TMP/zero >/dev/null 2>&1" \
+	't:syscalls:sys_enter_read /comm == "'"$TPDD"'" && args.fd == 0/ {
 		@n = count(); @s = sum(args.count); }'
 is "$(cat "$TMP/out")" "@n: 1
 @s: 1234" "dd bs=1234 count=1: one read of fd 0, args.count 1234"
 
 # ---- sched: char[16], __data_loc char[] ----
 
-cp /bin/true "$TMP/bin/tp1010prog"
-trace "tp1010prog; tp1010prog; $TMP/bin/tp1010prog" \
-	't:sched:sched_process_exec /comm == "tp1010prog"/ {
+cp /bin/true "$TMP/bin/${TPPROG}"
+trace "${TPPROG}; ${TPPROG}; $TMP/bin/${TPPROG}" \
+	't:sched:sched_process_exec /comm == "'"$TPPROG"'"/ {
 		@[args.filename, args.pid == pid, args.old_pid == tid] = count(); }'
-is "$(cat "$TMP/out")" "@[$TMP/bin/tp1010prog, 1, 1]: 3" \
+is "$(cat "$TMP/out")" "@[$TMP/bin/${TPPROG}, 1, 1]: 3" \
 	"__data_loc char[] filename of 3 execs, and the integers after it"
 
-trace "tp1010prog; tp1010prog" \
-	't:sched:sched_process_exec /comm == "tp1010prog"/ { @[args.filename] = count(); }' -s 12
-is "$(cat "$TMP/out")" "@[$(printf %.11s "$TMP/bin/tp1010prog")]: 2" \
+trace "${TPPROG}; ${TPPROG}" \
+	't:sched:sched_process_exec /comm == "'"$TPPROG"'"/ { @[args.filename] = count(); }' -s 12
+is "$(cat "$TMP/out")" "@[$(printf %.11s "$TMP/bin/${TPPROG}")]: 2" \
 	"__data_loc string cut to -s 12 (11 bytes and the NUL)"
 
-trace "tp1010prog; tp1010prog; tp1010prog; tp1010prog" \
-	't:sched:sched_process_exit /args.comm == "tp1010prog"/ {
+trace "${TPPROG}; ${TPPROG}; ${TPPROG}; ${TPPROG}" \
+	't:sched:sched_process_exit /args.comm == "'"$TPPROG"'"/ {
 		@[args.comm, args.pid == pid, args.group_dead] = count(); }'
-is "$(cat "$TMP/out")" "@[tp1010prog, 1, 1]: 4" "char comm[16] of 4 exits, compared and as a key"
+is "$(cat "$TMP/out")" "@[${TPPROG}, 1, 1]: 4" "char comm[16] of 4 exits, compared and as a key"
 
-trace 'printf %s tp1010renamed >/proc/$$/comm' \
-	't:task:task_rename /args.newcomm == "tp1010renamed"/ {
+trace 'printf %s '"$TPREN"' >/proc/$$/comm' \
+	't:task:task_rename /args.newcomm == "'"$TPREN"'"/ {
 		@[args.oldcomm, args.newcomm, args.pid == pid, str(args.newcomm, 4)] = count(); }'
-is "$(cat "$TMP/out")" "@[sh, tp1010renamed, 1, tp1]: 1" \
+is "$(cat "$TMP/out")" "@[sh, ${TPREN}, 1, $(printf %.3s "$TPREN")]: 1" \
 	"task_rename: two char[16] fields, and str(field, n)"
 
-trace "tp1010prog" \
-	't:sched:sched_process_exit /comm == "tp1010prog"/ {
+trace "${TPPROG}" \
+	't:sched:sched_process_exit /comm == "'"$TPPROG"'"/ {
 		printf("%s %d\n", args.comm, args.common_pid == tid); }'
-is "$(cat "$TMP/out")" "tp1010prog 1" "printf of a char[16] field; common_pid is the thread"
+is "$(cat "$TMP/out")" "${TPPROG} 1" "printf of a char[16] field; common_pid is the thread"
 
 # ---- wildcards and func ----
 
-trace "tp1010prog; tp1010prog; tp1010prog" \
-	't:sched:sched_process_e* /comm == "tp1010prog"/ { @[func] = count(); }'
+trace "${TPPROG}; ${TPPROG}; ${TPPROG}" \
+	't:sched:sched_process_e* /comm == "'"$TPPROG"'"/ { @[func] = count(); }'
 is "$(cat "$TMP/out")" "@[sched:sched_process_exec]: 3
 @[sched:sched_process_exit]: 3" "wildcard: func names the tracepoint that fired"
 
-trace "tp1010prog" 't:s?hed*:sched_process_exec /comm == "tp1010prog"/ { @[func, probe] = count(); }'
+trace "${TPPROG}" 't:s?hed*:sched_process_exec /comm == "'"$TPPROG"'"/ { @[func, probe] = count(); }'
 is "$(cat "$TMP/out")" "@[sched:sched_process_exec, tracepoint:sched:sched_process_exec]: 1" \
 	"wildcard in the category; probe names the tracepoint in full"
 
