@@ -73,14 +73,23 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* At most one byte more than a program may have: enough for the parser
+ * to say it is too large, and no more memory whatever the input. NULL
+ * after saying why the read failed. */
+static char *read_all(FILE *f, const char *file, size_t *len)
 {
 	struct strbuf sb = {0};
 	char buf[4096];
 	size_t n;
 
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while (sb.len <= PARSE_MAX_BYTES &&
+	       (n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sb_putn(&sb, buf, n);
+	if (ferror(f)) {
+		errmsg("cannot read %s: %s", file, strerror(errno));
+		sb_free(&sb);
+		return NULL;
+	}
 	*len = sb.len;
 	return sb.s ? sb.s : xstrdup("");
 }
@@ -94,7 +103,7 @@ static char *read_program(const char *file, size_t *len)
 		errmsg("cannot read %s: %s", file, strerror(errno));
 		return NULL;
 	}
-	text = read_all(f, len);
+	text = read_all(f, strcmp(file, "-") ? file : "standard input", len);
 	if (f != stdin)
 		fclose(f);
 	return text;

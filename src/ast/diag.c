@@ -62,28 +62,62 @@ void diag_linecol(int off, int *line, int *col)
 }
 
 /* Print the line holding loc.start, then carets under the span (cut at the
- * end of that line). Tabs are copied so the carets line up. */
+ * end of that line). Tabs are copied so the carets line up. A line longer
+ * than DIAG_WIDTH bytes is shown as a window of that many around the
+ * caret, "..." marking what is left out: a megabyte on one line must not
+ * become a megabyte of error message. */
 #define OUT (out ? out : stderr)
+#define DIAG_WIDTH 160
+
+static bool continuation(int i)
+{
+	return ((unsigned char)cur->text[i] & 0xc0) == 0x80;
+}
+
+/* The window [*from, *to) of the line [bol, eol) that shows offset s. */
+static void window(int bol, int eol, int s, int *from, int *to)
+{
+	*from = bol;
+	*to = eol;
+	if (eol - bol <= DIAG_WIDTH)
+		return;
+	*from = s - DIAG_WIDTH / 2 > bol ? s - DIAG_WIDTH / 2 : bol;
+	*to = *from + DIAG_WIDTH < eol ? *from + DIAG_WIDTH : eol;
+	if (*to - *from < DIAG_WIDTH)
+		*from = *to - DIAG_WIDTH;
+	/* whole UTF-8 characters only */
+	while (*from > bol && continuation(*from))
+		(*from)--;
+	while (*to < eol && continuation(*to))
+		(*to)++;
+}
 
 static void show_source(struct loc loc)
 {
 	int s = clamp_off(loc.start), e = clamp_off(loc.end);
-	int bol = s, eol = s;
+	int bol = s, eol = s, from, to;
 
 	while (bol > 0 && cur->text[bol - 1] != '\n')
 		bol--;
 	while ((size_t)eol < cur->len && cur->text[eol] != '\n')
 		eol++;
-	if (e > eol)
-		e = eol;
+	window(bol, eol, s, &from, &to);
+	if (e > to)
+		e = to;
 	if (e <= s)
 		e = s + 1;
-	for (int i = bol; i < eol; i++) {
+	if (from > bol)
+		fputs("...", OUT);
+	for (int i = from; i < to; i++) {
 		unsigned char ch = (unsigned char)cur->text[i];
 		fputc(ch < 0x20 && ch != '\t' ? ' ' : ch, OUT);
 	}
+	if (to < eol)
+		fputs("...", OUT);
 	fputc('\n', OUT);
-	for (int i = bol; i < s; i++)
+	if (from > bol)
+		fputs("   ", OUT);
+	for (int i = from; i < s; i++)
 		fputc(cur->text[i] == '\t' ? '\t' : ' ', OUT);
 	for (int i = s; i < e; i++)
 		fputc('^', OUT);

@@ -87,6 +87,9 @@ void cg_goto(struct cg *cg, int label);
 void cg_call(struct cg *cg, int helper);
 bool cg_finish(struct cg *cg);
 void cg_prune(struct cg_prog *p);
+/* At most CG_MAX_MAPS distinct maps in a program: false after saying so. */
+#define CG_MAX_MAPS 64
+bool cg_check_maps(const struct cg_prog *p);
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* regs.c: r7..r9 hold values across helper calls; r6 is the context. */

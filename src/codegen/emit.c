@@ -168,6 +168,33 @@ out:
 	free(to);
 }
 
+/* The kernel takes at most 64 distinct maps in one program
+ * (MAX_USED_MAPS), plumb's own among them. Refused here, at the reference
+ * that would be one too many, rather than by the verifier at load. */
+bool cg_check_maps(const struct cg_prog *p)
+{
+	int seen[CG_MAX_MAPS], n = 0, own = 0;
+
+	for (size_t r = 0; r < p->relocs.n; r++) {
+		const struct cg_reloc *rel = &p->relocs.v[r];
+		bool dup = false;
+
+		for (int j = 0; j < n && !dup; j++)
+			dup = seen[j] == rel->map;
+		if (dup)
+			continue;
+		if (n == CG_MAX_MAPS) {
+			diag_error(p->locs.v[rel->insn], "a BPF program may use at most %d maps, "
+				   "and this would be one more (%d of the %d are plumb's own)",
+				   CG_MAX_MAPS, own, CG_MAX_MAPS);
+			return false;
+		}
+		own += rel->map < 0;
+		seen[n++] = rel->map;
+	}
+	return true;
+}
+
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 {
 	va_list ap;

@@ -137,6 +137,8 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 		init_r7(prog);
 	if (ok)
 		cg_prune(prog);
+	if (ok)
+		ok = cg_check_maps(prog);
 	vec_free(&cg.labels);
 	vec_free(&cg.fixups);
 	if (!ok) {

@@ -209,7 +209,8 @@ void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bo
 		*has_lo = i > 0;
 		*has_hi = i <= nb;
 		*lo = (uint64_t)l;
-		*hi = (uint64_t)(i == 0 ? m->lo - 1 : l + m->step - 1);
+		/* unsigned: below INT64_MIN there is nothing, and no overflow */
+		*hi = i == 0 ? (uint64_t)m->lo - 1 : (uint64_t)(l + m->step) - 1;
 		return;
 	}
 	if (i == 0) {

@@ -19,9 +19,11 @@ struct program *parse_program(const char *name, const char *text, size_t len)
 	prog->src.len = len;
 	diag_init(&prog->src);
 	ls.src = &prog->src;
-	if (len > 1 << 20) {
-		struct loc l = {0, 0};
-		diag_error(l, "program too large (%zu bytes)", len);
+	if (len > PARSE_MAX_BYTES) {
+		struct loc l = { PARSE_MAX_BYTES, PARSE_MAX_BYTES + 1 };
+		diag_error(l, "the program is larger than the %u MiB plumb accepts",
+			   PARSE_MAX_BYTES >> 20);
+		diag_init(NULL);
 		free(prog);
 		return NULL;
 	}

@@ -57,9 +57,16 @@ static bool lhist_params(struct scope *sc, struct node *call, int64_t v[3])
 		sc_error(sc, call->loc, "lhist() needs min < max and a step above 0");
 		return false;
 	}
-	/* the width as unsigned: max - min may not fit an int64 */
-	uint64_t width = (uint64_t)v[1] - (uint64_t)v[0];
-	if (width / (uint64_t)v[2] > LHIST_MAX_BUCKETS || width % (uint64_t)v[2]) {
+	/* every bucket bound is min + k * step <= max, in int64 arithmetic
+	 * here and in the output: so max - min must be an int64 too */
+	int64_t width;
+	if (__builtin_sub_overflow(v[1], v[0], &width)) {
+		sc_error(sc, call->loc, "lhist() bounds too far apart: max - min overflows "
+			 "64-bit signed integers");
+		return false;
+	}
+	if ((uint64_t)width / (uint64_t)v[2] > LHIST_MAX_BUCKETS ||
+	    (uint64_t)width % (uint64_t)v[2]) {
 		sc_error(sc, call->loc, "lhist() needs (max - min) to be a multiple of the step, "
 			 "with at most %d buckets", LHIST_MAX_BUCKETS);
 		return false;
