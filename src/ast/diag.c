@@ -8,6 +8,48 @@ static const struct src *cur;
 static int nerrors;
 static bool muted;
 static FILE *out;
+static const struct diag_origin *origins;
+static size_t norigins;
+
+void diag_set_origins(const struct diag_origin *v, size_t n)
+{
+	origins = v;
+	norigins = n;
+}
+
+/* The narrowest origin holding off, or NULL. */
+static const struct diag_origin *origin_of(int off)
+{
+	const struct diag_origin *best = NULL;
+
+	for (size_t i = 0; i < norigins; i++) {
+		const struct diag_origin *o = &origins[i];
+		if (off >= o->start && off < o->end &&
+		    (!best || o->end - o->start < best->end - best->start))
+			best = o;
+	}
+	return best;
+}
+
+/* Move loc into the source it was made from; returns that source. */
+static const struct src *remap(struct loc *loc)
+{
+	const struct diag_origin *o = origin_of(loc->start);
+	int len = loc->end - loc->start;
+
+	if (!o)
+		return cur;
+	if (!o->linear) {
+		loc->start = o->src_start;
+		loc->end = o->src_end;
+		return o->src;
+	}
+	loc->start = o->src_start + (loc->start - o->start);
+	loc->end = loc->start + (len > 0 ? len : 1);
+	if (loc->end > o->src_end)
+		loc->end = o->src_end;
+	return o->src;
+}
 
 void diag_set_output(FILE *f)
 {
@@ -126,8 +168,11 @@ static void show_source(struct loc loc)
 
 static void report(const char *kind, struct loc loc, const char *fmt, va_list ap)
 {
+	const struct src *saved = cur;
 	int line, col;
 
+	if (cur)
+		cur = remap(&loc);
 	if (!cur) {
 		fprintf(OUT, "plumb: %s: ", kind);
 		vfprintf(OUT, fmt, ap);
@@ -139,6 +184,7 @@ static void report(const char *kind, struct loc loc, const char *fmt, va_list ap
 	vfprintf(OUT, fmt, ap);
 	fputc('\n', OUT);
 	show_source(loc);
+	cur = saved;
 }
 
 void diag_verror(struct loc loc, const char *fmt, va_list ap)

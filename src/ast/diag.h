@@ -46,6 +46,19 @@ void diag_mute(bool on);
 /* Errors stop being printed after this many; the count keeps going. */
 #define DIAG_MAX_ERRORS 10
 
+/* Text of the current source that was made from another one (plumb
+ * argdist: the program made from a specifier): a diagnostic inside
+ * [start, end) is shown in src instead, at src_start (+ the offset into
+ * the span when linear), so the caret lands under what the user wrote. */
+struct diag_origin {
+	int start, end;
+	const struct src *src;
+	int src_start, src_end;
+	bool linear;
+};
+/* The table is the caller's and must outlive its use; NULL, 0 ends it. */
+void diag_set_origins(const struct diag_origin *v, size_t n);
+
 static inline struct loc loc_join(struct loc a, struct loc b)
 {
 	struct loc l = { a.start < b.start ? a.start : b.start, a.end > b.end ? a.end : b.end };
