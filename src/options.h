@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct rt_printer;
+
 struct options {
 	pid_t pid;		/* -p: 0 for every process */
 	const char *cmd;	/* -c */
@@ -17,6 +19,7 @@ struct options {
 	int nparams;		/* positional parameters $1..$N */
 	char **params;
 	uint32_t map_entries;	/* keyed map size */
+	const struct rt_printer *printer;	/* plumb argdist/trace print their way */
 };
 
 #endif

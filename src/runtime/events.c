@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "binary/binary.h"
+#include "options.h"
 #include "runtime/rt.h"
 
 static uint64_t word(const uint8_t *p)
@@ -77,7 +78,10 @@ static void printf_event(struct rt *rt, const struct fmt *f, const uint8_t *rec,
 		one_arg(rt, &sb, &f->args[i], rec + f->args[i].off);
 	}
 	sb_puts(&sb, f->lits[f->nargs]);
-	out_printf_line(&rt->out, sb.s ? sb.s : "", sb.len);
+	if (rt->opts->printer && rt->opts->printer->line)
+		rt->opts->printer->line(rt, rt->opts->printer->ctx, sb.s ? sb.s : "", sb.len);
+	else
+		out_printf_line(&rt->out, sb.s ? sb.s : "", sb.len);
 	sb_free(&sb);
 	rt_check_stdout(rt);
 }

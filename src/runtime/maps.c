@@ -316,6 +316,13 @@ void rt_print_maps(struct rt *rt)
 
 	for (size_t i = 0; i < s->maps.n; i++)
 		rt_print_map(rt, s->maps.v[i]);
+	rt_warn_drops(rt);
+}
+
+void rt_warn_drops(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+
 	for (size_t i = 0; i < s->maps.n; i++) {
 		uint64_t drops = rt_stat(rt, STAT_MAP_BASE + (int)i);
 		if (drops)

@@ -35,6 +35,17 @@ struct rt {
 	uint64_t lost_reported;
 };
 
+/* Output done the way of another tool (plumb trace, in src/compat):
+ * begin once the probes are attached; final at stop instead of printing
+ * the maps; line for each printf line instead of writing it. Any may be
+ * NULL. A hook ends the trace by setting rt->stop. */
+struct rt_printer {
+	void *ctx;
+	void (*begin)(struct rt *rt, void *ctx);
+	void (*final)(struct rt *rt, void *ctx);
+	void (*line)(struct rt *rt, void *ctx, const char *text, size_t len);
+};
+
 /* Load, attach, run until stopped, print, tear down. Returns the exit
  * status. */
 int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct options *opts);
@@ -48,6 +59,8 @@ bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d);
 void rt_map_clear(struct rt *rt, const struct map *m);
 uint64_t rt_stat(struct rt *rt, int slot);
 void rt_print_maps(struct rt *rt);
+/* Say which maps dropped updates for want of room (and flush). */
+void rt_warn_drops(struct rt *rt);
 void rt_print_map(struct rt *rt, const struct map *m);
 void rt_print_failed_reads(struct rt *rt);
 

@@ -237,7 +237,12 @@ static void finish(struct rt *rt)
 		ring_buffer__consume(rt->rb);
 	if (rt->pipe_gone || rt->out_failed)
 		return;
-	rt_print_maps(rt);
+	if (rt->opts->printer && rt->opts->printer->final) {
+		rt->opts->printer->final(rt, rt->opts->printer->ctx);
+		rt_warn_drops(rt);
+	} else {
+		rt_print_maps(rt);
+	}
 	lost = rt_stat(rt, STAT_LOST);
 	if (lost)
 		out_lost(&rt->out, lost);
@@ -391,6 +396,8 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	if (!rt.stop) {
 		out_attached(&rt.out, rt.probes, rt.sites, opts->quiet);
 		rt_check_stdout(&rt);
+		if (opts->printer && opts->printer->begin)
+			opts->printer->begin(&rt, opts->printer->ctx);
 		rt_run_once(&rt, PK_BEGIN);
 		if (rt.rb)
 			ring_buffer__consume(rt.rb);
