@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "codegen/cg.h"
+#include "compat/compat.h"
 #include "options.h"
 #include "output/out.h"
 #include "parser/parse.h"
@@ -25,6 +26,7 @@ static const char usage_text[] =
 	"usage: plumb [OPTIONS] 'PROGRAM' [ARGS...]\n"
 	"       plumb [OPTIONS] -f FILE [ARGS...]\n"
 	"       plumb -l [PATTERN]\n"
+	"       plumb [OPTIONS] trace ARGS...  (BCC trace's command line: plumb trace -h)\n"
 	"\n"
 	"Trace user programs (uprobes, USDT probes) and the kernel (tracepoints)\n"
 	"with a one-line program, e.g.\n"
@@ -249,6 +251,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (o.list)
 		return flushed(probe_list(optind < argc ? argv[optind] : NULL, &o));
+	if (!file && optind < argc && compat_is_tool(argv[optind]))
+		return flushed(compat_main(argc - optind, argv + optind, &o, trace));
 	if (file) {
 		text = read_program(file, &len);
 		if (!text)

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The tools plumb runs under BCC's names, and what they share: the
+ * program they build goes through plumb's parser, checks, code generator
+ * and runtime like any one-liner, with diagnostics pointed back at the
+ * specifier that produced the text. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compat/compat-int.h"
+
+bool compat_is_tool(const char *name)
+{
+	return !strcmp(name, "trace");
+}
+
+int compat_main(int argc, char **argv, struct options *o, compat_run_fn run)
+{
+	/* getopt names the program in its messages */
+	argv[0] = "plumb trace";
+	return trace_main(argc, argv, o, run);
+}
+
+/* The shell quoting of a program: '...' with ' as '\''. */
+static void quote(struct strbuf *sb, const char *text, size_t len)
+{
+	sb_putc(sb, '\'');
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\'')
+			sb_puts(sb, "'\\''");
+		else
+			sb_putc(sb, text[i] == '\n' ? ' ' : text[i]);
+	}
+	sb_putc(sb, '\'');
+}
+
+void compat_oneliner(struct strbuf *sb, const struct options *o, const char *text, size_t len)
+{
+	sb_puts(sb, "plumb ");
+	if (o->pid)
+		sb_printf(sb, "-p %d ", (int)o->pid);
+	if (o->strsize != 64)
+		sb_printf(sb, "-s %u ", o->strsize);
+	while (len && text[len - 1] == '\n')
+		len--;
+	quote(sb, text, len);
+}
+
+int compat_run(struct ctext *t, const char *tool, struct options *o, compat_run_fn run)
+{
+	struct program *prog;
+	int rc;
+
+	/* as plumb's own -p: said before anything is resolved in it */
+	if (o->pid && kill(o->pid, 0) && errno == ESRCH) {
+		errmsg("no process with pid %d", (int)o->pid);
+		return EXIT_RUNTIME;
+	}
+	diag_set_origins(t->origins.v, t->origins.n);
+	prog = parse_program("<plumb>", t->sb.s ? t->sb.s : "", t->sb.len);
+	rc = prog ? run(prog, o) : EXIT_USAGE;
+	if (diag_errors()) {
+		struct strbuf sb = {0};
+		compat_oneliner(&sb, o, t->sb.s, t->sb.len);
+		fprintf(stderr, "hint: plumb %s ran this plumb program: %s\n", tool, sb.s);
+		sb_free(&sb);
+	}
+	diag_set_origins(NULL, 0);
+	program_free(prog);
+	return rc;
+}
