@@ -82,7 +82,12 @@ exec 4>&- 5>&-
 wait $q1
 wait $q2
 for _ in $(seq 100); do kill -0 $ppid 2>/dev/null || break; sleep 0.1; done
-kill -INT $ppid 2>/dev/null
+if kill -0 $ppid 2>/dev/null; then
+	ok 1 "-p: plumb trace ends when its process exits"
+	kill -INT $ppid
+else
+	ok 0 "-p: plumb trace ends when its process exits"
+fi
 wait $ppid
 is "$?" 0 "-p: exit status 0"
 is "$(sed 1d "$TMP/out" | awk '{ print $1 }' | sort | uniq -c | awk '{ print $2, $1 }')" "$q1 40" \

@@ -3,8 +3,6 @@
  * program they build goes through plumb's parser, checks, code generator
  * and runtime like any one-liner, with diagnostics pointed back at the
  * specifier that produced the text. */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,11 +50,9 @@ int compat_run(struct ctext *t, const char *tool, struct options *o, compat_run_
 	struct program *prog;
 	int rc;
 
-	/* as plumb's own -p: said before anything is resolved in it */
-	if (o->pid && kill(o->pid, 0) && errno == ESRCH) {
-		errmsg("no process with pid %d", (int)o->pid);
+	/* the tool's -p is watched as plumb's own: its end ends the trace */
+	if (o->pid && !rt_watch_pid(o->pid))
 		return EXIT_RUNTIME;
-	}
 	diag_set_origins(t->origins.v, t->origins.n);
 	prog = parse_program("<plumb>", t->sb.s ? t->sb.s : "", t->sb.len);
 	rc = prog ? run(prog, o) : EXIT_USAGE;
