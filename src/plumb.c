@@ -240,6 +240,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	rt_signals_early();
+	rt_fds_raise();
 	o = (struct options){ .strsize = DEFAULT_STRSIZE, .map_entries = map_keys() };
 	rc = options(argc, argv, &o, &file);
 	if (rc >= 0)

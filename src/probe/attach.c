@@ -71,6 +71,11 @@ bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t c
 	int link = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, &lo);
 
 	vec_push(&s->fds, pfd);
+	if (link < 0 && (errno == EMFILE || errno == ENFILE)) {
+		/* the old way would attach without the cookie */
+		rt_fds_report(what);
+		return false;
+	}
 	if (link < 0) {
 		/* kernels without perf links: attach the old way, no cookie */
 		if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0) {
@@ -126,7 +131,9 @@ bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int pr
 	fd = probe_perf_event_open(&a, pid ? pid : -1, pid ? -1 : 0);
 	if (fd < 0) {
 		int err = errno;
-		if (!target_gone(p))
+		if (err == EMFILE || err == ENFILE)
+			rt_fds_report(what);
+		else if (!target_gone(p))
 			errmsg("cannot attach to %s: %s%s", what, strerror(err), uprobe_errhint(err));
 		return false;
 	}
@@ -233,12 +240,27 @@ struct multi_state {
 	int err;		/* the first error */
 };
 
+/* Errors that no smaller group of sites would escape: splitting on them
+ * would only repeat the failure (each try registers and unregisters every
+ * site of the group, grace periods included), thousands of times for a
+ * wildcard. */
+static bool whole_attach_error(int err)
+{
+	switch (err) {
+	case EMFILE: case ENFILE: case ENOMEM: case EPERM: case EACCES: case ESRCH:
+	case ENOENT:
+		return true;
+	}
+	return false;
+}
+
 /* Attach idx[0..n) in as few links as the kernel takes: all at once,
  * else each half, down to single sites; a single site the kernel refuses
  * is set aside (one bad instruction must not sink a wildcard). */
 static void attach_group(struct multi_state *m, const size_t *idx, size_t n)
 {
-	long fd = multi_link(m->p, idx, n, m->prog_fd, m->ret);
+	long fd = m->err && whole_attach_error(m->err) ? -m->err
+			: multi_link(m->p, idx, n, m->prog_fd, m->ret);
 
 	if (fd >= 0) {
 		vec_push(&m->p->sites.v[idx[0]].links, (int)fd);
@@ -259,6 +281,13 @@ static void report_refused(struct multi_state *m, const char *path)
 {
 	struct probe *p = m->p;
 	struct strbuf names = {0};
+
+	if (m->err == EMFILE || m->err == ENFILE) {
+		char what[PATH_MAX + 64];
+		snprintf(what, sizeof(what), "cannot attach %s to %s", p->spec, path);
+		rt_fds_report(what);
+		return;
+	}
 
 	for (size_t i = 0; i < m->refused.n && i < 5; i++)
 		sb_printf(&names, "%s%s", i ? ", " : "", p->sites.v[m->refused.v[i]].func);
@@ -306,6 +335,8 @@ bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret
 		if (s->variant != variant)
 			continue;
 		if (!probe_uprobe_multi_type()) {
+			if (rt_should_stop())
+				return true;	/* thousands of sites take a while */
 			if (!probe_attach_uprobe(p, s, ret, prog_fd, s->cookie))
 				return false;
 			(*nattached)++;

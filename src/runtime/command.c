@@ -71,6 +71,7 @@ void rt_kill_tree(pid_t pid, int sig)
 static void run_shell(const char *cmd, const sigset_t *oldmask)
 {
 	rt_signals_for_child();
+	rt_fds_for_child();
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);

@@ -124,7 +124,11 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 	}
 	if (p->fd < 0) {
 		/* the verifier says EACCES or EINVAL; no privilege is EPERM */
-		if (err == EPERM)
+		if (err == EMFILE) {
+			char what[512];
+			snprintf(what, sizeof(what), "cannot load the program for %s", p->name);
+			rt_fds_report(what);
+		} else if (err == EPERM)
 			errmsg("cannot load BPF programs: %s (plumb needs root, or CAP_BPF and "
 			       "CAP_PERFMON)", strerror(err));
 		else
@@ -136,9 +140,14 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 
 bool rt_load(struct rt *rt)
 {
-	for (size_t i = 0; i < rt->nprogs; i++)
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		if (rt_should_stop()) {
+			rt->stop = true;	/* thousands of programs take a while */
+			return true;
+		}
 		if (!load_one(rt, rt->progs[i]))
 			return false;
+	}
 	return true;
 }
 

@@ -71,6 +71,13 @@ void rt_signals_for_child(void);	/* the -c command's dispositions */
 bool rt_watch_pid(pid_t pid);	/* -p: a pidfd, or false after saying why */
 int rt_pid_fd(void);		/* that pidfd, or -1 */
 bool rt_pid_exited(void);	/* the -p process has ended */
+int rt_signals_block(sigset_t *old);	/* the signalfd of the stop signals */
+bool rt_should_stop(void);	/* a stop signal waits, or -p has ended */
+
+/* fds.c */
+void rt_fds_raise(void);	/* the soft RLIMIT_NOFILE to the hard one */
+void rt_fds_for_child(void);	/* the -c command gets the limit plumb was given */
+void rt_fds_report(const char *what);	/* EMFILE: "too many open files", figures */
 
 /* command.c: the -c command, below a guard that outlives no plumb */
 pid_t rt_command_start(const char *cmd, const sigset_t *oldmask);

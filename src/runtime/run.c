@@ -30,27 +30,6 @@ struct idlist {
 	size_t n, cap;
 };
 
-/* The signals that end a trace (and SIGCHLD, for -c) arrive through a
- * signalfd in the event loop, not as handlers. */
-static void handled_signals(sigset_t *set)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD };
-
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		if (sigs[i] != SIGHUP || !rt_hup_ignored())
-			sigaddset(set, sigs[i]);
-}
-
-static int block_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	handled_signals(&set);
-	sigprocmask(SIG_BLOCK, &set, old);
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 static void reap_child(struct rt *rt)
 {
 	int status;
@@ -255,8 +234,14 @@ static void finish(struct rt *rt)
  * nothing any more, so a child takes over the descriptors: it holds them
  * until plumb has exited (a pipe tells it), then exits itself, and the
  * waiting is its, not the user's. Everything is gone moments later.
- * PLUMB_SYNC_DETACH=1 waits in plumb instead. */
-#define CLOSERS 32
+ * PLUMB_SYNC_DETACH=1 waits in plumb instead.
+ *
+ * Up to one thread per descriptor: a link's close waits for grace
+ * periods, and waits that overlap end together. With 32 threads, 5000
+ * links took 18 s (distinct functions) to 21 s (one function) to go;
+ * with up to 1024, 1 to 2 s. */
+#define CLOSERS 1024
+#define CLOSER_STACK (64u << 10)
 
 struct closer {
 	int *fds;
@@ -272,54 +257,76 @@ static void *close_some(void *arg)
 	return NULL;
 }
 
-/* Each probe's close waits for grace periods; closing them from many
- * threads at once lets those waits overlap (360 tracepoints: 13 s one by
- * one). What cannot start a thread is closed at exit. */
+/* Every descriptor above stdio: what cannot start a thread is closed at
+ * exit. */
 static void close_all_parallel(void)
 {
 	struct idlist fds = {0};
-	struct closer c[CLOSERS] = {0};
-	pthread_t th[CLOSERS];
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
 	int dfd = d ? dirfd(d) : -1;
+	pthread_attr_t attr;
 
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.' && atoi(e->d_name) > 2 && atoi(e->d_name) != dfd)
 			vec_push(&fds, atoi(e->d_name));
 	if (d)
 		closedir(d);
-	for (size_t i = 0; i < fds.n; i++)
-		c[i % CLOSERS].n++;
-	for (size_t k = 0, at = 0; k < CLOSERS; at += c[k].n, k++)
-		c[k].fds = fds.v + at;
+	size_t nth = fds.n < CLOSERS ? fds.n : CLOSERS;
+	struct closer *c = xcalloc(nth ? nth : 1, sizeof(*c));
+	pthread_t *th = xcalloc(nth ? nth : 1, sizeof(*th));
+	bool *started = xcalloc(nth ? nth : 1, sizeof(*started));
+
 	/* contiguous slices: thread k closes fds[at .. at + n) */
-	bool started[CLOSERS] = {0};
-	for (int k = 0; k < CLOSERS; k++)
-		started[k] = c[k].n && !pthread_create(&th[k], NULL, close_some, &c[k]);
-	for (int k = 0; k < CLOSERS; k++)
+	for (size_t i = 0; i < fds.n; i++)
+		c[i % nth].n++;
+	for (size_t k = 0, at = 0; k < nth; at += c[k].n, k++)
+		c[k].fds = fds.v + at;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CLOSER_STACK);
+	for (size_t k = 0; k < nth; k++)
+		started[k] = !pthread_create(&th[k], &attr, close_some, &c[k]);
+	for (size_t k = 0; k < nth; k++)
 		if (started[k])
 			pthread_join(th[k], NULL);
+	pthread_attr_destroy(&attr);
+	free(c);
+	free(th);
+	free(started);
 	vec_free(&fds);
+}
+
+/* The helper's pipe is made before the first program is loaded: a
+ * teardown after running out of descriptors (EMFILE) would find none
+ * for it, and close thousands of links itself, one grace period after
+ * the other (600 links: 18 s). */
+static int detach_pipe[2] = { -1, -1 };
+
+static void reserve_detach(void)
+{
+	if (!getenv("PLUMB_SYNC_DETACH") && pipe2(detach_pipe, O_CLOEXEC))
+		detach_pipe[0] = detach_pipe[1] = -1;
 }
 
 static void detach_in_background(void)
 {
-	int p[2];
+	int *p = detach_pipe;
 	pid_t pid;
 	char c;
 
-	if (getenv("PLUMB_SYNC_DETACH") || pipe2(p, O_CLOEXEC))
+	if (p[0] < 0)
 		return;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
+		p[0] = p[1] = -1;
 		return;
 	}
 	if (pid > 0) {
 		close(p[0]);	/* p[1] closes when plumb exits */
+		p[0] = -1;
 		return;
 	}
 	setsid();
@@ -329,6 +336,7 @@ static void detach_in_background(void)
 	prctl(PR_SET_NAME, "plumb-detach");
 	while (read(p[0], &c, 1) < 0 && errno == EINTR)
 		;
+	close(p[0]);	/* a descriptor free for listing the others */
 	close_all_parallel();
 	_exit(0);
 }
@@ -379,12 +387,13 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	struct rt rt = { .sema = s, .opts = opts, .progs = progs, .nprogs = n, .timerfd = -1 };
 	sigset_t oldmask;
 
-	rt.sigfd = block_signals(&oldmask);
+	rt.sigfd = rt_signals_block(&oldmask);
 	if (rt_pid_exited()) {
 		/* -p ended during start-up: nothing is loaded, nothing to say */
 		close(rt.sigfd);
 		return EXIT_OK;
 	}
+	reserve_detach();
 	rt.out = (struct out){ .json = opts->json, .f = out_stdout(), .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
 	if (!setup(&rt) || !attach_all(&rt)) {

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@
 static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 static struct sigaction inherited[ARRAY_SIZE(stop_sigs)];
-static int pidfd = -1;
+static int pidfd = -1, sigfd = -1;
 
 /* Until the runtime blocks these signals, plumb holds nothing that needs
  * taking down (no program loaded, no command started, a listing or a
@@ -62,6 +63,32 @@ void rt_signals_for_child(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
 		sigaction(stop_sigs[i], &inherited[i], NULL);
+}
+
+/* From the first program loaded on, the stop signals (and SIGCHLD, for
+ * -c) arrive through a signalfd, read by the event loop. */
+int rt_signals_block(sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD };
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (sigs[i] != SIGHUP || !rt_hup_ignored())
+			sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return sigfd;
+}
+
+/* Long loops (loading and attaching thousands of probes) ask this: a
+ * signal waits (it is read later, where it is handled) or the -p process
+ * has ended. */
+bool rt_should_stop(void)
+{
+	struct pollfd p = { .fd = sigfd, .events = POLLIN };
+
+	return (sigfd >= 0 && poll(&p, 1, 0) > 0) || rt_pid_exited();
 }
 
 bool rt_pid_exited(void)
