@@ -289,12 +289,12 @@ static void report_refused(struct multi_state *m, const char *path)
 		return;
 	}
 
+	if (target_gone(p))
+		return;
 	for (size_t i = 0; i < m->refused.n && i < 5; i++)
 		sb_printf(&names, "%s%s", i ? ", " : "", p->sites.v[m->refused.v[i]].func);
 	if (m->refused.n > 5)
 		sb_printf(&names, " and %zu more", m->refused.n - 5);
-	if (target_gone(p))
-		return;
 	if (m->attached)
 		warnmsg("%s: %zu site%s of %s not traced (%s): %s", p->spec, m->refused.n,
 			m->refused.n == 1 ? "" : "s", path, multi_errstr(m->err), names.s);
