@@ -134,50 +134,6 @@ void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (!len || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* A JSON string: control characters escaped, valid UTF-8 kept, any other
- * byte (user memory is arbitrary) as the code point of the same value. */
-void out_json_string(struct strbuf *sb, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	sb_putc(sb, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = u[i];
-		size_t n = c >= 0x80 ? utf8_len(u + i, len - i) : 0;
-		if (n) {
-			sb_putn(sb, s + i, n);
-			i += n - 1;
-			continue;
-		}
-		switch (c) {
-		case '"': sb_puts(sb, "\\\""); break;
-		case '\\': sb_puts(sb, "\\\\"); break;
-		case '\n': sb_puts(sb, "\\n"); break;
-		case '\t': sb_puts(sb, "\\t"); break;
-		case '\r': sb_puts(sb, "\\r"); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				sb_printf(sb, "\\u%04x", c);
-			else
-				sb_putc(sb, (char)c);
-		}
-	}
-	sb_putc(sb, '"');
-}
-
 int64_t out_avg(const struct map *m, const uint64_t *v)
 {
 	if (!v[0])

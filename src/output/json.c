@@ -54,7 +54,7 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 	if (out_number(sb, m, v))
 		return;
 	out_value_str(o, &tmp, m->val, (const uint8_t *)v);
-	out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+	sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
 	sb_free(&tmp);
 }
 
@@ -78,7 +78,7 @@ void out_json_map(struct out *o, const struct out_mapdata *d, const size_t *orde
 	struct strbuf sb = {0}, key = {0};
 
 	sb_printf(&sb, "{\"type\":\"%s\",\"data\":{", json_type(m));
-	out_json_string(&sb, m->name, strlen(m->name));
+	sb_json_string(&sb, m->name, strlen(m->name));
 	sb_putc(&sb, ':');
 	if (m->nkeys)
 		sb_putc(&sb, '{');
@@ -89,7 +89,7 @@ void out_json_map(struct out *o, const struct out_mapdata *d, const size_t *orde
 				sb_putc(&sb, ',');
 			sb_reset(&key);
 			out_key(o, &key, m, d->keys + i * m->key_size, true);
-			out_json_string(&sb, key.s ? key.s : "", key.len);
+			sb_json_string(&sb, key.s ? key.s : "", key.len);
 			sb_putc(&sb, ':');
 		}
 		value(o, &sb, m, d->vals + i * d->nvals, (int)d->nvals);

@@ -63,7 +63,6 @@ int64_t out_extreme(const struct map *m, const uint64_t *v);
 void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_t *key,
 	     bool json);
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
-void out_json_string(struct strbuf *sb, const char *s, size_t len);
 /* The single number an entry shows (count, sum, avg, min, max, an integer
  * value); false for stats, histograms and non-numbers. */
 bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v);

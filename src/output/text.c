@@ -194,7 +194,7 @@ void out_printf_line(struct out *o, const char *text, size_t len)
 	if (o->json) {
 		struct strbuf sb = {0};
 		sb_puts(&sb, "{\"type\":\"printf\",\"data\":");
-		out_json_string(&sb, text, len);
+		sb_json_string(&sb, text, len);
 		sb_puts(&sb, "}\n");
 		fputs(sb.s, o->f);
 		sb_free(&sb);
@@ -224,7 +224,7 @@ void out_map_full(struct out *o, const struct map *m, uint64_t drops)
 	if (!o->json)
 		return;
 	sb_puts(&sb, "{\"type\":\"map_full\",\"data\":{\"map\":");
-	out_json_string(&sb, m->name, strlen(m->name));
+	sb_json_string(&sb, m->name, strlen(m->name));
 	sb_printf(&sb, ",\"dropped\":%llu,\"entries\":%u}}\n", (unsigned long long)drops,
 		  m->max_entries);
 	fputs(sb.s, o->f);
@@ -242,9 +242,9 @@ void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *
 		return;
 	sb_printf(&sb, "{\"type\":\"failed_reads\",\"data\":{\"reads\":%llu,\"location\":",
 		  (unsigned long long)n);
-	out_json_string(&sb, where, strlen(where));
+	sb_json_string(&sb, where, strlen(where));
 	sb_puts(&sb, ",\"source\":");
-	out_json_string(&sb, what, strlen(what));
+	sb_json_string(&sb, what, strlen(what));
 	sb_puts(&sb, "}}\n");
 	fputs(sb.s, o->f);
 	sb_free(&sb);

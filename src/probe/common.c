@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The probe registry and what kinds share: splitting specs, argument
+/* What probe kinds share: splitting specs, argument
  * signatures, and detaching what was attached. */
 #include <stdlib.h>
 #include <string.h>
@@ -8,37 +8,6 @@
 #include "probe/probe.h"
 
 bool probe_env_failure;
-
-static const struct probe_kind *const kinds[] = {
-	&probe_usdt, &probe_uprobe, &probe_uretprobe, &probe_tracepoint, &probe_kprobe,
-	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile,
-};
-
-const struct probe_kind *probe_kind_find(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i]->name, name) || (kinds[i]->alias && !strcmp(kinds[i]->alias, name)))
-			return kinds[i];
-	return NULL;
-}
-
-static void unknown_kind(const char *name, struct loc loc)
-{
-	const char *cands[2 * ARRAY_SIZE(kinds)];
-	size_t n = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		cands[n++] = kinds[i]->name;
-		if (kinds[i]->alias)
-			cands[n++] = kinds[i]->alias;
-	}
-	const char *best = closest_name(name, cands, n);
-	if (best)
-		diag_error(loc, "unknown probe type '%s'; did you mean '%s'?", name, best);
-	else
-		diag_error(loc, "unknown probe type '%s' (usdt, uprobe, uretprobe, tracepoint, "
-			   "kprobe, interval, profile, BEGIN, END)", name);
-}
 
 int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 {
@@ -148,7 +117,7 @@ struct probe *probe_new(struct node *n, const struct options *opts)
 	p->nvariants = 1;
 	p->kind = probe_kind_find(kname);
 	if (!p->kind) {
-		unknown_kind(kname, kloc);
+		probe_kind_unknown(kname, kloc);
 		free(kname);
 		free(p);
 		return NULL;

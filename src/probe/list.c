@@ -10,23 +10,15 @@
 
 #include "binary/binary.h"
 #include "options.h"
-#include "output/out.h"
 #include "probe/probe.h"
-#include "probe/tracepoint.h"
 #include "usdt/usdt.h"
 
-struct lister {
-	const struct options *o;
-	FILE *out;
-	int found;
-};
-
-/* A JSON string, escaped as everywhere else (output/format.c). */
+/* A JSON string, escaped as everywhere else (util/util.c). */
 static void json_str(FILE *f, const char *s)
 {
 	struct strbuf sb = {0};
 
-	out_json_string(&sb, s, strlen(s));
+	sb_json_string(&sb, s, strlen(s));
 	fputs(sb.s, f);
 	sb_free(&sb);
 }
@@ -37,7 +29,7 @@ static bool same_probe(const struct usdt_note *a, const struct usdt_note *b)
 	return !strcmp(a->provider, b->provider) && !strcmp(a->name, b->name);
 }
 
-static void usdt_json(struct lister *l, const struct bin *b, const struct usdt_notes *ns,
+static void usdt_json(struct probe_lister *l, const struct bin *b, const struct usdt_notes *ns,
 		      size_t first)
 {
 	const struct usdt_note *n = &ns->v[first];
@@ -60,7 +52,7 @@ static void usdt_json(struct lister *l, const struct bin *b, const struct usdt_n
 	free(spec);
 }
 
-static void usdt_text(struct lister *l, const struct bin *b, const struct usdt_notes *ns,
+static void usdt_text(struct probe_lister *l, const struct bin *b, const struct usdt_notes *ns,
 		      size_t first)
 {
 	const struct usdt_note *n = &ns->v[first];
@@ -90,7 +82,7 @@ static void usdt_text(struct lister *l, const struct bin *b, const struct usdt_n
 	}
 }
 
-static void list_usdt(struct lister *l, const struct bin *b, const char *prov, const char *name)
+static void list_usdt(struct probe_lister *l, const struct bin *b, const char *prov, const char *name)
 {
 	struct usdt_notes ns;
 	char err[256];
@@ -115,23 +107,16 @@ static void list_usdt(struct lister *l, const struct bin *b, const char *prov, c
 	usdt_notes_free(&ns);
 }
 
-static void list_functions(struct lister *l, const struct bin *b, const char *pattern)
+static void list_functions(struct probe_lister *l, const struct bin *b, const char *pattern)
 {
 	const struct bin_sym **syms;
 	size_t n = bin_sym_match(b, pattern, true, &syms);
 
 	for (size_t i = 0; i < n; i++) {
 		char *spec = xasprintf("uprobe:%s:%s", b->path, syms[i]->name);
-		if (l->o->json) {
-			fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
-			json_str(l->out, spec);
-			fputs("}}\n", l->out);
-		} else {
-			fprintf(l->out, "%s\n", spec);
-		}
+		probe_list_spec(l, spec);
 		free(spec);
 	}
-	l->found += (int)n;
 	free(syms);
 }
 
@@ -164,7 +149,7 @@ static int split(char *s, char **parts, int max)
 	return n;
 }
 
-static bool list_binary_kind(struct lister *l, char **parts, int n, bool usdt, bool funcs)
+static bool list_binary_kind(struct probe_lister *l, char **parts, int n, bool usdt, bool funcs)
 {
 	struct bin *b;
 
@@ -183,67 +168,39 @@ static bool list_binary_kind(struct lister *l, char **parts, int n, bool usdt, b
 	return true;
 }
 
-/* tracepoint_list()'s lines, captured: one entry per tracepoint. */
-static char *capture_tracepoints(const char *pattern, int *n)
+bool probe_list_usdt(struct probe_lister *l, char **parts, int n)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	if (!mem)
-		return NULL;
-	*n = tracepoint_list(pattern, mem);
-	fclose(mem);
-	return buf;
+	return list_binary_kind(l, parts, n, true, false);
 }
 
-static void tracepoint_entry(struct lister *l, const char *spec)
+bool probe_list_functions(struct probe_lister *l, char **parts, int n)
 {
+	return list_binary_kind(l, parts, n, false, true);
+}
+
+void probe_list_spec(struct probe_lister *l, const char *spec)
+{
+	l->found++;
 	if (l->o->json) {
 		fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
 		json_str(l->out, spec);
 		fputs("}}\n", l->out);
-		return;
+	} else {
+		fprintf(l->out, "%s\n", spec);
 	}
-	fprintf(l->out, "%s\n", spec);
-	if (l->o->verbose)
-		tracepoint_list_fields(spec, l->out);
-}
-
-/* Kernel tracepoints; with -v, each one's fields. */
-static bool list_tracepoints(struct lister *l, const char *cat, const char *name)
-{
-	char *pattern = xasprintf("%s:%s", cat, name), *save = NULL;
-	int n = 0;
-	char *lines = capture_tracepoints(pattern, &n);
-
-	free(pattern);
-	if (!lines || n < 0) {
-		free(lines);
-		return false;
-	}
-	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		tracepoint_entry(l, line);
-	l->found += n;
-	free(lines);
-	return true;
 }
 
 int probe_list(const char *pattern, const struct options *o)
 {
-	struct lister l = { .o = o, .out = stdout };
+	struct probe_lister l = { .o = o, .out = stdout };
 	char *text = xstrdup(pattern ? pattern : "tracepoint:*:*");
 	char *parts[5];
 	int n = split(text, parts, 5);
 	const struct probe_kind *k = n > 1 ? probe_kind_find(parts[0]) : NULL;
 	bool ok;
 
-	if (k == &probe_usdt)
-		ok = list_binary_kind(&l, parts + 1, n - 1, true, false);
-	else if (k == &probe_uprobe || k == &probe_uretprobe)
-		ok = list_binary_kind(&l, parts + 1, n - 1, false, true);
-	else if (k == &probe_tracepoint)
-		ok = list_tracepoints(&l, n > 1 ? parts[1] : "*", n > 2 ? parts[2] : "*");
+	if (k && k->list)
+		ok = k->list(&l, parts + 1, n - 1);
 	else if (k)
 		ok = (errmsg("%s probes have nothing to list", k->name), false);
 	else

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "ast/ast.h"
@@ -14,6 +15,7 @@
 
 struct cg;
 struct options;
+struct probe_lister;
 
 /* One place a program is attached. */
 struct probe_site {
@@ -102,16 +104,34 @@ struct probe_kind {
 	bool (*attach)(struct probe *p, int variant, int prog_fd, int *nattached);
 	void (*detach)(struct probe *p);
 	void (*free)(struct probe *p);
+	/* plumb -l KIND:PARTS...: list what the pattern's parts (after the
+	 * kind, n of them, each may be missing) match, each through
+	 * probe_list_spec(). False after saying why; NULL: nothing to list. */
+	bool (*list)(struct probe_lister *l, char **parts, int n);
 };
 
-/* The registry: find the kind for "usdt", "u", ... */
+/* The registry (probe/registry.c): find the kind for "usdt", "u", ... */
 const struct probe_kind *probe_kind_find(const char *name);
+/* Report an unknown kind name at loc, with the closest known one. */
+void probe_kind_unknown(const char *name, struct loc loc);
 /* Build a probe from an AST_PROBE node: split the spec, pick the kind,
  * resolve. NULL after reporting an error. */
 struct probe *probe_new(struct node *n, const struct options *opts);
 void probe_free(struct probe *p);
 /* plumb -l: print what PATTERN matches; returns the exit status. */
 int probe_list(const char *pattern, const struct options *opts);
+/* What a kind's list hook writes to (probe/list.c). */
+struct probe_lister {
+	const struct options *o;
+	FILE *out;
+	int found;
+};
+/* One listed probe: its spec, as text or as a JSON record (-j). */
+void probe_list_spec(struct probe_lister *l, const char *spec);
+/* List hooks the user-space kinds share: a binary's USDT probes, its
+ * functions (parts: BINARY[:PROVIDER][:NAME], BINARY[:FUNCTION]). */
+bool probe_list_usdt(struct probe_lister *l, char **parts, int n);
+bool probe_list_functions(struct probe_lister *l, char **parts, int n);
 /* Detach everything a probe attached; safe to call twice. */
 void probe_detach(struct probe *p);
 struct probe_site *probe_add_site(struct probe *p);
@@ -147,8 +167,5 @@ int probe_sig_index(const struct probe *p, const char *name);
 
 /* Set when a probe failed for want of a kernel feature (exit 1, not 2). */
 extern bool probe_env_failure;
-
-extern const struct probe_kind probe_uprobe, probe_uretprobe, probe_usdt, probe_tracepoint,
-	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile;
 
 #endif

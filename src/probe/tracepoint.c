@@ -4,9 +4,7 @@
  * (events/CAT/NAME/{id,format}); args.FIELD reads the record the
  * program's context points at. Attaching goes through a perf event of
  * type PERF_TYPE_TRACEPOINT, like the other kinds. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <linux/bpf.h>
@@ -14,47 +12,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "codegen/cg.h"
 #include "options.h"
 #include "probe/probe.h"
-#include "probe/tracepoint.h"
+#include "tracefs/tracefs.h"
 
 /* Before a tracepoint's BPF programs run, the kernel stores a pt_regs
  * pointer over the first 8 bytes of the record (common_type, _flags,
  * _preempt_count, _pid), and the verifier refuses loads there. */
 #define TP_CTX_MIN 8
-/* PERF_MAX_TRACE_SIZE: no record is longer. */
-#define TP_RECORD_MAX 8192
-/* A format file is a few hundred bytes; anything beyond this is not one. */
-#define TP_FORMAT_MAX (256 * 1024)
-
-enum tp_dyn { TP_FIXED, TP_DATA_LOC, TP_REL_LOC };
-
-/* One "field:TYPE NAME; offset:N; size:N; signed:N;" line. */
-struct tp_field {
-	char *decl;		/* as written, for listings */
-	char *type;		/* "const char *", "char" (of char x[16]), "char" (of __data_loc char[]) */
-	char *name;
-	int offset, size;
-	bool sign;
-	bool array;		/* NAME[N] */
-	enum tp_dyn dyn;
-};
-
-struct tp_format {
-	bool read;
-	int err;		/* errno when it could not be read */
-	VEC(struct tp_field) fields;
-};
 
 struct tp_priv {
 	const char *root;		/* tracefs */
-	struct tp_format *fmt;		/* one per site, read on first use */
+	struct tracefs_format *fmt;	/* one per site, read on first use */
 };
 
 /* How a field is read, and what the language sees. */
@@ -67,344 +40,11 @@ struct tp_access {
 	int bytes;		/* TP_INT: bytes loaded; TP_ARRAY_STR: the array's */
 };
 
-typedef VEC(char *) tp_names;
-
-/* ---- tracefs ---- */
-
-/* 0 when dir has tracefs's events/, else why not (an errno). */
-static int events_in(const char *dir)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/events", dir);
-	if (stat(path, &st))
-		return errno;
-	return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-}
-
-/* Where tracefs is; mounted where it belongs when it is nowhere (a
- * fresh container often lacks it). NULL after writing why into why. */
-static const char *tracefs_root(bool verbose, char *why, size_t len)
-{
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	static const char *root;
-	int err;
-
-	if (root)
-		return root;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		err = events_in(dirs[i]);
-		if (!err)
-			return root = dirs[i];
-		if (err == EACCES || err == EPERM) {
-			snprintf(why, len, "cannot read %s: %s (plumb needs root)", dirs[i],
-				 strerror(err));
-			return NULL;
-		}
-	}
-	err = mount("nodev", dirs[0], "tracefs", 0, NULL) ? errno : events_in(dirs[0]);
-	if (err) {
-		snprintf(why, len, "tracefs is not mounted and could not be mounted: %s",
-			 strerror(err));
-		return NULL;
-	}
-	if (verbose)
-		fprintf(stderr, "plumb: mounted tracefs at %s\n", dirs[0]);
-	return root = dirs[0];
-}
-
-/* A small file as a string (at most max bytes of it). NULL, errno set. */
-static char *slurp(const char *path, size_t max)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = max < 4096 ? max : 4096;
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-		if (len == cap && cap < max) {
-			cap = cap * 2 < max ? cap * 2 : max;
-			buf = xrealloc(buf, cap + 1);
-		}
-		if (len == cap)
-			break;
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			free(buf);
-			errno = e;
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* events/CAT/NAME/id, or -1 with errno set. */
-static int event_id(const char *root, const char *cat, const char *name)
-{
-	char path[PATH_MAX], *text, *end;
-	long id;
-
-	snprintf(path, sizeof(path), "%s/events/%s/%s/id", root, cat, name);
-	text = slurp(path, 64);
-	if (!text)
-		return -1;
-	errno = 0;
-	id = strtol(text, &end, 10);
-	if (errno || end == text || (*end && *end != '\n') || id < 0 || id > INT_MAX) {
-		free(text);
-		errno = EINVAL;
-		return -1;
-	}
-	free(text);
-	return (int)id;
-}
-
-static bool is_subdir(int dfd, const struct dirent *e)
-{
-	struct stat st;
-
-	if (e->d_name[0] == '.')
-		return false;
-	if (e->d_type != DT_UNKNOWN)
-		return e->d_type == DT_DIR;
-	return !fstatat(dfd, e->d_name, &st, 0) && S_ISDIR(st.st_mode);
-}
-
-static void add_names(int catfd, const char *cat, tp_names *out)
-{
-	DIR *d = fdopendir(catfd);
-	struct dirent *e;
-
-	if (!d) {
-		close(catfd);
-		return;
-	}
-	while ((e = readdir(d)))
-		if (is_subdir(dirfd(d), e))
-			vec_push(out, xasprintf("%s:%s", cat, e->d_name));
-	closedir(d);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every event as "CAT:NAME", sorted. */
-static void all_events(const char *root, tp_names *out)
-{
-	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *e;
-
-	snprintf(path, sizeof(path), "%s/events", root);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!is_subdir(dirfd(d), e))
-			continue;
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0)
-			add_names(fd, e->d_name, out);
-	}
-	closedir(d);
-	if (out->n)
-		qsort(out->v, out->n, sizeof(char *), cmp_name);
-}
-
-static void names_free(tp_names *names)
-{
-	for (size_t i = 0; i < names->n; i++)
-		free(names->v[i]);
-	vec_free(names);
-}
-
-/* ---- format files ---- */
-
-static void field_free(struct tp_field *f)
-{
-	free(f->decl);
-	free(f->type);
-	free(f->name);
-}
-
-static void format_free(struct tp_format *f)
-{
-	for (size_t i = 0; i < f->fields.n; i++)
-		field_free(&f->fields.v[i]);
-	vec_free(&f->fields);
-}
-
-/* "offset:24;" inside a field line: the number after key, bounded. */
-static bool keyed_int(const char *line, const char *key, int max, int *out)
-{
-	const char *at = strstr(line, key);
-	char *end;
-	long v;
-
-	if (!at)
-		return false;
-	errno = 0;
-	v = strtol(at + strlen(key), &end, 10);
-	if (errno || end == at + strlen(key) || *end != ';' || v < 0 || v > max)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static char *trim(char *s)
-{
-	char *e = s + strlen(s);
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-static bool is_ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
-/* "__data_loc char[]" -> "char", with the kind of dynamic field. */
-static enum tp_dyn strip_dyn(char **type)
-{
-	static const struct { const char *prefix; enum tp_dyn dyn; } dyns[] = {
-		{ "__data_loc ", TP_DATA_LOC }, { "__rel_loc ", TP_REL_LOC },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(dyns); i++) {
-		size_t n = strlen(dyns[i].prefix);
-		if (strncmp(*type, dyns[i].prefix, n))
-			continue;
-		*type = trim(*type + n);
-		size_t len = strlen(*type);
-		if (len >= 2 && !strcmp(*type + len - 2, "[]"))
-			(*type)[len - 2] = '\0';
-		*type = trim(*type);
-		return dyns[i].dyn;
-	}
-	return TP_FIXED;
-}
-
-/* "const char * filename", "char comm[16]", "__data_loc char[] name". */
-static bool parse_decl(char *decl, struct tp_field *f)
-{
-	char *s = trim(decl), *end, *name;
-
-	f->decl = xstrdup(s);
-	end = s + strlen(s);
-	if (end > s && end[-1] == ']') {
-		char *open = strrchr(s, '[');
-		if (!open)
-			return false;
-		f->array = true;
-		*open = '\0';
-		end = s + strlen(trim(s));
-	}
-	name = end;
-	while (name > s && is_ident_char(name[-1]))
-		name--;
-	if (name == end || name == s)
-		return false;
-	f->name = xstrdup(name);
-	*name = '\0';
-	char *type = trim(s);
-	f->dyn = strip_dyn(&type);
-	f->type = xstrdup(type);
-	return *type != '\0';
-}
-
-static bool parse_field(char *line, struct tp_field *f)
-{
-	char *semi = strchr(line, ';');
-	int sign = 0;
-
-	memset(f, 0, sizeof(*f));
-	if (!semi)
-		return false;
-	*semi = '\0';
-	if (!keyed_int(semi + 1, "offset:", TP_RECORD_MAX, &f->offset) ||
-	    !keyed_int(semi + 1, "size:", TP_RECORD_MAX, &f->size) ||
-	    f->offset + f->size > TP_RECORD_MAX)
-		return false;
-	if (keyed_int(semi + 1, "signed:", 1, &sign))
-		f->sign = sign;
-	if (!parse_decl(line, f)) {
-		field_free(f);
-		return false;
-	}
-	return true;
-}
-
-/* Lines that are not well-formed field lines are passed over: a field
- * plumb cannot parse is one it does not offer. */
-static void parse_format(char *text, struct tp_format *fmt)
-{
-	char *save = NULL;
-
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct tp_field f;
-		line = trim(line);
-		if (strncmp(line, "field:", 6) || !parse_field(line + 6, &f))
-			continue;
-		vec_push(&fmt->fields, f);
-	}
-}
-
-static void read_format(const char *root, const char *event, struct tp_format *fmt)
-{
-	const char *colon = strchr(event, ':');
-	char path[PATH_MAX], *text;
-
-	fmt->read = true;
-	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", root, (int)(colon - event), event,
-		 colon + 1);
-	text = slurp(path, TP_FORMAT_MAX);
-	if (!text) {
-		fmt->err = errno;
-		return;
-	}
-	parse_format(text, fmt);
-	free(text);
-}
-
-static const struct tp_field *find_field(const struct tp_format *fmt, const char *name)
-{
-	for (size_t i = 0; i < fmt->fields.n; i++)
-		if (!strcmp(fmt->fields.v[i].name, name))
-			return &fmt->fields.v[i];
-	return NULL;
-}
-
 /* ---- resolving specs ---- */
 
 static bool has_wildcard(const char *s)
 {
 	return strpbrk(s, "*?[") != NULL;
-}
-
-/* Spec parts become paths: nothing that leaves events/. */
-static bool sane_part(const char *s)
-{
-	return *s && *s != '.' && !strchr(s, '/');
 }
 
 static bool split_spec(struct probe *p)
@@ -426,7 +66,7 @@ static bool split_spec(struct probe *p)
 	return ok;
 }
 
-static bool category_exists(const struct probe *p, const tp_names *all)
+static bool category_exists(const struct probe *p, const tracefs_names *all)
 {
 	for (size_t i = 0; i < all->n; i++) {
 		const char *colon = strchr(all->v[i], ':');
@@ -440,7 +80,7 @@ static bool category_exists(const struct probe *p, const tp_names *all)
 	return false;
 }
 
-static void not_found(struct probe *p, const tp_names *all)
+static void not_found(struct probe *p, const tracefs_names *all)
 {
 	char *want = xasprintf("%s:%s", p->target, p->name);
 	bool cat = category_exists(p, all);
@@ -480,14 +120,14 @@ static bool matches(const struct probe *p, const char *event)
 }
 
 /* Each matching event with a readable id is a site. */
-static void find_sites(struct probe *p, const char *root, const tp_names *all, int *err)
+static void find_sites(struct probe *p, const char *root, const tracefs_names *all, int *err)
 {
 	for (size_t i = 0; i < all->n; i++) {
 		if (!matches(p, all->v[i]))
 			continue;
 		char *colon = strchr(all->v[i], ':');
 		*colon = '\0';
-		int id = event_id(root, all->v[i], colon + 1);
+		int id = tracefs_event_id(root, all->v[i], colon + 1);
 		if (id < 0 && errno != ENOENT)
 			*err = errno;
 		*colon = ':';
@@ -501,9 +141,9 @@ static bool exact_site(struct probe *p, const char *root, int *err)
 {
 	int id;
 
-	if (!sane_part(p->target) || !sane_part(p->name))
+	if (!tracefs_sane_part(p->target) || !tracefs_sane_part(p->name))
 		return false;
-	id = event_id(root, p->target, p->name);
+	id = tracefs_event_id(root, p->target, p->name);
 	if (id < 0) {
 		if (errno != ENOENT)
 			*err = errno;
@@ -518,13 +158,13 @@ static bool exact_site(struct probe *p, const char *root, int *err)
 static bool resolve_sites(struct probe *p, const char *root)
 {
 	bool wild = has_wildcard(p->target) || has_wildcard(p->name);
-	tp_names all = {0};
+	tracefs_names all = {0};
 	int err = 0;
 
 	if (!wild && exact_site(p, root, &err))
 		return true;
 	if (!err) {
-		all_events(root, &all);
+		tracefs_events(root, &all);
 		if (wild)
 			find_sites(p, root, &all, &err);
 	}
@@ -533,7 +173,7 @@ static bool resolve_sites(struct probe *p, const char *root)
 			   strerror(err));
 	else if (!p->sites.n)
 		not_found(p, &all);
-	names_free(&all);
+	tracefs_names_free(&all);
 	return p->sites.n > 0;
 }
 
@@ -564,12 +204,12 @@ static bool tp_resolve(struct probe *p)
 
 /* ---- field types ---- */
 
-static struct tp_format *format_of(struct probe *p, size_t site)
+static struct tracefs_format *format_of(struct probe *p, size_t site)
 {
 	struct tp_priv *t = p->priv;
 
 	if (!t->fmt[site].read)
-		read_format(t->root, p->sites.v[site].func, &t->fmt[site]);
+		tracefs_format_read(t->root, p->sites.v[site].func, &t->fmt[site]);
 	return &t->fmt[site];
 }
 
@@ -583,7 +223,7 @@ static bool is_char(const char *type)
 	       type_parse(type, &t) && t.kind == T_INT && t.size == 1;
 }
 
-static bool int_access(const struct tp_field *f, struct tp_access *a)
+static bool int_access(const struct tracefs_field *f, struct tp_access *a)
 {
 	struct type decl;
 
@@ -604,7 +244,7 @@ static bool int_access(const struct tp_field *f, struct tp_access *a)
 	return true;
 }
 
-static void ptr_access(const struct tp_field *f, struct tp_access *a)
+static void ptr_access(const struct tracefs_field *f, struct tp_access *a)
 {
 	struct type decl;
 
@@ -618,7 +258,7 @@ static void ptr_access(const struct tp_field *f, struct tp_access *a)
 
 /* The common_* fields are gone by the time the program runs; the one
  * that matters, common_pid, is the current thread. */
-static bool common_access(const struct tp_field *f, struct loc loc, struct tp_access *a)
+static bool common_access(const struct tracefs_field *f, struct loc loc, struct tp_access *a)
 {
 	if (!strcmp(f->name, "common_pid")) {
 		a->how = TP_TID;
@@ -631,14 +271,14 @@ static bool common_access(const struct tp_field *f, struct loc loc, struct tp_ac
 }
 
 /* How a field reads; false after reporting why it cannot be read. */
-static bool access_of(struct probe *p, const char *event, const struct tp_field *f,
+static bool access_of(struct probe *p, const char *event, const struct tracefs_field *f,
 		      struct loc loc, struct tp_access *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->offset = f->offset;
 	if (f->offset < TP_CTX_MIN)
 		return common_access(f, loc, a);
-	if (f->dyn != TP_FIXED) {
+	if (f->dyn != TRACEFS_FIXED) {
 		a->how = TP_DYN_STR;
 		a->t = type_str(p->opts->strsize);
 		if (is_char(f->type) && f->size == 4)
@@ -679,7 +319,7 @@ static bool same_access(const struct tp_access *a, const struct tp_access *b)
 
 static bool readable(struct probe *p, size_t site, struct loc loc)
 {
-	struct tp_format *fmt = format_of(p, site);
+	struct tracefs_format *fmt = format_of(p, site);
 
 	if (fmt->err)
 		diag_error(loc, "cannot read the format of tracepoint %s: %s", p->sites.v[site].func,
@@ -689,7 +329,7 @@ static bool readable(struct probe *p, size_t site, struct loc loc)
 
 static void unknown_field(struct probe *p, const char *field, struct loc loc)
 {
-	const struct tp_format *fmt = format_of(p, 0);
+	const struct tracefs_format *fmt = format_of(p, 0);
 	const char *event = p->sites.v[0].func;
 	const char **names = xcalloc(fmt->fields.n + 1, sizeof(char *));
 	struct strbuf list = {0};
@@ -720,12 +360,12 @@ static bool agrees(struct probe *p, size_t site, const char *field, struct loc l
 		   const struct tp_access *first)
 {
 	const char *event = p->sites.v[site].func, *ev0 = p->sites.v[0].func;
-	const struct tp_field *f;
+	const struct tracefs_field *f;
 	struct tp_access a;
 
 	if (!readable(p, site, loc))
 		return false;
-	f = find_field(format_of(p, site), field);
+	f = tracefs_field_find(format_of(p, site), field);
 	if (!f) {
 		diag_error(loc, "%s, one of the %zu tracepoints of %s, has no field '%s'", event,
 			   p->sites.n, p->spec, field);
@@ -735,7 +375,7 @@ static bool agrees(struct probe *p, size_t site, const char *field, struct loc l
 		return false;
 	if (same_access(first, &a))
 		return true;
-	const struct tp_field *f0 = find_field(format_of(p, 0), field);
+	const struct tracefs_field *f0 = tracefs_field_find(format_of(p, 0), field);
 	if (a.offset != first->offset)
 		diag_error(loc, "args.%s is at offset %d in %s but at offset %d in %s; list "
 			   "them as separate probes", field, first->offset, ev0, a.offset, event);
@@ -748,11 +388,11 @@ static bool agrees(struct probe *p, size_t site, const char *field, struct loc l
 
 static bool site_access(struct probe *p, const char *field, struct loc loc, struct tp_access *a)
 {
-	const struct tp_field *f;
+	const struct tracefs_field *f;
 
 	if (!readable(p, 0, loc))
 		return false;
-	f = find_field(format_of(p, 0), field);
+	f = tracefs_field_find(format_of(p, 0), field);
 	if (!f) {
 		unknown_field(p, field, loc);
 		return false;
@@ -810,7 +450,7 @@ static void ctx_load(struct cg *cg, int reg, int off, int bytes)
 /* The field as sema saw it: the first site's (every site agrees). */
 static bool emit_access(struct cg *cg, struct probe *p, const char *field, struct tp_access *a)
 {
-	const struct tp_field *f = find_field(format_of(p, 0), field);
+	const struct tracefs_field *f = tracefs_field_find(format_of(p, 0), field);
 
 	if (f && access_of(p, p->sites.v[0].func, f, cg->cur, a))
 		return true;
@@ -858,7 +498,7 @@ static void array_str(struct cg *cg, const struct tp_access *a, int len)
 
 /* __data_loc: a u32 of (length << 16 | offset of the text in the
  * record). __rel_loc counts the offset from the end of the field. */
-static void dyn_str(struct cg *cg, const struct tp_field *f, int len)
+static void dyn_str(struct cg *cg, const struct tracefs_field *f, int len)
 {
 	int capped = cg_label(cg);
 
@@ -866,7 +506,7 @@ static void dyn_str(struct cg *cg, const struct tp_field *f, int len)
 	cg_emit(cg, MOV64_REG(R2, R3));
 	cg_emit(cg, ALU64_IMM(BPF_RSH, R2, 16));
 	cg_emit(cg, ALU64_IMM(BPF_AND, R3, 0xffff));
-	if (f->dyn == TP_REL_LOC)
+	if (f->dyn == TRACEFS_REL_LOC)
 		cg_emit(cg, ALU64_IMM(BPF_ADD, R3, f->offset + f->size));
 	cg_emit(cg, ALU64_REG(BPF_ADD, R3, R6));
 	cg_jmp_imm(cg, BPF_JLE, R2, len, capped);
@@ -889,7 +529,7 @@ static void tp_emit_field_str(struct cg *cg, struct probe *p, const char *field,
 	if (a.how == TP_ARRAY_STR)
 		array_str(cg, &a, len);
 	else
-		dyn_str(cg, find_field(format_of(p, 0), field), len);
+		dyn_str(cg, tracefs_field_find(format_of(p, 0), field), len);
 	cg_emit(cg, MOV64_REG(R1, base));
 	if (off)
 		cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
@@ -909,7 +549,7 @@ static long perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu)
  * perf event, on a CPU that is online, is what attaching takes. */
 static int first_online_cpu(void)
 {
-	char *text = slurp("/sys/devices/system/cpu/online", 256);
+	char *text = tracefs_slurp("/sys/devices/system/cpu/online", 256);
 	int cpu = text ? atoi(text) : 0;
 
 	free(text);
@@ -973,10 +613,62 @@ static void tp_free(struct probe *p)
 	if (!t)
 		return;
 	for (size_t i = 0; i < p->sites.n; i++)
-		format_free(&t->fmt[i]);
+		tracefs_format_free(&t->fmt[i]);
 	free(t->fmt);
 	free(t);
 	p->priv = NULL;
+}
+
+/* ---- listing ---- */
+
+static const char *list_root(void)
+{
+	char why[PATH_MAX + 64];
+	const char *root = tracefs_root(false, why, sizeof(why));
+
+	if (!root)
+		errmsg("%s", why);
+	return root;
+}
+
+/* With -v: the event's fields as "    TYPE NAME;" lines, the common_*
+ * fields left out (like bpftrace -lv). */
+static void list_fields(const char *root, const char *event, FILE *out)
+{
+	struct tracefs_format fmt = {0};
+
+	tracefs_format_read(root, event, &fmt);
+	if (fmt.err)
+		errmsg("cannot read the format of tracepoint %s: %s", event, strerror(fmt.err));
+	for (size_t i = 0; i < fmt.fields.n; i++)
+		if (strncmp(fmt.fields.v[i].name, "common_", 7))
+			fprintf(out, "    %s;\n", fmt.fields.v[i].decl);
+	tracefs_format_free(&fmt);
+}
+
+/* -l 'tracepoint:CAT:NAME', each part a pattern, "*" when left out. */
+static bool tp_list(struct probe_lister *l, char **parts, int n)
+{
+	const char *root = list_root();
+	char *pattern;
+	tracefs_names all = {0};
+
+	if (!root)
+		return false;
+	pattern = xasprintf("%s:%s", n > 0 ? parts[0] : "*", n > 1 ? parts[1] : "*");
+	tracefs_events(root, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		if (fnmatch(pattern, all.v[i], 0))
+			continue;
+		char *spec = xasprintf("tracepoint:%s", all.v[i]);
+		probe_list_spec(l, spec);
+		if (l->o->verbose && !l->o->json)
+			list_fields(root, all.v[i], l->out);
+		free(spec);
+	}
+	tracefs_names_free(&all);
+	free(pattern);
+	return true;
 }
 
 const struct probe_kind probe_tracepoint = {
@@ -990,81 +682,5 @@ const struct probe_kind probe_tracepoint = {
 	.emit_field_str = tp_emit_field_str,
 	.attach = tp_attach,
 	.free = tp_free,
+	.list = tp_list,
 };
-
-/* ---- listing ---- */
-
-static const char *strip_kind(const char *s)
-{
-	if (!strncmp(s, "tracepoint:", 11))
-		return s + 11;
-	if (!strncmp(s, "t:", 2))
-		return s + 2;
-	return s;
-}
-
-static const char *list_root(void)
-{
-	char why[PATH_MAX + 64];
-	const char *root = tracefs_root(false, why, sizeof(why));
-
-	if (!root)
-		errmsg("%s", why);
-	return root;
-}
-
-static bool list_match(const char *pattern, const char *event)
-{
-	if (!pattern)
-		return true;
-	if (!fnmatch(pattern, event, 0))
-		return true;
-	return !strchr(pattern, ':') && !fnmatch(pattern, strchr(event, ':') + 1, 0);
-}
-
-int tracepoint_list(const char *pattern, FILE *out)
-{
-	const char *root = list_root();
-	tp_names all = {0};
-	int n = 0;
-
-	if (!root)
-		return -1;
-	if (pattern)
-		pattern = strip_kind(pattern);
-	all_events(root, &all);
-	for (size_t i = 0; i < all.n; i++) {
-		if (!list_match(pattern, all.v[i]))
-			continue;
-		fprintf(out, "tracepoint:%s\n", all.v[i]);
-		n++;
-	}
-	names_free(&all);
-	return n;
-}
-
-bool tracepoint_list_fields(const char *event, FILE *out)
-{
-	const char *root = list_root();
-	struct tp_format fmt = {0};
-
-	if (!root)
-		return false;
-	event = strip_kind(event);
-	const char *colon = strchr(event, ':');
-	if (!colon || colon == event || !sane_part(colon + 1) || strchr(colon + 1, ':') ||
-	    !strncmp(event, ".", 1) || memchr(event, '/', (size_t)(colon - event))) {
-		errmsg("'%s' is not a tracepoint (CATEGORY:NAME)", event);
-		return false;
-	}
-	read_format(root, event, &fmt);
-	if (fmt.err) {
-		errmsg("cannot read the format of tracepoint %s: %s", event, strerror(fmt.err));
-		return false;
-	}
-	for (size_t i = 0; i < fmt.fields.n; i++)
-		if (strncmp(fmt.fields.v[i].name, "common_", 7))
-			fprintf(out, "    %s;\n", fmt.fields.v[i].decl);
-	format_free(&fmt);
-	return true;
-}

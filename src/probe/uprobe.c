@@ -505,4 +505,5 @@ const struct probe_kind probe_uprobe = {
 	.emit_arg = uprobe_emit_arg,
 	.arg_pure = uprobe_arg_pure,
 	.attach = uprobe_attach,
+	.list = probe_list_functions,
 };

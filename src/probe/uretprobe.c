@@ -22,4 +22,5 @@ const struct probe_kind probe_uretprobe = {
 	.flags = PK_USER | PK_RETVAL | PK_USTACK,
 	.resolve = uretprobe_resolve,
 	.attach = uretprobe_attach,
+	.list = probe_list_functions,
 };

@@ -334,4 +334,5 @@ const struct probe_kind probe_usdt = {
 	.arg_pure = usdt_arg_pure,
 	.attach = usdt_attach,
 	.free = usdt_free,
+	.list = probe_list_usdt,
 };

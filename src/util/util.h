@@ -55,6 +55,9 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
+/* s (len bytes) as a quoted JSON string: control characters escaped,
+ * valid UTF-8 kept, any other byte as the code point of its value. */
+void sb_json_string(struct strbuf *sb, const char *s, size_t len);
 
 /* Write a one-line reason into err (errlen bytes, may be NULL); returns
  * false, so that "return errf(err, len, ...);" reports and fails. */
