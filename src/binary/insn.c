@@ -213,8 +213,10 @@ enum bin_insn_probe bin_insn_classify(const uint8_t *code, size_t len, const cha
 
 	*why = NULL;
 	split_bytes(code, len, &d);
-	if ((*why = kernel_refuses(&d)) || (*why = misemulated(&d)))
+	if ((*why = kernel_refuses(&d)))
 		return BIN_INSN_REFUSED;
+	if ((*why = misemulated(&d)))
+		return BIN_INSN_MISRUN;
 	return emulated_or_stepped(code, len, &d, why);
 }
 
@@ -252,21 +254,63 @@ static bool read_code(const struct bin *b, uint64_t vaddr, size_t len, uint8_t *
 	return true;
 }
 
-static void add_insn(struct bin_insns *d, size_t *cap, const cs_insn *ci)
+static void fill_insn(struct bin_insn *i, const cs_insn *ci)
 {
-	struct bin_insn *i;
-
-	if (d->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		d->v = xrealloc(d->v, *cap * sizeof(*d->v));
-	}
-	i = &d->v[d->n++];
 	memset(i, 0, sizeof(*i));
 	i->vaddr = ci->address;
 	i->len = (uint8_t)ci->size;
 	i->probe = (uint8_t)bin_insn_classify(ci->bytes, ci->size, &i->why);
 	snprintf(i->text, sizeof(i->text), "%s%s%s", ci->mnemonic, ci->op_str[0] ? " " : "",
 		 ci->op_str);
+}
+
+static void add_insn(struct bin_insns *d, size_t *cap, const cs_insn *ci)
+{
+	if (d->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		d->v = xrealloc(d->v, *cap * sizeof(*d->v));
+	}
+	fill_insn(&d->v[d->n++], ci);
+}
+
+static bool decoder_open(csh *h, char *err, size_t errlen)
+{
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK)
+		return errf(err, errlen, "the x86 decoder (capstone) cannot start");
+	cs_option(*h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	return true;
+}
+
+/* The longest x86 instruction. */
+#define INSN_MAX 15
+
+bool bin_insn_decode_one(const struct bin *b, uint64_t vaddr, struct bin_insn *out)
+{
+	const struct bin_seg *s = exec_seg_of(b, vaddr);
+	uint8_t code[INSN_MAX];
+	const uint8_t *p = code;
+	size_t len, left;
+	uint64_t addr = vaddr;
+	char err[128];
+	bool ok = false;
+	cs_insn *ci;
+	csh h;
+
+	if (!s)
+		return false;
+	len = s->vaddr + s->filesz - vaddr < INSN_MAX ? (size_t)(s->vaddr + s->filesz - vaddr)
+						       : INSN_MAX;
+	if (!read_code(b, vaddr, len, code, err, sizeof(err)) || !decoder_open(&h, err, sizeof(err)))
+		return false;
+	ci = cs_malloc(h);
+	left = len;
+	if (cs_disasm_iter(h, &p, &left, &addr, ci)) {
+		fill_insn(out, ci);
+		ok = true;
+	}
+	cs_free(ci, 1);
+	cs_close(&h);
+	return ok;
 }
 
 bool bin_insns_decode(const struct bin *b, const struct bin_sym *f, struct bin_insns *out,
@@ -289,12 +333,10 @@ bool bin_insns_decode(const struct bin *b, const struct bin_sym *f, struct bin_i
 		free(code);
 		return false;
 	}
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) {
-		errf(err, errlen, "the x86 decoder (capstone) cannot start");
+	if (!decoder_open(&h, err, errlen)) {
 		free(code);
 		return false;
 	}
-	cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
 	ci = cs_malloc(h);
 	out->start = f->vaddr;
 	out->end = end;
@@ -351,7 +393,7 @@ void bin_insn_probeable_around(const struct bin_insns *d, uint64_t vaddr,
 	*before = *after = NULL;
 	for (size_t k = 0; k < d->n; k++) {
 		const struct bin_insn *i = &d->v[k];
-		if (i->probe == BIN_INSN_REFUSED)
+		if (i->probe == BIN_INSN_REFUSED || i->probe == BIN_INSN_MISRUN)
 			continue;
 		if (i->vaddr <= vaddr)
 			*before = i;

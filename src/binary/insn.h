@@ -21,14 +21,15 @@
 enum bin_insn_probe {
 	BIN_INSN_EMULATED,
 	BIN_INSN_STEPPED,
-	BIN_INSN_REFUSED,	/* the kernel refuses it, or would mis-run it */
+	BIN_INSN_REFUSED,	/* the kernel refuses a uprobe on it */
+	BIN_INSN_MISRUN,	/* the kernel takes it for another and would skip it */
 };
 
 struct bin_insn {
 	uint64_t vaddr;			/* link-time address */
 	uint8_t len;
 	uint8_t probe;			/* enum bin_insn_probe */
-	const char *why;		/* BIN_INSN_REFUSED: the reason (static text) */
+	const char *why;		/* REFUSED, MISRUN: the reason (static text) */
 	char text[200];			/* "pushq %rbp" (AT&T, as objdump prints) */
 };
 
@@ -50,14 +51,18 @@ const struct bin_sym *bin_func_at(const struct bin *b, uint64_t vaddr);
 bool bin_insns_decode(const struct bin *b, const struct bin_sym *f, struct bin_insns *out,
 		      char *err, size_t errlen);
 void bin_insns_free(struct bin_insns *d);
+/* The one instruction the kernel would decode at vaddr (in an executable
+ * segment), for a function's first instruction or an address outside any
+ * function. false when the bytes do not decode. */
+bool bin_insn_decode_one(const struct bin *b, uint64_t vaddr, struct bin_insn *out);
 /* The instruction that contains vaddr (starting at or before it), or NULL
  * when vaddr is outside the decoded code. */
 const struct bin_insn *bin_insn_containing(const struct bin_insns *d, uint64_t vaddr);
 /* The nearest instruction the kernel emulates, looking forward from i
  * (excluded) to the end, then backward; NULL if there is none. */
 const struct bin_insn *bin_insn_cheaper(const struct bin_insns *d, const struct bin_insn *i);
-/* The nearest instruction the kernel accepts before i and after i (NULL
- * where there is none). */
+/* The nearest instructions the kernel runs faithfully, at or before
+ * vaddr and after it (NULL where there is none). */
 void bin_insn_probeable_around(const struct bin_insns *d, uint64_t vaddr,
 			       const struct bin_insn **before, const struct bin_insn **after);
 /* Where a link-time address lies, for messages: a section name (".rodata"),
@@ -67,7 +72,7 @@ const char *bin_place(const struct bin *b, uint64_t vaddr);
 bool bin_vaddr_exec(const struct bin *b, uint64_t vaddr);
 
 /* Classify one instruction's bytes (len of them) as the kernel would;
- * *why gets the reason for BIN_INSN_REFUSED. Exposed for tests. */
+ * *why gets the reason for REFUSED and MISRUN. Exposed for tests. */
 enum bin_insn_probe bin_insn_classify(const uint8_t *code, size_t len, const char **why);
 
 #endif

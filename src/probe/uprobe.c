@@ -125,9 +125,11 @@ struct site_check {
 	bool addr_form;
 	bool many;		/* one of a wildcard's sites: -v sums them up */
 	int stepped;		/* sites the kernel single-steps (for -v) */
+	int nskipped;		/* a wildcard's functions set aside */
+	struct strbuf skipped;	/* ... the first few of their names */
 };
 
-static bool refuse_data(struct site_check *c)
+static void refuse_data(struct site_check *c)
 {
 	const char *place = bin_place(c->b, c->vaddr);
 	uint64_t off;
@@ -138,7 +140,6 @@ static bool refuse_data(struct site_check *c)
 		diag_error(c->loc, "%s is in %s of %s, not in code: a probe there would write a "
 			   "breakpoint into it", c->label, place ? place : "a non-executable segment",
 			   c->b->path);
-	return false;
 }
 
 /* "nearest instruction starts: mix+0, mix+0x4" (the ones the kernel can probe) */
@@ -146,14 +147,19 @@ static void nearest(const struct site_check *c, const struct bin_insns *d, const
 		    char *buf, size_t len)
 {
 	const struct bin_insn *before, *after;
-	char a[200] = "none", z[200] = "none";
+	char a[200], z[200];
 
 	bin_insn_probeable_around(d, c->vaddr, &before, &after);
 	if (before)
 		name_at(a, sizeof(a), f, before->vaddr, c->addr_form);
 	if (after)
 		name_at(z, sizeof(z), f, after->vaddr, c->addr_form);
-	snprintf(buf, len, "%s, %s", a, z);
+	if (before && after)
+		snprintf(buf, len, "%s, %s", a, z);
+	else if (before || after)
+		snprintf(buf, len, "%s (none %s)", before ? a : z, before ? "after" : "before");
+	else
+		snprintf(buf, len, "none in %s", f->name);
 }
 
 static void note_stepped(struct site_check *c, const struct bin_insns *d, const struct bin_sym *f,
@@ -180,23 +186,44 @@ static void note_stepped(struct site_check *c, const struct bin_insns *d, const 
 		  cheap);
 }
 
-static bool check_in_function(struct site_check *c, const struct bin_sym *f)
+enum site_verdict { SITE_OK, SITE_SKIP, SITE_BAD };
+
+/* An instruction the kernel refuses, or would run as another. A function
+ * of a wildcard whose first instruction is one is set aside (one such
+ * function must not sink the rest); anywhere else it is an error. */
+static enum site_verdict refuse_insn(struct site_check *c, const struct bin_insns *d,
+				     const struct bin_sym *f, const struct bin_insn *i)
+{
+	char near[420];
+
+	if (c->many && c->vaddr == f->vaddr) {
+		if (c->nskipped++ < 5)
+			sb_printf(&c->skipped, "%s%s", c->nskipped > 1 ? ", " : "", f->name);
+		return SITE_SKIP;
+	}
+	nearest(c, d, f, near, sizeof(near));
+	diag_error(c->loc, "%s is '%s': %s; nearest instructions it can probe: %s", c->label,
+		   i->text, i->why, near);
+	return SITE_BAD;
+}
+
+static enum site_verdict check_in_function(struct site_check *c, const struct bin_sym *f)
 {
 	const struct bin_insn *i;
 	struct bin_insns d;
 	char err[256], where[200], near[420];
-	bool ok = false;
+	enum site_verdict v = SITE_BAD;
 
 	if (!bin_insns_decode(c->b, f, &d, err, sizeof(err))) {
 		diag_error(c->loc, "cannot decode %s in %s: %s", f->name, c->b->path, err);
-		return false;
+		return SITE_BAD;
 	}
 	i = bin_insn_containing(&d, c->vaddr);
 	if (!i && c->p->opts->unsafe) {
 		if (c->p->opts->verbose)
 			diag_note(c->loc, "%s is where the code of %s stops decoding as instructions: "
 				  "attached unchecked (--unsafe)", c->label, f->name);
-		ok = true;
+		v = SITE_OK;
 	} else if (!i) {
 		name_at(where, sizeof(where), f, d.decoded_end, c->addr_form);
 		diag_error(c->loc, "%s is past %s, where the code of %s stops decoding as "
@@ -206,22 +233,46 @@ static bool check_in_function(struct site_check *c, const struct bin_sym *f)
 		nearest(c, &d, f, near, sizeof(near));
 		diag_error(c->loc, "%s is inside the %u-byte instruction '%s' at %s; nearest "
 			   "instruction starts: %s", c->label, i->len, i->text, where, near);
-	} else if (i->probe == BIN_INSN_REFUSED) {
-		nearest(c, &d, f, near, sizeof(near));
-		diag_error(c->loc, "%s is '%s': %s; nearest instructions it can probe: %s", c->label,
-			   i->text, i->why, near);
+	} else if (i->probe == BIN_INSN_REFUSED || i->probe == BIN_INSN_MISRUN) {
+		v = refuse_insn(c, &d, f, i);
 	} else {
 		if (i->probe == BIN_INSN_STEPPED)
 			note_stepped(c, &d, f, i);
-		ok = true;
+		v = SITE_OK;
 	}
 	bin_insns_free(&d);
-	return ok;
+	return v;
 }
 
-/* Decoding is only needed off a function's first byte, or for -v's note
- * on what the kernel does with the instruction there. */
-static bool check_site(struct site_check *c)
+/* Outside every known function (--unsafe): plumb cannot know where
+ * instructions start, but what the kernel would decode there it can
+ * still judge. */
+static enum site_verdict check_unsafe(struct site_check *c)
+{
+	struct bin_insn i;
+
+	if (bin_insn_decode_one(c->b, c->vaddr, &i) && i.probe >= BIN_INSN_REFUSED) {
+		diag_error(c->loc, "%s would be probed as '%s': %s", c->label, i.text, i.why);
+		return SITE_BAD;
+	}
+	if (c->p->opts->verbose)
+		diag_note(c->loc, "%s is outside any known function of %s: attached unchecked "
+			  "(--unsafe)", c->label, c->b->path);
+	return SITE_OK;
+}
+
+/* A function's first byte starts an instruction; only what the kernel
+ * does with that instruction needs a look, and only it is decoded. */
+static bool entry_fine(const struct site_check *c)
+{
+	struct bin_insn i;
+
+	return bin_insn_decode_one(c->b, c->vaddr, &i) && i.probe <= BIN_INSN_STEPPED;
+}
+
+/* The whole function is decoded only off its first byte, when its first
+ * instruction is bad, or for -v's note on what the kernel does there. */
+static enum site_verdict check_site(struct site_check *c)
 {
 	const struct bin_sym *f;
 
@@ -229,30 +280,28 @@ static bool check_site(struct site_check *c)
 		diag_error(c->loc, "offset %#llx is past the end of %s (%llu bytes)",
 			   (unsigned long long)c->p->offset, c->named->name,
 			   (unsigned long long)c->named->size);
-		return false;
+		return SITE_BAD;
 	}
-	if (!bin_vaddr_exec(c->b, c->vaddr))
-		return refuse_data(c);
+	if (!bin_vaddr_exec(c->b, c->vaddr)) {
+		refuse_data(c);
+		return SITE_BAD;
+	}
 	f = bin_func_at(c->b, c->vaddr);
 	/* an alias at the same address: speak of it by the name the user wrote */
 	if (f && c->named && c->named->vaddr == f->vaddr && c->named->size == f->size &&
 	    c->named->type == BIN_SYM_FUNC)
 		f = c->named;
-	if (!f && c->p->opts->unsafe) {
-		if (c->p->opts->verbose)
-			diag_note(c->loc, "%s is outside any known function of %s: attached unchecked "
-				  "(--unsafe)", c->label, c->b->path);
-		return true;
-	}
+	if (!f && c->p->opts->unsafe)
+		return check_unsafe(c);
 	if (!f) {
 		const char *place = bin_place(c->b, c->vaddr);
 		diag_error(c->loc, "%s is not inside any function of %s%s%s%s; --unsafe attaches "
 			   "there unchecked", c->label, c->b->path, place ? " (it is in " : "",
 			   place ? place : "", place ? ")" : "");
-		return false;
+		return SITE_BAD;
 	}
-	if (f->vaddr == c->vaddr && !c->p->opts->verbose)
-		return true;
+	if (f->vaddr == c->vaddr && !c->p->opts->verbose && entry_fine(c))
+		return SITE_OK;
 	return check_in_function(c, f);
 }
 
@@ -281,6 +330,24 @@ static void site_label(const struct probe *p, const char *func, struct loc off, 
 		snprintf(buf, len, "%s+%#llx", func, (unsigned long long)p->offset);
 }
 
+/* A wildcard's functions whose first instruction the kernel refuses or
+ * would mis-run: said once; an error when nothing else is left. */
+static bool report_skipped(struct site_check *c)
+{
+	const char *more = c->nskipped > 5 ? " and others" : "";
+
+	if (!c->p->sites.n) {
+		diag_error(c->loc, "no function matching '%s' can be probed: the kernel refuses, or "
+			   "would mis-run, the first instruction of each (%s%s)", c->p->name,
+			   c->skipped.s, more);
+		return false;
+	}
+	diag_warning(c->loc, "%d function%s not traced (the kernel refuses, or would mis-run, "
+		     "%s first instruction): %s%s", c->nskipped, c->nskipped == 1 ? "" : "s",
+		     c->nskipped == 1 ? "its" : "their", c->skipped.s, more);
+	return true;
+}
+
 static void note_stepped_sum(const struct site_check *c)
 {
 	if (c->p->opts->verbose && c->many && c->stepped)
@@ -304,8 +371,15 @@ static bool by_pattern(struct probe *p, struct bin *b, const struct usdt_notes *
 		c.vaddr = syms[i]->vaddr + p->offset;
 		c.named = syms[i];
 		c.label = label;
-		ok = check_site(&c) && add_site(p, b, notes, syms[i]->name, c.vaddr);
+		switch (check_site(&c)) {
+		case SITE_OK: ok = add_site(p, b, notes, syms[i]->name, c.vaddr); break;
+		case SITE_SKIP: break;
+		case SITE_BAD: ok = false; break;
+		}
 	}
+	if (ok && c.nskipped)
+		ok = report_skipped(&c);
+	sb_free(&c.skipped);
 	note_stepped_sum(&c);
 	free(syms);
 	return n && ok;
@@ -327,7 +401,7 @@ static bool by_address(struct probe *p, struct bin *b, const struct usdt_notes *
 			 : xasprintf("%#llx", (unsigned long long)addr);
 	struct site_check c = { .p = p, .b = b, .vaddr = addr, .loc = p->name_loc,
 				.label = p->name, .addr_form = true };
-	bool ok = check_site(&c) && add_site(p, b, notes, func, addr);
+	bool ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, addr);
 	free(func);
 	return ok;
 }
@@ -367,7 +441,7 @@ static bool check_symbol_site(struct probe *p, struct bin *b, const struct usdt_
 			   "unchecked", sym->name, b->path);
 		return false;
 	}
-	return check_site(&c) && add_site(p, b, notes, sym->name, c.vaddr);
+	return check_site(&c) == SITE_OK && add_site(p, b, notes, sym->name, c.vaddr);
 }
 
 static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *notes)

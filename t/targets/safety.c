@@ -56,6 +56,26 @@ TRACED long swap8(long a)
 	return r;
 }
 
+/* A function that starts with that exchange: its entry cannot be probed
+ * safely, so a wildcard that matches it sets it aside. Never called. */
+asm(".text\n"
+    ".globl swapfirst\n"
+    ".type swapfirst, @function\n"
+    "swapfirst:\n\t"
+    ".byte 0x49, 0x90\n\t"
+    "mov %r8, %rax\n\t"
+    "ret\n"
+    ".size swapfirst, .-swapfirst\n");
+
+/* Code outside every function: a label with no type and no size, as
+ * hand-written assembly has. Only --unsafe probes it. */
+asm(".text\n"
+    ".globl unsafe_spot\n"
+    "unsafe_spot:\n\t"
+    "nop\n\t"
+    "ret\n");
+void unsafe_spot(void);
+
 /* vpcmpeqb (VEX 0f 74) sets every byte; the kernel reads its opcode byte
  * 0x74 as a je and, probed, would skip it. */
 TRACED int vexones(void)
@@ -92,6 +112,7 @@ int main(int argc, char **argv)
 	for (long i = 0; i < n; i++) {
 		h = mix(h, (uint64_t)i);
 		swaps += (uint64_t)swap8(i);
+		unsafe_spot();
 		if (avx)
 			ones += vexones();
 		if (sleepy)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Test helper for src/binary/insn.c:
  *   dump-insns ELF FUNC         -> one line per instruction of FUNC:
- *                                  "0xVADDR LEN emulated|stepped|refused TEXT",
+ *                                  "0xVADDR LEN emulated|stepped|refused|misrun TEXT",
  *                                  then "end 0xEND decoded 0xDECODED_END"
- *   dump-insns classify HEX...  -> "HEX emulated|stepped|refused" per byte
+ *   dump-insns classify HEX...  -> "HEX emulated|stepped|refused|misrun" per byte
  *                                  string ("4990" is xchg %rax, %r8)
  * The first is compared with objdump -d; the second with what the
  * kernel's arch/x86/kernel/uprobes.c does with those bytes. */
@@ -14,7 +14,7 @@
 
 #include "binary/insn.h"
 
-static const char *const cls[] = { "emulated", "stepped", "refused" };
+static const char *const cls[] = { "emulated", "stepped", "refused", "misrun" };
 
 static int classify(int argc, char **argv)
 {
