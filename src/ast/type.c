@@ -54,6 +54,26 @@ bool type_eq(struct type a, struct type b)
 	}
 }
 
+bool type_is_int(struct type t)
+{
+	return t.kind == T_INT || t.kind == T_PTR;
+}
+
+bool type_bad(struct type t)
+{
+	return t.kind == T_NONE;
+}
+
+/* C's usual conversions, done in 64 bits: the result is unsigned only
+ * when an operand is a 64-bit unsigned value (or a pointer). */
+struct type type_promote(struct type a, struct type b)
+{
+	bool ua = a.kind == T_PTR || (!a.sign && a.size == 8);
+	bool ub = b.kind == T_PTR || (!b.sign && b.size == 8);
+
+	return type_int(8, !(ua || ub));
+}
+
 const char *type_name(struct type t, char *buf, size_t len)
 {
 	switch (t.kind) {

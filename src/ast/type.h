@@ -48,6 +48,14 @@ static inline struct type type_of(enum type_kind k)
 }
 
 bool type_eq(struct type a, struct type b);
+/* An integer or a pointer: what arithmetic takes. */
+bool type_is_int(struct type t);
+/* The type of an expression whose error was reported already: stay quiet
+ * about it. */
+bool type_bad(struct type t);
+/* The type of a binary arithmetic result: 64 bits, signed unless an
+ * operand is a 64-bit unsigned value or a pointer (C's rules). */
+struct type type_promote(struct type a, struct type b);
 /* "u64", "s32", "char *", "string[64]", "ustack" ... into buf. */
 const char *type_name(struct type t, char *buf, size_t len);
 /* Parse C-ish type words: "unsigned long", "u32", "char *", "int64_t",

@@ -126,7 +126,7 @@ static bool is_cmp(int op)
 
 static bool cmp_signed(const struct node *n)
 {
-	return sema_promote(n->a->type, n->b->type).sign;
+	return type_promote(n->a->type, n->b->type).sign;
 }
 
 static void cmp_combine(struct cg *cg, struct node *n, int dst, int src, int label)

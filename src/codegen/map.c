@@ -224,7 +224,7 @@ static bool compound_sign(int op, struct type x, struct type v)
 {
 	if (op == OP_SHR)
 		return x.kind == T_INT && x.sign;
-	return sema_promote(x, v).sign;
+	return type_promote(x, v).sign;
 }
 
 /* @m[k] op= v and self->x op= v: atomic where BPF has the operation. */

@@ -99,7 +99,7 @@ static void fn_str(struct scope *sc, struct node *n)
 	int64_t size = sc->s->opts->strsize;
 
 	sema_expr(sc, p);
-	if (sema_bad(p->type))
+	if (type_bad(p->type))
 		return;
 	if (len) {
 		sema_expr(sc, len);
@@ -115,7 +115,7 @@ static void fn_str(struct scope *sc, struct node *n)
 		n->type = type_str(p->type.len < size ? p->type.len : (unsigned int)size);
 		return;
 	}
-	if (!sema_is_int(p->type)) {
+	if (!type_is_int(p->type)) {
 		sc_error(sc, p->loc, "str() needs a pointer, not %s",
 			 type_name(p->type, (char[32]){0}, 32));
 		return;
@@ -131,7 +131,7 @@ static void fn_strtest(struct scope *sc, struct node *n)
 	sema_charp_to_str(sc, &n->list);
 	needle = arg(n, 1);
 	sema_expr(sc, needle);
-	if (sema_bad(n->list->type))
+	if (type_bad(n->list->type))
 		return;
 	if (n->list->type.kind != T_STR)
 		sc_error(sc, n->list->loc, "%s() needs a string", n->name);
@@ -260,9 +260,9 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 	case F_USYM:
 		sema_expr(sc, n->list);
 		n->type = type_of(T_NONE);
-		if (sema_bad(n->list->type))
+		if (type_bad(n->list->type))
 			break;
-		if (!sema_is_int(n->list->type))
+		if (!type_is_int(n->list->type))
 			sc_error(sc, n->list->loc, "usym() needs an address");
 		else
 			n->type = type_of(T_USYM);
@@ -300,7 +300,7 @@ static bool key_type_ok(struct type t)
 
 static bool same_kind(struct type a, struct type b)
 {
-	if (sema_is_int(a) && sema_is_int(b))
+	if (type_is_int(a) && type_is_int(b))
 		return true;
 	return a.kind == b.kind;
 }
@@ -324,7 +324,7 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 		sema_expr(sc, *k);
 		sema_charp_to_str(sc, k);
 		struct type t = (*k)->type;
-		if (sema_bad(t)) {
+		if (type_bad(t)) {
 			/* not known yet (a map typed by a later clause): the
 			 * map's keys are fixed where every key is known */
 			complete = false;
@@ -336,7 +336,7 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			continue;
 		}
 		if (!m->typed && write) {
-			m->keys[i] = sema_is_int(t) ? type_int(8, t.kind == T_INT && t.sign) : t;
+			m->keys[i] = type_is_int(t) ? type_int(8, t.kind == T_INT && t.sign) : t;
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
 			sc_error(sc, (*k)->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
 				 n->name, type_name(m->keys[i], (char[32]){0}, 32),

@@ -57,26 +57,6 @@ int sc_nprobes(struct scope *sc)
 	return ast_count(sc->clause->list);
 }
 
-bool sema_bad(struct type t)
-{
-	return t.kind == T_NONE;
-}
-
-bool sema_is_int(struct type t)
-{
-	return t.kind == T_INT || t.kind == T_PTR;
-}
-
-/* C's usual conversions, done in 64 bits: the result is unsigned only
- * when an operand is a 64-bit unsigned value (or a pointer). */
-struct type sema_promote(struct type a, struct type b)
-{
-	bool ua = a.kind == T_PTR || (!a.sign && a.size == 8);
-	bool ub = b.kind == T_PTR || (!b.sign && b.size == 8);
-
-	return type_int(8, !(ua || ub));
-}
-
 static const char *tname(struct type t)
 {
 	static char buf[4][32];
@@ -333,14 +313,14 @@ static void binop(struct scope *sc, struct node *n)
 {
 	sema_expr(sc, n->a);
 	sema_expr(sc, n->b);
-	if (sema_bad(n->a->type) || sema_bad(n->b->type))
+	if (type_bad(n->a->type) || type_bad(n->b->type))
 		return;
 	if (n->a->type.kind == T_STR || n->b->type.kind == T_STR) {
 		binop_strings(sc, n);
 		return;
 	}
-	if (!sema_is_int(n->a->type) || !sema_is_int(n->b->type)) {
-		struct node *bad = sema_is_int(n->a->type) ? n->b : n->a;
+	if (!type_is_int(n->a->type) || !type_is_int(n->b->type)) {
+		struct node *bad = type_is_int(n->a->type) ? n->b : n->a;
 		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),
 			 tname(bad->type));
 		return;
@@ -353,19 +333,19 @@ static void binop(struct scope *sc, struct node *n)
 		n->type = type_int(8, true);
 		break;
 	case OP_SHL: case OP_SHR:
-		n->type = sema_promote(n->a->type, n->a->type);
+		n->type = type_promote(n->a->type, n->a->type);
 		break;
 	default:
-		n->type = sema_promote(n->a->type, n->b->type);
+		n->type = type_promote(n->a->type, n->b->type);
 	}
 }
 
 static void unop(struct scope *sc, struct node *n)
 {
 	sema_expr(sc, n->a);
-	if (sema_bad(n->a->type))
+	if (type_bad(n->a->type))
 		return;
-	if (!sema_is_int(n->a->type)) {
+	if (!type_is_int(n->a->type)) {
 		sc_error(sc, n->loc, "operator %s needs an integer, not %s", ast_op_name(n->op),
 			 tname(n->a->type));
 		return;
@@ -379,7 +359,7 @@ static void unop(struct scope *sc, struct node *n)
 		n->type = type_int(n->a->type.size, n->a->type.sign);
 		return;
 	}
-	n->type = n->op == '!' ? type_int(8, true) : sema_promote(n->a->type, n->a->type);
+	n->type = n->op == '!' ? type_int(8, true) : type_promote(n->a->type, n->a->type);
 }
 
 static void ternary(struct scope *sc, struct node *n)
@@ -387,9 +367,9 @@ static void ternary(struct scope *sc, struct node *n)
 	sema_expr(sc, n->a);
 	sema_expr(sc, n->b);
 	sema_expr(sc, n->c);
-	if (sema_bad(n->a->type) || sema_bad(n->b->type) || sema_bad(n->c->type))
+	if (type_bad(n->a->type) || type_bad(n->b->type) || type_bad(n->c->type))
 		return;
-	if (!sema_is_int(n->a->type))
+	if (!type_is_int(n->a->type))
 		sc_error(sc, n->a->loc, "condition must be an integer, not %s", tname(n->a->type));
 	if (is_stringy(n->b->type) && is_stringy(n->c->type) &&
 	    (n->b->type.kind == T_STR || n->c->type.kind == T_STR)) {
@@ -400,8 +380,8 @@ static void ternary(struct scope *sc, struct node *n)
 	} else if (n->b->type.kind == T_PTR && n->b->type.chr && n->c->type.kind == T_PTR &&
 		   n->c->type.chr) {
 		n->type = n->b->type;	/* still a char *: a string where it is kept */
-	} else if (sema_is_int(n->b->type) && sema_is_int(n->c->type)) {
-		n->type = sema_promote(n->b->type, n->c->type);
+	} else if (type_is_int(n->b->type) && type_is_int(n->c->type)) {
+		n->type = type_promote(n->b->type, n->c->type);
 	} else {
 		sc_error(sc, n->loc, "the two results of ?: differ: %s and %s", tname(n->b->type),
 			 tname(n->c->type));
@@ -418,9 +398,9 @@ static void cast(struct scope *sc, struct node *n)
 		sc_error(sc, n->loc, "unknown type '%s'", n->name);
 		return;
 	}
-	if (sema_bad(n->a->type))
+	if (type_bad(n->a->type))
 		return;
-	if (!sema_is_int(n->a->type)) {
+	if (!type_is_int(n->a->type)) {
 		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type), tname(t));
 		return;
 	}

@@ -58,7 +58,7 @@ static bool fold_binop(struct node *n, uint64_t *r)
 {
 	uint64_t a = n->a->num, b = n->b->num;
 	bool sign = n->type.sign;
-	bool csign = sema_promote(n->a->type, n->b->type).sign;
+	bool csign = type_promote(n->a->type, n->b->type).sign;
 
 	if (n->op == OP_SHR)
 		sign = n->a->type.sign;

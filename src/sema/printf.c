@@ -125,7 +125,7 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 				   t.kind == T_USYM ? FC_USYM : FC_USTACK;
 			return true;
 		}
-	} else if (sema_is_int(t)) {
+	} else if (type_is_int(t)) {
 		fa->conv = cv->c == 'c' ? FC_CHAR : cv->c == 'p' ? FC_PTR :
 			   (cv->c == 'd' || cv->c == 'i') ? FC_INT : FC_UINT;
 		return true;
@@ -204,7 +204,7 @@ static bool one_arg(struct scope *sc, struct fmt *f, struct node **ap, const str
 	f->args = xrealloc(f->args, sizeof(*f->args) * (size_t)(f->nargs + 1));
 	fa = &f->args[f->nargs];
 	memset(fa, 0, sizeof(*fa));
-	if (sema_bad((*ap)->type) || !conv_fits(sc, *ap, cv, fa))
+	if (type_bad((*ap)->type) || !conv_fits(sc, *ap, cv, fa))
 		return false;
 	conv_spec(cv, fa);
 	fa->type = (*ap)->type;

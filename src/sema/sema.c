@@ -88,7 +88,7 @@ static void walk_clause(struct sema *s, struct node *c, bool report)
 
 	if (c->a) {
 		sema_expr(&sc, c->a);
-		if (!sema_bad(c->a->type) && !sema_is_int(c->a->type))
+		if (!type_bad(c->a->type) && !type_is_int(c->a->type))
 			sc_error(&sc, c->a->loc, "a predicate must be an integer (compare strings "
 				 "with == or startswith())");
 	}

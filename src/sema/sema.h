@@ -123,11 +123,5 @@ bool sema_probes(struct sema *s);
 void sema_fold(struct node *n);
 void sema_layout(struct sema *s);
 void fmt_free(struct fmt *f);
-bool sema_is_int(struct type t);
-/* An expression whose error was reported already: stay quiet about it. */
-bool sema_bad(struct type t);
-/* The type of a binary arithmetic result: 64 bits, signed unless an
- * operand is a 64-bit unsigned value or a pointer (C's rules). */
-struct type sema_promote(struct type a, struct type b);
 
 #endif

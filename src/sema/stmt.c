@@ -88,9 +88,9 @@ static bool agg_args(struct scope *sc, struct node *call, enum agg_kind agg, int
 	if (!want)
 		return true;
 	sema_expr(sc, call->list);
-	if (sema_bad(call->list->type))
+	if (type_bad(call->list->type))
 		return false;
-	if (!sema_is_int(call->list->type)) {
+	if (!type_is_int(call->list->type)) {
 		sc_error(sc, call->list->loc, "%s() needs an integer, not %s", call->name,
 			 tname(call->list->type));
 		return false;
@@ -140,19 +140,19 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 {
 	struct type t = st->b->type;
 
-	if (sema_bad(t))
+	if (type_bad(t))
 		return;
 	if (m->typed && m->agg != AGG_NONE) {
 		sc_error(sc, st->loc, "%s is a %s() aggregation; it cannot be assigned a value",
 			 st->a->name, agg_name(m->agg));
 		return;
 	}
-	if (!sema_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
+	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
 	    t.kind != T_KSTACK && t.kind != T_PROBE) {
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
 	}
-	if (sema_is_int(t))
+	if (type_is_int(t))
 		t = type_int(8, t.kind == T_INT && t.sign);
 	if (!m->typed) {
 		m->typed = true;
@@ -185,13 +185,13 @@ static void assign_local(struct scope *sc, struct node *st)
 		l = xcalloc(1, sizeof(*l));
 		l->name = xstrdup(target->name);
 		l->type = st->b->type;
-		if (sema_is_int(l->type) && l->type.kind == T_INT)
+		if (type_is_int(l->type) && l->type.kind == T_INT)
 			l->type = type_int(8, l->type.sign);
 		l->loc = target->loc;
 		l->next = sc->locals;
 		sc->locals = l;
-	} else if (sema_is_int(l->type) != sema_is_int(st->b->type) ||
-		   (!sema_is_int(l->type) && l->type.kind != st->b->type.kind)) {
+	} else if (type_is_int(l->type) != type_is_int(st->b->type) ||
+		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind)) {
 		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
 			 tname(l->type), tname(st->b->type));
 	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
@@ -211,11 +211,11 @@ static void assign(struct scope *sc, struct node *st)
 		return;
 	}
 	sema_expr(sc, st->b);
-	if (sema_bad(st->b->type))
+	if (type_bad(st->b->type))
 		return;
 	if (target->kind != AST_LOCAL)
 		sema_charp_to_str(sc, &st->b);
-	if (st->op != '=' && !sema_is_int(st->b->type)) {
+	if (st->op != '=' && !type_is_int(st->b->type)) {
 		sc_error(sc, st->loc, "%s= needs an integer value", ast_op_name(st->op));
 		return;
 	}
@@ -235,7 +235,7 @@ static void assign(struct scope *sc, struct node *st)
 		value_type(sc, st, target->map);
 		target->type = target->map->val;
 	}
-	if (st->op != '=' && !sema_is_int(target->type))
+	if (st->op != '=' && !type_is_int(target->type))
 		sc_error(sc, st->loc, "%s= needs an integer variable", ast_op_name(st->op));
 	if (st->op == '/' || st->op == '%') {
 		if (st->b->kind == AST_INT && st->b->num == 0)
@@ -257,7 +257,7 @@ void sema_stmt(struct scope *sc, struct node *n)
 		break;
 	case AST_IF:
 		sema_expr(sc, n->a);
-		if (!sema_bad(n->a->type) && !sema_is_int(n->a->type))
+		if (!type_bad(n->a->type) && !type_is_int(n->a->type))
 			sc_error(sc, n->a->loc, "condition must be an integer, not %s",
 				 tname(n->a->type));
 		block(sc, n->b);
