@@ -9,8 +9,6 @@
 #include "output/out.h"
 #include "probe/probe.h"
 
-#define MAX_STACK 127
-
 static uint64_t word(const uint8_t *p)
 {
 	uint64_t v;
@@ -64,7 +62,7 @@ static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool u
 	int64_t id = (int64_t)word(p);
 	pid_t pid = (pid_t)(uint32_t)word(p + 8);
 	uint32_t probe_id = (uint32_t)(word(p + 8) >> 32);
-	uint64_t ips[MAX_STACK];
+	uint64_t ips[OUT_STACK_DEPTH];
 	char buf[512];
 
 	if (id < 0 || o->stack_fd < 0 || bpf_map_lookup_elem(o->stack_fd, &(uint32_t){(uint32_t)id}, ips)) {
@@ -72,7 +70,7 @@ static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool u
 		return;
 	}
 	sb_putc(sb, '\n');
-	for (int i = 0; i < MAX_STACK && ips[i]; i++) {
+	for (int i = 0; i < OUT_STACK_DEPTH && ips[i]; i++) {
 		if (user) {
 			bin_symbolize(o->syms, pid, ips[i], true, false, buf, sizeof(buf));
 			if (!strncmp(buf, "0x", 2) && probe_id)

@@ -13,6 +13,10 @@
 struct bin;
 struct bin_symcache;
 
+/* Frames in one value of the stack map: the runtime creates the map with
+ * values this deep, and output reads each into a buffer this deep. */
+#define OUT_STACK_DEPTH 127
+
 /* A map's contents, per-CPU values already combined: n entries of
  * key_size key bytes and nvals 64-bit values each. */
 struct out_mapdata {

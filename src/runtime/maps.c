@@ -14,7 +14,6 @@
 #include "runtime/rt.h"
 
 #define RINGBUF_SIZE (4u << 20)
-#define STACK_DEPTH 127
 #define STACK_ENTRIES 4096
 
 int rt_map_fd(struct rt *rt, int id)
@@ -101,7 +100,7 @@ static bool create_internal(struct rt *rt)
 	}
 	if (s->needs_stacks) {
 		rt->ifds[-CG_MAP_STACKS - 1] = create("plumb_stacks", BPF_MAP_TYPE_STACK_TRACE, 4,
-						       STACK_DEPTH * 8, STACK_ENTRIES, 0);
+						       OUT_STACK_DEPTH * 8, STACK_ENTRIES, 0);
 		if (rt->ifds[-CG_MAP_STACKS - 1] < 0)
 			return false;
 	}
