@@ -7,6 +7,7 @@
 static const struct src *cur;
 static int nerrors;
 static bool muted;
+static bool env;
 static FILE *out;
 static const struct diag_origin *origins;
 static size_t norigins;
@@ -65,6 +66,17 @@ void diag_init(const struct src *src)
 {
 	cur = src;
 	nerrors = 0;
+	env = false;
+}
+
+void diag_env_failure(void)
+{
+	env = true;
+}
+
+int diag_status(void)
+{
+	return env ? EXIT_RUNTIME : nerrors ? EXIT_USAGE : EXIT_OK;
 }
 
 const struct src *diag_src(void)

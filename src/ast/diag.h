@@ -41,6 +41,11 @@ void diag_warning(struct loc loc, const char *fmt, ...) __attribute__((format(pr
 /* An extra line after the last error: "note: ..." with its own caret. */
 void diag_note(struct loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int diag_errors(void);
+/* The error just reported was the machine's doing (no permission, no
+ * tracefs, no kprobes), not the program's: exit 1, not 2. */
+void diag_env_failure(void);
+/* The exit status the errors reported so far call for. */
+int diag_status(void);
 /* While muted, nothing is printed or counted (a trial pass). */
 void diag_mute(bool on);
 /* Errors stop being printed after this many; the count keeps going. */

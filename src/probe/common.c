@@ -7,8 +7,6 @@
 
 #include "probe/probe.h"
 
-bool probe_env_failure;
-
 int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 {
 	const char *s = p->node->name;

@@ -31,7 +31,7 @@ static bool kprobe_resolve(struct probe *p)
 		diag_error(p->node->loc, "this kernel has no kprobes (built without "
 			   "CONFIG_KPROBES), so %s cannot be traced; a tracepoint (t:) may "
 			   "cover it", parts[1]);
-		probe_env_failure = true;
+		diag_env_failure();
 		ok = false;
 	}
 	if (ok) {

@@ -165,7 +165,4 @@ bool probe_signature(struct probe *p);
 /* A named signature argument's index, or -1. */
 int probe_sig_index(const struct probe *p, const char *name);
 
-/* Set when a probe failed for want of a kernel feature (exit 1, not 2). */
-extern bool probe_env_failure;
-
 #endif

@@ -190,7 +190,7 @@ static bool tp_resolve(struct probe *p)
 	if (!root) {
 		/* no permission or no tracefs: the machine's doing (exit 1) */
 		diag_error(p->node->loc, "%s", why);
-		probe_env_failure = true;
+		diag_env_failure();
 		return false;
 	}
 	if (!resolve_sites(p, root))
