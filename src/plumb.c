@@ -10,14 +10,12 @@
 
 #include <bpf/libbpf.h>
 
-#include "codegen/cg.h"
 #include "compat/compat.h"
+#include "compile/compile.h"
 #include "options.h"
 #include "output/out.h"
-#include "parser/parse.h"
 #include "probe/probe.h"
 #include "runtime/rt.h"
-#include "sema/sema.h"
 
 #define DEFAULT_STRSIZE 64
 #define DEFAULT_MAP_KEYS 16384
@@ -186,47 +184,33 @@ static uint32_t map_keys(void)
 	return 0;
 }
 
-struct prog_list {
-	struct cg_prog **v;
-	size_t n, cap;
-};
-
-static bool compile(struct sema *s, struct program *prog, struct prog_list *out)
+/* What the command line asks of a compiled program: print it (-n, -d)
+ * or run it. */
+static int run(struct compile *c, const struct options *o)
 {
-	for (struct node *c = prog->clauses; c; c = c->next) {
-		for (struct node *pn = c->list; pn; pn = pn->next) {
-			for (int v = 0; v < pn->probe->nvariants; v++) {
-				struct cg_prog *p = cg_program(s, c, pn->probe, v);
-				if (!p)
-					return false;
-				vec_push(out, p);
-			}
-		}
-	}
-	return true;
+	if (!o->dry_run)
+		return rt_run(&c->sema, c->progs.v, c->progs.n, o);
+	for (size_t i = 0; o->dump && i < c->progs.n; i++)
+		cg_dump(stdout, c->progs.v[i], &c->sema, NULL);
+	return EXIT_OK;
 }
 
+/* A parsed program (plumb trace, plumb argdist make theirs). */
 static int trace(struct program *prog, const struct options *o)
 {
-	struct sema s = {0};
-	struct prog_list progs = {0};
-	int rc = EXIT_USAGE;
+	struct compile c = {0};
+	int rc = compile_program(&c, prog, o) ? run(&c, o) : c.status;
 
-	if (sema_program(&s, prog, o) && compile(&s, prog, &progs)) {
-		if (o->dry_run) {
-			for (size_t i = 0; o->dump && i < progs.n; i++)
-				cg_dump(stdout, progs.v[i], &s, NULL);
-			rc = EXIT_OK;
-		} else {
-			rc = rt_run(&s, progs.v, progs.n, o);
-		}
-	}
-	if (probe_env_failure)
-		rc = EXIT_RUNTIME;
-	for (size_t i = 0; i < progs.n; i++)
-		cg_prog_free(progs.v[i]);
-	vec_free(&progs);
-	sema_free(&s);
+	compile_free(&c);
+	return rc;
+}
+
+static int trace_text(const char *name, const char *text, size_t len, const struct options *o)
+{
+	struct compile c = {0};
+	int rc = compile_text(&c, name, text, len, o) ? run(&c, o) : c.status;
+
+	compile_free(&c);
 	return rc;
 }
 
@@ -234,7 +218,6 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	const char *file = NULL, *name;
-	struct program *prog;
 	char *text;
 	size_t len;
 	int rc;
@@ -269,9 +252,7 @@ int main(int argc, char **argv)
 	}
 	o.params = argv + optind;
 	o.nparams = argc - optind;
-	prog = parse_program(name, text, len);
-	rc = prog ? trace(prog, &o) : EXIT_USAGE;
-	program_free(prog);
+	rc = trace_text(name, text, len, &o);
 	free(text);
 	return flushed(rc);
 }
