@@ -350,3 +350,25 @@ bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret
 	}
 	return true;
 }
+
+/* Detach every site of p in the binary at path (its file was rewritten
+ * under the probes); the number of its sites there. A uprobe_multi link
+ * for many sites of one binary sits on the first of them. */
+size_t probe_detach_file(struct probe *p, const char *path)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->sites.n; i++) {
+		struct probe_site *s = &p->sites.v[i];
+		if (!s->path || strcmp(s->path, path))
+			continue;
+		n++;
+		for (size_t j = 0; j < s->links.n; j++)
+			close(s->links.v[j]);
+		for (size_t j = 0; j < s->fds.n; j++)
+			close(s->fds.v[j]);
+		vec_free(&s->links);
+		vec_free(&s->fds);
+	}
+	return n;
+}

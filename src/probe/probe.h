@@ -154,6 +154,7 @@ int probe_pmu_type(const char *pmu);
  * uprobe_multi link per binary where the kernel has them, else a perf
  * event per site. */
 bool probe_attach_user_sites(struct probe *p, int variant, int prog_fd, bool ret, int *nattached);
+size_t probe_detach_file(struct probe *p, const char *path);
 /* The expected attach type user-space programs must be loaded with for
  * uprobe_multi links, or 0 without them (PLUMB_NO_UPROBE_MULTI forces 0). */
 int probe_uprobe_multi_type(void);

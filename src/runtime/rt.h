@@ -74,6 +74,11 @@ bool rt_pid_exited(void);	/* the -p process has ended */
 int rt_signals_block(sigset_t *old);	/* the signalfd of the stop signals */
 bool rt_should_stop(void);	/* a stop signal waits, or -p has ended */
 
+/* watch.c: probed binaries replaced while traced */
+int rt_watch_files(struct rt *rt);	/* inotify on them; its fd, or -1 */
+void rt_watch_event(struct rt *rt);	/* report, and detach an overwritten file */
+void rt_watch_close(void);
+
 /* fds.c */
 void rt_fds_raise(void);	/* the soft RLIMIT_NOFILE to the hard one */
 void rt_fds_for_child(void);	/* the -c command gets the limit plumb was given */

@@ -175,6 +175,7 @@ static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
 	int pidfd = rt_pid_fd();	/* -p: its end ends the trace */
+	int watchfd = rt_watch_files(rt);
 	struct epoll_event evs[8];
 
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -182,6 +183,7 @@ static void loop(struct rt *rt)
 	add_fd(rt->epfd, rbfd, EPOLLIN);
 	add_fd(rt->epfd, rt->timerfd, EPOLLIN);
 	add_fd(rt->epfd, pidfd, EPOLLIN);
+	add_fd(rt->epfd, watchfd, EPOLLIN);
 	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
 	add_fd(rt->epfd, STDOUT_FILENO, 0);
 	while (!rt->stop) {
@@ -192,6 +194,8 @@ static void loop(struct rt *rt)
 				handle_signals(rt);
 			else if (fd == rbfd)
 				ring_buffer__consume(rt->rb);
+			else if (fd == watchfd)
+				rt_watch_event(rt);
 			else if (fd == rt->timerfd || fd == pidfd)
 				rt->stop = true;
 			else if (fd == STDOUT_FILENO)
@@ -359,6 +363,7 @@ static void teardown(struct rt *rt)
 		close(rt->timerfd);
 	if (rt->sigfd >= 0)
 		close(rt->sigfd);
+	rt_watch_close();
 	bin_symcache_free(rt->out.syms);
 	bin_close(rt->out.site_bin);
 	bin_ksym_free();
