@@ -20,6 +20,12 @@ struct options {
 	char **params;
 	uint32_t map_entries;	/* keyed map size */
 	const struct rt_printer *printer;	/* plumb argdist/trace print their way */
+	const char *listen;	/* --listen [HOST]:PORT */
+	const char *textfile;	/* --textfile PATH */
+	const char *metric_prefix;	/* --metric-prefix */
+	unsigned int max_series;	/* --max-series, per map */
+	uint64_t interval_ns;	/* -i: 0 for none */
+	bool interval_clear;	/* --interval-clear */
 };
 
 #endif

@@ -14,11 +14,14 @@
 #include "compile/compile.h"
 #include "options.h"
 #include "output/out.h"
+#include "output/prom.h"
 #include "probe/probe.h"
 #include "runtime/rt.h"
 
 #define DEFAULT_STRSIZE 64
 #define DEFAULT_MAP_KEYS 16384
+
+enum { OPT_LISTEN = 256, OPT_TEXTFILE, OPT_PREFIX, OPT_MAX_SERIES, OPT_INTERVAL_CLEAR };
 
 static const char usage_text[] =
 	"usage: plumb [OPTIONS] 'PROGRAM' [ARGS...]\n"
@@ -40,7 +43,14 @@ static const char usage_text[] =
 	"  -t DURATION   stop after DURATION (5s, 200ms, 1m, ...)\n"
 	"  -s BYTES      default string size, the NUL included (64)\n"
 	"  -f FILE       read the program from FILE ('-' for standard input)\n"
-	"  -q            no banner\n"
+	"  -q            no banner (with --listen or --textfile: and no maps on stdout)\n"
+	"  -i DURATION   print the maps every DURATION under a timestamp line\n"
+	"  --interval-clear  with -i: each interval's own counts, not running totals\n"
+	"  --listen [HOST]:PORT  serve the maps as Prometheus metrics at /metrics\n"
+	"  --textfile PATH  write the metrics to PATH every -i DURATION (15s), for\n"
+	"                node_exporter's textfile collector\n"
+	"  --metric-prefix P  metric names start with P (plumb_)\n"
+	"  --max-series N  at most N series per map in the metrics (1000)\n"
 	"  -v            say what is attached where, and which probes the kernel single-steps\n"
 	"  --unsafe      allow a uprobe address outside any known function (never in data)\n"
 	"  -h, --help    this help\n"
@@ -124,12 +134,17 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"unsafe", no_argument, NULL, 'U'},
+		{"listen", required_argument, NULL, OPT_LISTEN},
+		{"textfile", required_argument, NULL, OPT_TEXTFILE},
+		{"metric-prefix", required_argument, NULL, OPT_PREFIX},
+		{"max-series", required_argument, NULL, OPT_MAX_SERIES},
+		{"interval-clear", no_argument, NULL, OPT_INTERVAL_CLEAR},
 		{NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+p:c:ldnjt:s:f:qvh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:c:ldnjt:s:f:qvhi:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_uint(optarg, 0x7fffffff, &v))
@@ -154,6 +169,32 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 			break;
 		case 'f': *file = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'i':
+			if (!parse_duration(optarg, &o->interval_ns, true) ||
+			    o->interval_ns < 1000000)
+				return usage_error("-i needs a duration of 1ms or more such as 1s, "
+						   "not '%s'", optarg);
+			break;
+		case OPT_INTERVAL_CLEAR: o->interval_clear = true; break;
+		case OPT_LISTEN:
+			if (!rt_listen_spec_ok(optarg))
+				return usage_error("--listen needs [HOST]:PORT such as :9100 or "
+						   "127.0.0.1:9100, not '%s'", optarg);
+			o->listen = optarg;
+			break;
+		case OPT_TEXTFILE: o->textfile = optarg; break;
+		case OPT_PREFIX:
+			if (!prom_valid_prefix(optarg))
+				return usage_error("--metric-prefix needs letters, digits, '_' and "
+						   "':', not starting with a digit: '%s'", optarg);
+			o->metric_prefix = optarg;
+			break;
+		case OPT_MAX_SERIES:
+			if (!parse_uint(optarg, 1000000, &v))
+				return usage_error("--max-series needs a number from 1 to 1000000, "
+						   "not '%s'", optarg);
+			o->max_series = (unsigned int)v;
+			break;
 		case 'v': o->verbose = true; break;
 		case 'U': o->unsafe = true; break;
 		case 'h':
@@ -167,6 +208,8 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->interval_clear && !o->interval_ns)
+		return usage_error("%s", "--interval-clear needs -i DURATION");
 	return -1;
 }
 
@@ -224,7 +267,9 @@ int main(int argc, char **argv)
 
 	rt_signals_early();
 	rt_fds_raise();
-	o = (struct options){ .strsize = DEFAULT_STRSIZE, .map_entries = map_keys() };
+	o = (struct options){ .strsize = DEFAULT_STRSIZE, .map_entries = map_keys(),
+			      .metric_prefix = PROM_DEFAULT_PREFIX,
+			      .max_series = PROM_DEFAULT_MAX_SERIES };
 	rc = options(argc, argv, &o, &file);
 	if (rc >= 0)
 		return rc;

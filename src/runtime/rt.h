@@ -14,6 +14,8 @@
 #include "sema/sema.h"
 
 struct ring_buffer;
+struct rt_serve;
+struct prom;
 
 struct rt {
 	struct sema *sema;
@@ -33,6 +35,10 @@ struct rt {
 	int exit_code;
 	int probes, sites;	/* attached */
 	uint64_t lost_reported;
+	struct rt_serve *serve;		/* --listen */
+	struct prom *prom;		/* --listen, --textfile */
+	int ifd;			/* -i, --textfile: interval timer */
+	struct out_mapdata *snaps;	/* --interval-clear: counts at the last interval */
 };
 
 /* Output done the way of another tool (plumb trace, in src/compat):
@@ -91,6 +97,18 @@ void rt_kill_tree(pid_t pid, int sig);	/* a process and its descendants */
 /* load.c */
 bool rt_load(struct rt *rt);
 void rt_run_once(struct rt *rt, unsigned int flag);
+
+/* serve.c: --listen */
+bool rt_listen_spec_ok(const char *spec);
+bool rt_serve_start(struct rt *rt);
+void rt_serve_stop(struct rt *rt);
+
+/* report.c: -i, --textfile, the report at stop */
+bool rt_exporting(const struct rt *rt);
+bool rt_report_start(struct rt *rt);
+void rt_interval(struct rt *rt);
+void rt_report_final(struct rt *rt);
+void rt_report_free(struct rt *rt);
 
 /* events.c */
 int rt_event(void *ctx, void *data, size_t size);

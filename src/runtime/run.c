@@ -184,6 +184,7 @@ static void loop(struct rt *rt)
 	add_fd(rt->epfd, rt->timerfd, EPOLLIN);
 	add_fd(rt->epfd, pidfd, EPOLLIN);
 	add_fd(rt->epfd, watchfd, EPOLLIN);
+	add_fd(rt->epfd, rt->ifd, EPOLLIN);
 	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
 	add_fd(rt->epfd, STDOUT_FILENO, 0);
 	while (!rt->stop) {
@@ -198,6 +199,8 @@ static void loop(struct rt *rt)
 				rt_watch_event(rt);
 			else if (fd == rt->timerfd || fd == pidfd)
 				rt->stop = true;
+			else if (fd == rt->ifd)
+				rt_interval(rt);
 			else if (fd == STDOUT_FILENO)
 				rt->pipe_gone = rt->stop = true;
 		}
@@ -211,6 +214,7 @@ static void finish(struct rt *rt)
 {
 	uint64_t lost;
 
+	rt_serve_stop(rt);
 	rt_stop_programs(rt);
 	stop_child(rt);
 	if (rt->pipe_gone || rt->out_failed)
@@ -224,7 +228,7 @@ static void finish(struct rt *rt)
 		rt->opts->printer->final(rt, rt->opts->printer->ctx);
 		rt_warn_drops(rt);
 	} else {
-		rt_print_maps(rt);
+		rt_report_final(rt);
 	}
 	lost = rt_stat(rt, STAT_LOST);
 	if (lost)
@@ -347,6 +351,8 @@ static void detach_in_background(void)
 
 static void teardown(struct rt *rt)
 {
+	rt_serve_stop(rt);
+	rt_report_free(rt);
 	stop_child(rt);
 	if (rt->rb)
 		ring_buffer__free(rt->rb);
@@ -389,7 +395,8 @@ static bool setup(struct rt *rt)
 
 int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct options *opts)
 {
-	struct rt rt = { .sema = s, .opts = opts, .progs = progs, .nprogs = n, .timerfd = -1 };
+	struct rt rt = { .sema = s, .opts = opts, .progs = progs, .nprogs = n, .timerfd = -1,
+			 .ifd = -1 };
 	sigset_t oldmask;
 
 	rt.sigfd = rt_signals_block(&oldmask);
@@ -401,7 +408,8 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	reserve_detach();
 	rt.out = (struct out){ .json = opts->json, .f = out_stdout(), .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
-	if (!setup(&rt) || !attach_all(&rt)) {
+	if (!setup(&rt) || !rt_report_start(&rt) || !rt_serve_start(&rt) ||
+	    !attach_all(&rt)) {
 		teardown(&rt);
 		if (rt.out.f != stdout)
 			fclose(rt.out.f);
