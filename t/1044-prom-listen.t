@@ -24,9 +24,9 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# wait_banner FILE: until plumb says its probes are attached (5 s at most)
+# wait_banner FILE: until plumb says its probes are attached (20 s at most)
 wait_banner() {
-	for _ in $(seq 100); do
+	for _ in $(seq 400); do
 		grep -q '^Attached' "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -143,7 +143,7 @@ wait "$H" 2>/dev/null
 "$PLUMB" --listen "127.0.0.1:$PORT" 'u:memsqld:querystart(char *q, u64 plan) { @n = count(); printf("%d\n", plan); }' \
 	>"$TMP/out" 2>"$TMP/err" &
 P=$!; PIDS="$P"
-wait_banner "$TMP/err"
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 ( while kill -0 "$P" 2>/dev/null; do curl -s "127.0.0.1:$PORT/metrics" >/dev/null; done ) &
 S=$!; PIDS="$P $S"
 memsqld -t 4 -n 20000 >"$TMP/gt"
