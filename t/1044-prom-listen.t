@@ -154,7 +154,10 @@ wait "$P"
 is "$?" 0 'heavy tracing under scrapes: exit status 0'
 kill "$S" 2>/dev/null
 wait "$S" 2>/dev/null
-is "$(grep -c '^[0-9]' "$TMP/out")" "$(gt "$TMP/gt" querystart.calls)" 'every printf line arrived'
+lines=$(grep -c '^[0-9]' "$TMP/out")
+is "$lines" "$(gt "$TMP/gt" querystart.calls)" 'every printf line arrived'
+[ "$lines" = "$(gt "$TMP/gt" querystart.calls)" ] ||
+	diag "stderr: $(cat "$TMP/err")" "stdout: $(head -3 "$TMP/out")" "gt: $(head -5 "$TMP/gt")"
 is "$(awk '$1 == "plumb_n_total" { print $2 }' "$TMP/m")" "$(gt "$TMP/gt" querystart.calls)" \
 	'the scraped count equals the ground truth'
 like "$(cat "$TMP/m")" '^plumb_events_lost_total 0$' 'no event lost'
