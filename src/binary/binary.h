@@ -99,6 +99,9 @@ bool bin_ldcache_lookup(const void *image, size_t len, const char *name, char *o
  * Caches /proc/PID/maps per pid and opened binaries per (dev, ino). */
 struct bin_symcache;
 struct bin_symcache *bin_symcache_new(void);
+/* The same with another bound on the bytes it holds (tests). */
+struct bin_symcache *bin_symcache_new_bounded(size_t max_bytes);
+size_t bin_symcache_bytes(const struct bin_symcache *c);
 void bin_symcache_free(struct bin_symcache *c);
 /* Forget a pid's maps (e.g. after it exec'd); cheap. */
 void bin_symcache_forget(struct bin_symcache *c, pid_t pid);

@@ -2,7 +2,13 @@
 /* Symbolising runtime addresses of live (or recently live) processes:
  * /proc/PID/maps per pid, opened binaries per (dev, ino). An address that
  * cannot be symbolised (process gone, anonymous memory, stripped binary)
- * is printed in hex; this never fails. */
+ * is printed in hex; this never fails.
+ *
+ * The cache is bounded in bytes (SYMCACHE_MAX_BYTES, 64 MiB: a few large
+ * binaries' symbol tables and the maps of thousands of processes): past
+ * the bound, the least recently used entries go, pids and binaries alike,
+ * down to three quarters of it. An entry in use is never evicted, so one
+ * binary larger than the whole bound still symbolises (alone). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -23,6 +29,7 @@
 #define PID_BUCKETS 256
 #define BIN_BUCKETS 256
 #define MAX_PIDS 8192			/* forget every pid beyond this */
+#define SYMCACHE_MAX_BYTES (64u << 20)
 #define REFRESH_NS (100 * 1000000ULL)	/* re-read maps on a miss at most this often */
 
 enum map_kind { MAP_ANON, MAP_FILE, MAP_SPECIAL };
@@ -40,6 +47,8 @@ struct pid_ent {
 	struct map_ent *maps;
 	size_t nmaps;
 	uint64_t read_ns;	/* when maps was last read */
+	size_t bytes;		/* what this entry holds, counted in the cache's */
+	uint64_t used;		/* the cache's clock at the last use */
 	struct pid_ent *next;
 };
 
@@ -47,6 +56,8 @@ struct bin_ent {
 	dev_t dev;
 	ino_t ino;
 	struct bin *bin;	/* NULL: could not be opened, do not retry */
+	size_t bytes;
+	uint64_t used;
 	struct bin_ent *next;
 };
 
@@ -54,6 +65,8 @@ struct bin_symcache {
 	struct pid_ent *pids[PID_BUCKETS];
 	struct bin_ent *bins[BIN_BUCKETS];
 	size_t npids;
+	size_t bytes, max_bytes;
+	uint64_t clock;		/* counts uses: the order of least recent use */
 };
 
 static uint64_t now_ns(void)
@@ -64,18 +77,41 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-struct bin_symcache *bin_symcache_new(void)
+struct bin_symcache *bin_symcache_new_bounded(size_t max_bytes)
 {
-	return xcalloc(1, sizeof(struct bin_symcache));
+	struct bin_symcache *c = xcalloc(1, sizeof(struct bin_symcache));
+
+	c->max_bytes = max_bytes;
+	return c;
 }
 
-static void free_maps(struct pid_ent *p)
+struct bin_symcache *bin_symcache_new(void)
+{
+	return bin_symcache_new_bounded(SYMCACHE_MAX_BYTES);
+}
+
+size_t bin_symcache_bytes(const struct bin_symcache *c)
+{
+	return c->bytes;
+}
+
+static void free_maps(struct bin_symcache *c, struct pid_ent *p)
 {
 	for (size_t i = 0; i < p->nmaps; i++)
 		free(p->maps[i].path);
 	free(p->maps);
 	p->maps = NULL;
 	p->nmaps = 0;
+	c->bytes -= p->bytes - sizeof(*p);
+	p->bytes = sizeof(*p);
+}
+
+static void free_pid(struct bin_symcache *c, struct pid_ent *p)
+{
+	free_maps(c, p);
+	c->bytes -= p->bytes;
+	c->npids--;
+	free(p);
 }
 
 static void forget_all_pids(struct bin_symcache *c)
@@ -84,11 +120,16 @@ static void forget_all_pids(struct bin_symcache *c)
 		while (c->pids[i]) {
 			struct pid_ent *p = c->pids[i];
 			c->pids[i] = p->next;
-			free_maps(p);
-			free(p);
+			free_pid(c, p);
 		}
 	}
-	c->npids = 0;
+}
+
+static void free_bin(struct bin_symcache *c, struct bin_ent *b)
+{
+	c->bytes -= b->bytes;
+	bin_close(b->bin);
+	free(b);
 }
 
 void bin_symcache_free(struct bin_symcache *c)
@@ -100,8 +141,7 @@ void bin_symcache_free(struct bin_symcache *c)
 		while (c->bins[i]) {
 			struct bin_ent *b = c->bins[i];
 			c->bins[i] = b->next;
-			bin_close(b->bin);
-			free(b);
+			free_bin(c, b);
 		}
 	}
 	free(c);
@@ -115,16 +155,74 @@ void bin_symcache_forget(struct bin_symcache *c, pid_t pid)
 		if ((*pp)->pid == pid) {
 			struct pid_ent *p = *pp;
 			*pp = p->next;
-			free_maps(p);
-			free(p);
-			c->npids--;
+			free_pid(c, p);
 			return;
 		}
 	}
 }
 
+/* The least recently used entry's clock among pids and binaries, other
+ * than the ones in use; UINT64_MAX when there is none. */
+static uint64_t oldest_use(struct bin_symcache *c, const void *keep1, const void *keep2)
+{
+	uint64_t oldest = UINT64_MAX;
+
+	for (size_t i = 0; i < PID_BUCKETS; i++)
+		for (struct pid_ent *p = c->pids[i]; p; p = p->next)
+			if (p != keep1 && p != keep2 && p->used < oldest)
+				oldest = p->used;
+	for (size_t i = 0; i < BIN_BUCKETS; i++)
+		for (struct bin_ent *b = c->bins[i]; b; b = b->next)
+			if (b != keep1 && b != keep2 && b->used < oldest)
+				oldest = b->used;
+	return oldest;
+}
+
+/* Drop every entry last used at or before `before`, except the two kept. */
+static void drop_used_before(struct bin_symcache *c, uint64_t before, const void *keep1,
+			     const void *keep2)
+{
+	for (size_t i = 0; i < PID_BUCKETS; i++) {
+		for (struct pid_ent **pp = &c->pids[i]; *pp;) {
+			struct pid_ent *p = *pp;
+			if (p != keep1 && p != keep2 && p->used <= before) {
+				*pp = p->next;
+				free_pid(c, p);
+			} else {
+				pp = &p->next;
+			}
+		}
+	}
+	for (size_t i = 0; i < BIN_BUCKETS; i++) {
+		for (struct bin_ent **bp = &c->bins[i]; *bp;) {
+			struct bin_ent *b = *bp;
+			if (b != keep1 && b != keep2 && b->used <= before) {
+				*bp = b->next;
+				free_bin(c, b);
+			} else {
+				bp = &b->next;
+			}
+		}
+	}
+}
+
+/* Over the bound: evict by least recent use to 3/4 of it, so that the
+ * scans are paid once per quarter of the bound, not once per entry.
+ * Each pass takes the oldest eighth of the clock's range. */
+static void evict(struct bin_symcache *c, const void *keep1, const void *keep2)
+{
+	if (c->bytes <= c->max_bytes)
+		return;
+	while (c->bytes > c->max_bytes / 4 * 3) {
+		uint64_t oldest = oldest_use(c, keep1, keep2);
+		if (oldest == UINT64_MAX)
+			return;
+		drop_used_before(c, oldest + (c->clock - oldest) / 8, keep1, keep2);
+	}
+}
+
 /* (Re)reads /proc/PID/maps; on failure (process gone) keeps what it had. */
-static void read_maps(struct pid_ent *p)
+static void read_maps(struct bin_symcache *c, struct pid_ent *p)
 {
 	VEC(struct map_ent) v = {0};
 	char fn[64], *line = NULL;
@@ -163,28 +261,38 @@ static void read_maps(struct pid_ent *p)
 	}
 	free(line);
 	fclose(f);
-	free_maps(p);
+	free_maps(c, p);
 	p->maps = v.v;
 	p->nmaps = v.n;
+	for (size_t i = 0; i < v.n; i++)
+		p->bytes += sizeof(v.v[i]) + (v.v[i].path ? strlen(v.v[i].path) + 1 : 0);
+	c->bytes += p->bytes - sizeof(*p);
 }
 
 static struct pid_ent *get_pid(struct bin_symcache *c, pid_t pid)
 {
 	struct pid_ent **head = &c->pids[(unsigned)pid % PID_BUCKETS], *p;
 
-	for (p = *head; p; p = p->next)
-		if (p->pid == pid)
+	for (p = *head; p; p = p->next) {
+		if (p->pid == pid) {
+			p->used = ++c->clock;
 			return p;
+		}
+	}
 	if (c->npids >= MAX_PIDS) {
 		forget_all_pids(c);
 		head = &c->pids[(unsigned)pid % PID_BUCKETS];
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
+	p->bytes = sizeof(*p);
+	p->used = ++c->clock;
 	p->next = *head;
 	*head = p;
 	c->npids++;
-	read_maps(p);
+	c->bytes += p->bytes;
+	read_maps(c, p);
+	evict(c, p, NULL);
 	return p;
 }
 
@@ -217,16 +325,35 @@ static struct bin *try_open(const char *path, ino_t ino)
 	return b;
 }
 
-static struct bin *get_bin(struct bin_symcache *c, pid_t pid, const struct map_ent *m)
+/* What an opened binary holds once libelf has let go: its symbols. */
+static size_t bin_bytes(const struct bin *b)
+{
+	size_t n;
+
+	if (!b)
+		return 0;
+	n = sizeof(*b) + strlen(b->path) + 1 + b->nsegs * sizeof(*b->segs) +
+	    b->nsyms * sizeof(*b->syms);
+	for (size_t i = 0; i < b->nsyms; i++)
+		n += strlen(b->syms[i].name) + 1;
+	return n;
+}
+
+/* keep: the pid entry m belongs to, in use by the caller */
+static struct bin *get_bin(struct bin_symcache *c, pid_t pid, const struct map_ent *m,
+			   const struct pid_ent *keep)
 {
 	unsigned h = (unsigned)((uint64_t)m->ino * 2654435761u ^ (uint64_t)m->dev) % BIN_BUCKETS;
 	struct bin_ent *e;
 	char path[PATH_MAX + 64];
 	struct bin *b = NULL;
 
-	for (e = c->bins[h]; e; e = e->next)
-		if (e->dev == m->dev && e->ino == m->ino)
+	for (e = c->bins[h]; e; e = e->next) {
+		if (e->dev == m->dev && e->ino == m->ino) {
+			e->used = ++c->clock;
 			return e->bin;
+		}
+	}
 	/* through the process's root (other mount namespaces, chroots), then
 	 * map_files (deleted or replaced files), then the plain path */
 	if (!strstr(m->path, " (deleted)")) {
@@ -255,8 +382,12 @@ static struct bin *get_bin(struct bin_symcache *c, pid_t pid, const struct map_e
 	e->dev = m->dev;
 	e->ino = m->ino;
 	e->bin = b;
+	e->bytes = sizeof(*e) + bin_bytes(b);
+	e->used = ++c->clock;
 	e->next = c->bins[h];
 	c->bins[h] = e;
+	c->bytes += e->bytes;
+	evict(c, e, keep);
 	return b;
 }
 
@@ -278,7 +409,8 @@ const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool
 	m = find_map(p, addr);
 	if (!m && now_ns() - p->read_ns >= REFRESH_NS) {
 		/* maybe mapped since we last looked (dlopen, JIT) */
-		read_maps(p);
+		read_maps(c, p);
+		evict(c, p, NULL);
 		m = find_map(p, addr);
 	}
 	if (!m || m->kind == MAP_ANON)
@@ -290,7 +422,7 @@ const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool
 			snprintf(buf, len, "%s", m->path);
 		return buf;
 	}
-	b = get_bin(c, pid, m);
+	b = get_bin(c, pid, m, p);
 	if (b && bin_off_to_vaddr(b, addr - m->start + m->pgoff, &vaddr))
 		s = bin_sym_at(b, vaddr);
 	if (!s) {

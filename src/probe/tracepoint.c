@@ -188,8 +188,12 @@ static bool tp_resolve(struct probe *p)
 	p->spec = xasprintf("tracepoint:%s:%s", p->target, p->name);
 	root = tracefs_root(p->opts->verbose, why, sizeof(why));
 	if (!root) {
-		/* no permission or no tracefs: the machine's doing (exit 1) */
-		diag_error(p->node->loc, "%s", why);
+		/* no permission or no tracefs: the machine's doing (exit 1),
+		 * said at the first tracepoint only, not at each */
+		static bool said;
+		if (!said)
+			diag_error(p->node->loc, "%s", why);
+		said = true;
 		diag_env_failure();
 		return false;
 	}

@@ -35,20 +35,25 @@ static void kname(char *out, const char *name)
 	out[n] = '\0';
 }
 
+static bool said_root;
+
 static int create(const char *name, enum bpf_map_type type, size_t key, size_t val,
 		  uint32_t entries, uint32_t flags)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = flags);
 	char n[16];
-	int fd;
+	int fd, err;
 
 	kname(n, name);
 	fd = bpf_map_create(type, n, (uint32_t)key, (uint32_t)val, entries, &o);
-	if (fd < 0 && errno == EPERM)
+	err = errno;
+	if (fd < 0 && err == EPERM && !said_root)
 		errmsg("plumb needs root, or CAP_BPF and CAP_PERFMON (the kernel refused to "
-		       "create a BPF map: %s)", strerror(errno));
+		       "create a BPF map: %s)", strerror(err));
+	if (fd < 0 && err == EPERM)
+		said_root = true;	/* once is enough, however many maps */
 	else if (fd < 0)
-		errmsg("cannot create map %s: %s", name, strerror(errno));
+		errmsg("cannot create map %s: %s", name, strerror(err));
 	return fd;
 }
 
@@ -85,12 +90,15 @@ static bool create_internal(struct rt *rt)
 			zero = s->maps.v[i]->val_size;
 	rt->ifds[-CG_MAP_ZERO - 1] = create("plumb_zero", BPF_MAP_TYPE_ARRAY, 4, zero, 1,
 					     BPF_F_RDONLY_PROG);
+	if (rt->ifds[-CG_MAP_ZERO - 1] < 0)
+		return false;
 	rt->ifds[-CG_MAP_STATS - 1] = create("plumb_stats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
 					      (uint32_t)(STAT_READ_BASE(s) + s->reads.n), 0);
+	if (rt->ifds[-CG_MAP_STATS - 1] < 0)
+		return false;
 	rt->ifds[-CG_MAP_CONFIG - 1] = create("plumb_config", BPF_MAP_TYPE_ARRAY, 4,
 					       CONFIG_SIZE, 1, BPF_F_RDONLY_PROG);
-	if (rt->ifds[-CG_MAP_ZERO - 1] < 0 || rt->ifds[-CG_MAP_STATS - 1] < 0 ||
-	    rt->ifds[-CG_MAP_CONFIG - 1] < 0)
+	if (rt->ifds[-CG_MAP_CONFIG - 1] < 0)
 		return false;
 	if (s->needs_ringbuf) {
 		rt->ifds[-CG_MAP_RINGBUF - 1] = create("plumb_events", BPF_MAP_TYPE_RINGBUF, 0, 0,
