@@ -229,7 +229,9 @@ void rt_interval(struct rt *rt)
 		return;
 	if (rt->opts->textfile)
 		write_textfile(rt);
-	if (rt->opts->interval_ns)
+	if (rt->opts->printer && rt->opts->printer->tick)
+		rt->opts->printer->tick(rt, rt->opts->printer->ctx);
+	else if (rt->opts->interval_ns)
 		print_interval(rt);
 }
 

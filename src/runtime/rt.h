@@ -41,13 +41,15 @@ struct rt {
 	struct out_mapdata *snaps;	/* --interval-clear: counts at the last interval */
 };
 
-/* Output done the way of another tool (plumb trace, in src/compat):
- * begin once the probes are attached; final at stop instead of printing
- * the maps; line for each printf line instead of writing it. Any may be
- * NULL. A hook ends the trace by setting rt->stop. */
+/* Output done the way of another tool (plumb argdist and trace, in
+ * src/compat): begin once the probes are attached; tick at each -i
+ * interval instead of printing the maps; final at stop instead of
+ * printing the maps; line for each printf line instead of writing it.
+ * Any may be NULL. A hook ends the trace by setting rt->stop. */
 struct rt_printer {
 	void *ctx;
 	void (*begin)(struct rt *rt, void *ctx);
+	void (*tick)(struct rt *rt, void *ctx);
 	void (*final)(struct rt *rt, void *ctx);
 	void (*line)(struct rt *rt, void *ctx, const char *text, size_t len);
 };
