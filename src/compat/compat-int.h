@@ -57,7 +57,6 @@ struct cx {
 	const struct src *src;
 	const struct csig *sig;
 	bool ret;		/* a return probe: $retval, $latency, $entry() */
-	bool usdt;		/* arguments are the probe's, not registers */
 	const char *self;	/* prefix of the self-> variables */
 	const char *tool;	/* "argdist" or "trace", for messages */
 	/* filled in */
@@ -85,6 +84,7 @@ size_t sp_split(const char *text, struct span s, char sep, struct span *out, siz
 char *sp_dup(const char *text, struct span s);
 
 /* The tools. */
+int argdist_main(int argc, char **argv, struct options *o, compat_run_fn run);
 int trace_main(int argc, char **argv, struct options *o, compat_run_fn run);
 
 /* Run the program text built: parse it with the origins in force, say

@@ -10,12 +10,16 @@
 
 bool compat_is_tool(const char *name)
 {
-	return !strcmp(name, "trace");
+	return !strcmp(name, "argdist") || !strcmp(name, "trace");
 }
 
 int compat_main(int argc, char **argv, struct options *o, compat_run_fn run)
 {
 	/* getopt names the program in its messages */
+	if (!strcmp(argv[0], "argdist")) {
+		argv[0] = "plumb argdist";
+		return argdist_main(argc, argv, o, run);
+	}
 	argv[0] = "plumb trace";
 	return trace_main(argc, argv, o, run);
 }

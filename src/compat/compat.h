@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* plumb trace (and argdist): BCC's command lines, translated into
+/* plumb argdist and plumb trace: BCC's command lines, translated into
  * plumb programs that are then compiled and run as any other. */
 #ifndef PLUMB_COMPAT_H
 #define PLUMB_COMPAT_H

@@ -293,7 +293,7 @@ static const char *func_name(struct tprobe *p, char *buf, size_t len)
 static bool emit_clause(struct ctext *t, struct tprobe *p, const struct tracer *tr)
 {
 	struct cx c = { .src = &p->src, .sig = &p->params, .ret = p->ptype == 'r',
-			.usdt = p->ptype == 'u', .self = "", .tool = "trace" };
+			.self = "", .tool = "trace" };
 	char convs[32], fn[256];
 	int nconv = 0;
 	bool ok = true;
