@@ -4,6 +4,7 @@
  * values: no update helper on the hot path, no lost counts. */
 #include <string.h>
 
+#include "agg/agg.h"
 #include "codegen/cg.h"
 
 static void copy_words(struct cg *cg, int dst_base, int dst_off, int src_base, int src_off,
@@ -273,137 +274,17 @@ static void assign_local(struct cg *cg, struct node *st)
 
 /* ---- aggregations ---- */
 
-static enum agg_kind agg_kind(struct node *call)
+/* The operand into vslot; for a bucketed aggregation its bucket into bslot. */
+static void agg_operand(struct cg *cg, struct node *call, struct map *m, int vslot, int bslot)
 {
-	static const struct { const char *n; enum agg_kind k; } t[] = {
-		{"count", AGG_COUNT}, {"sum", AGG_SUM}, {"avg", AGG_AVG}, {"min", AGG_MIN},
-		{"max", AGG_MAX}, {"stats", AGG_STATS}, {"hist", AGG_HIST}, {"lhist", AGG_LHIST},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
-		if (!strcmp(call->name, t[i].n))
-			return t[i].k;
-	return AGG_NONE;
-}
-
-/* Power-of-two bucket of R1 into R2: 0 negative, 1 zero, then 2 + log2. */
-static void hist_bucket(struct cg *cg, bool sign)
-{
-	int done = cg_label(cg);
-
-	if (sign) {
-		cg_emit(cg, MOV64_IMM(R2, 0));
-		cg_jmp_imm(cg, BPF_JSLT, R1, 0, done);
-	}
-	cg_emit(cg, MOV64_IMM(R2, 1));
-	cg_jmp_imm(cg, BPF_JEQ, R1, 0, done);
-	cg_emit(cg, MOV64_IMM(R2, 2));
-	for (int s = 32; s >= 1; s /= 2) {
-		int skip = cg_label(cg);
-		cg_emit(cg, MOV64_REG(R3, R1));
-		cg_emit(cg, ALU64_IMM(BPF_RSH, R3, s));
-		cg_jmp_imm(cg, BPF_JEQ, R3, 0, skip);
-		cg_emit(cg, MOV64_REG(R1, R3));
-		cg_emit(cg, ALU64_IMM(BPF_ADD, R2, s));
-		cg_place(cg, skip);
-	}
-	cg_place(cg, done);
-}
-
-/* Linear bucket of R1 into R2: 0 below lo, nb + 1 from hi on. */
-static void lhist_bucket(struct cg *cg, struct map *m, bool sign)
-{
-	int done = cg_label(cg);
-	int nb = m->nbuckets - 2;
-
-	cg_emit(cg, MOV64_IMM(R2, 0));
-	cg_mov_imm(cg, R3, m->lo);
-	cg_jmp_reg(cg, sign ? BPF_JSLT : BPF_JLT, R1, R3, done);
-	cg_emit(cg, MOV64_IMM(R2, nb + 1));
-	cg_mov_imm(cg, R3, m->hi);
-	cg_jmp_reg(cg, sign ? BPF_JSGE : BPF_JGE, R1, R3, done);
-	cg_mov_imm(cg, R3, m->lo);
-	cg_emit(cg, ALU64_REG(BPF_SUB, R1, R3));
-	cg_mov_imm(cg, R3, m->step);
-	cg_emit(cg, ALU64_REG(BPF_DIV, R1, R3));
-	cg_emit(cg, MOV64_REG(R2, R1));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, 1));
-	cg_place(cg, done);
-}
-
-/* Biased so that "larger wins" as unsigned and 0 is "nothing yet". */
-static void extreme_bias(struct cg *cg, bool is_min, bool sign)
-{
-	if (sign) {
-		cg_ld_imm64(cg, R3, 1ULL << 63);
-		cg_emit(cg, ALU64_REG(BPF_XOR, R1, R3));
-	}
-	if (is_min)
-		cg_emit(cg, ALU64_IMM(BPF_XOR, R1, -1));
-}
-
-/* Unsigned max of R1 into *(u64 *)(R0 + 8), with compare-and-exchange so
- * that a preempting update on this CPU is never lost. */
-static void extreme_update(struct cg *cg)
-{
-	int loop = cg_label(cg), done = cg_label(cg);
-
-	cg_emit(cg, MOV64_REG(R3, R0));
-	cg_emit(cg, MOV64_IMM(R4, 1));
-	cg_emit(cg, ATOMIC64(BPF_ADD, R3, R4, 0));
-	cg_emit(cg, MOV64_IMM(R4, 8));
-	cg_place(cg, loop);
-	cg_emit(cg, LDX(BPF_DW, R0, R3, 8));
-	cg_jmp_reg(cg, BPF_JGE, R0, R1, done);
-	cg_emit(cg, MOV64_REG(R2, R0));
-	cg_emit(cg, ATOMIC64(BPF_CMPXCHG, R3, R1, 8));
-	cg_jmp_reg(cg, BPF_JEQ, R0, R2, done);
-	cg_emit(cg, ALU64_IMM(BPF_SUB, R4, 1));
-	cg_jmp_imm(cg, BPF_JNE, R4, 0, loop);
-	cg_place(cg, done);
-}
-
-/* Update the value at R0 with the operand in R1 (bucket offset done). */
-static void agg_update(struct cg *cg, struct map *m, enum agg_kind k)
-{
-	switch (k) {
-	case AGG_COUNT:
-	case AGG_HIST:
-	case AGG_LHIST:
-		cg_emit(cg, MOV64_IMM(R1, 1));
-		cg_emit(cg, ATOMIC64(BPF_ADD, R0, R1, 0));
-		break;
-	case AGG_SUM:
-	case AGG_AVG:
-	case AGG_STATS:
-		cg_emit(cg, MOV64_IMM(R2, 1));
-		cg_emit(cg, ATOMIC64(BPF_ADD, R0, R2, 0));
-		cg_emit(cg, ATOMIC64(BPF_ADD, R0, R1, 8));
-		break;
-	case AGG_MIN:
-	case AGG_MAX:
-		extreme_bias(cg, k == AGG_MIN, m->val.sign);
-		extreme_update(cg);
-		break;
-	default:
-		break;
-	}
-}
-
-/* The operand into vslot; for hist and lhist its bucket into bslot. */
-static void agg_operand(struct cg *cg, struct node *call, struct map *m, enum agg_kind k,
-			int vslot, int bslot)
-{
-	if (k == AGG_COUNT)
+	if (!m->agg->nargs)
 		return;
 	cg_store_value(cg, call->list, R10, vslot);
-	if (k != AGG_HIST && k != AGG_LHIST)
+	if (!m->agg->emit_bucket)
 		return;
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)vslot));
 	bool sign = call->list->type.kind == T_INT && call->list->type.sign;
-	if (k == AGG_HIST)
-		hist_bucket(cg, sign);
-	else
-		lhist_bucket(cg, m, sign);
+	m->agg->emit_bucket(cg, m, sign);
 	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)bslot));
 }
 
@@ -419,13 +300,12 @@ static void aggregate(struct cg *cg, struct node *st)
 {
 	struct node *t = st->a, *call = st->b;
 	struct map *m = t->map;
-	enum agg_kind k = agg_kind(call);
 	int out = cg_label(cg);
 	int vslot = cg_stack_alloc(cg, 8);
-	bool bucketed = k == AGG_HIST || k == AGG_LHIST;
+	bool bucketed = m->agg->emit_bucket != NULL;
 	int bslot = bucketed ? cg_stack_alloc(cg, 8) : vslot;
 
-	agg_operand(cg, call, m, k, vslot, bslot);
+	agg_operand(cg, call, m, vslot, bslot);
 	cg->cur = st->loc;
 	if (m->array) {
 		int koff = cg_stack_alloc(cg, 8);
@@ -452,9 +332,9 @@ static void aggregate(struct cg *cg, struct node *st)
 			cg_emit(cg, ALU64_REG(BPF_ADD, R0, R1));
 		}
 	}
-	if (!bucketed && k != AGG_COUNT)
+	if (!bucketed && m->agg->nargs)
 		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)vslot));
-	agg_update(cg, m, k);
+	m->agg->emit_update(cg, m);
 	cg_place(cg, out);
 }
 
@@ -462,7 +342,7 @@ void cg_assign(struct cg *cg, struct node *st)
 {
 	int mark = cg->sp;
 
-	if (st->b->kind == AST_CALL && agg_kind(st->b) != AGG_NONE && st->a->kind == AST_MAP)
+	if (st->b->kind == AST_CALL && agg_find(st->b->name) && st->a->kind == AST_MAP)
 		aggregate(cg, st);
 	else if (st->a->kind == AST_LOCAL)
 		assign_local(cg, st);

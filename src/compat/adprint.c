@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agg/agg.h"
 #include "compat/argdist.h"
 
 #define STARS 40
@@ -193,7 +194,7 @@ static void to_slots(const struct out_mapdata *d, uint64_t *slots)
 	for (size_t b = 0; d->n && b < d->nvals; b++) {
 		uint64_t lo, hi;
 		bool has_lo, has_hi, sign;
-		out_bucket_range(d->m, (int)b, &lo, &hi, &has_lo, &has_hi, &sign);
+		d->m->agg->bucket_range(d->m, (int)b, &lo, &hi, &has_lo, &has_hi, &sign);
 		if (!has_lo)
 			slots[SLOTS - 1] += d->vals[b];
 		else

@@ -5,6 +5,7 @@
 
 #include <bpf/bpf.h>
 
+#include "agg/agg.h"
 #include "binary/binary.h"
 #include "output/out.h"
 #include "probe/probe.h"
@@ -132,56 +133,6 @@ void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_
 	}
 }
 
-int64_t out_avg(const struct map *m, const uint64_t *v)
-{
-	if (!v[0])
-		return 0;
-	if (m->val.sign)
-		return (int64_t)v[1] / (int64_t)v[0];
-	return (int64_t)(v[1] / v[0]);
-}
-
-int64_t out_extreme(const struct map *m, const uint64_t *v)
-{
-	uint64_t u = v[1];
-
-	if (m->agg == AGG_MIN)
-		u = ~u;
-	if (m->val.sign)
-		u ^= 1ULL << 63;
-	return (int64_t)u;
-}
-
-void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bool *has_lo,
-		      bool *has_hi, bool *sign)
-{
-	*has_lo = *has_hi = true;
-	*sign = true;
-	if (m->agg == AGG_LHIST) {
-		int nb = m->nbuckets - 2;
-		int64_t l = i == 0 ? 0 : m->lo + (int64_t)(i - 1) * m->step;
-		*has_lo = i > 0;
-		*has_hi = i <= nb;
-		*lo = (uint64_t)l;
-		/* unsigned: below INT64_MIN there is nothing, and no overflow */
-		*hi = i == 0 ? (uint64_t)m->lo - 1 : (uint64_t)(l + m->step) - 1;
-		return;
-	}
-	if (i == 0) {
-		*has_lo = false;
-		*hi = (uint64_t)-1;
-		return;
-	}
-	*sign = false;
-	if (i == 1) {
-		*lo = *hi = 0;
-		return;
-	}
-	int k = i - 2;
-	*lo = 1ULL << k;
-	*hi = (k == 63 ? 0 : 1ULL << (k + 1)) - 1;
-}
-
 static void signed_or_not(struct strbuf *sb, bool sign, uint64_t v)
 {
 	if (sign)
@@ -192,35 +143,30 @@ static void signed_or_not(struct strbuf *sb, bool sign, uint64_t v)
 
 bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v)
 {
-	switch (m->agg) {
-	case AGG_COUNT:
-		signed_or_not(sb, false, v[0]);
-		return true;
-	case AGG_SUM:
-		signed_or_not(sb, m->val.sign, v[1]);
-		return true;
-	case AGG_AVG:
-		signed_or_not(sb, true, (uint64_t)out_avg(m, v));
-		return true;
-	case AGG_MIN:
-	case AGG_MAX:
-		signed_or_not(sb, m->val.sign, (uint64_t)out_extreme(m, v));
-		return true;
-	case AGG_NONE:
-		if (m->val.kind != T_INT && m->val.kind != T_PTR)
+	uint64_t n;
+	bool sign;
+
+	if (m->agg) {
+		if (m->agg->shape != AGG_NUMBER)
 			return false;
-		signed_or_not(sb, m->val.sign, v[0]);
+		m->agg->number(m, v, &n, &sign);
+		signed_or_not(sb, sign, n);
 		return true;
-	default:
-		return false;
 	}
+	if (m->val.kind != T_INT && m->val.kind != T_PTR)
+		return false;
+	signed_or_not(sb, m->val.sign, v[0]);
+	return true;
 }
 
 void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json)
 {
+	uint64_t avg;
+	bool sign;
+
+	m->agg->number(m, v, &avg, &sign);	/* stats: the average */
 	sb_printf(sb, json ? "{\"count\":%llu,\"average\":%lld,\"total\":" :
-		  "count %llu, average %lld, total ", (unsigned long long)v[0],
-		  (long long)out_avg(m, v));
+		  "count %llu, average %lld, total ", (unsigned long long)v[0], (long long)avg);
 	signed_or_not(sb, m->val.sign, v[1]);
 	if (json)
 		sb_putc(sb, '}');

@@ -3,6 +3,7 @@
  * {"type":"map","data":{"@name":{"k1,k2":V}}} and friends. */
 #include <string.h>
 
+#include "agg/agg.h"
 #include "output/out.h"
 
 void out_json_map(struct out *o, const struct out_mapdata *d, const size_t *order);
@@ -12,7 +13,7 @@ static void bucket_obj(struct strbuf *sb, const struct map *m, int i, uint64_t c
 	uint64_t lo, hi;
 	bool has_lo, has_hi, sign;
 
-	out_bucket_range(m, i, &lo, &hi, &has_lo, &has_hi, &sign);
+	m->agg->bucket_range(m, i, &lo, &hi, &has_lo, &has_hi, &sign);
 	sb_putc(sb, '{');
 	if (has_lo)
 		sb_printf(sb, sign ? "\"min\":%lld," : "\"min\":%llu,", (long long)lo);
@@ -43,11 +44,11 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 {
 	struct strbuf tmp = {0};
 
-	if (m->agg == AGG_HIST || m->agg == AGG_LHIST) {
+	if (m->agg && m->agg->shape == AGG_BUCKETS) {
 		hist_array(sb, m, v, nvals);
 		return;
 	}
-	if (m->agg == AGG_STATS) {
+	if (m->agg && m->agg->shape == AGG_STATS) {
 		out_stats(sb, m, v, true);
 		return;
 	}
@@ -60,16 +61,7 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 
 static const char *json_type(const struct map *m)
 {
-	switch (m->agg) {
-	case AGG_HIST:
-	case AGG_LHIST:
-		return "hist";
-	case AGG_STATS:
-	case AGG_AVG:
-		return "stats";
-	default:
-		return "map";
-	}
+	return m->agg ? m->agg->json_type : "map";
 }
 
 void out_json_map(struct out *o, const struct out_mapdata *d, const size_t *order)

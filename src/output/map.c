@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/agg.h"
 #include "output/out.h"
 
 void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order);
@@ -18,46 +19,18 @@ static const uint64_t *vals(const struct out_mapdata *d, size_t i)
 	return d->vals + i * d->nvals;
 }
 
-static uint64_t total(const struct out_mapdata *d, size_t i)
-{
-	uint64_t t = 0;
-
-	for (size_t j = 0; j < d->nvals; j++)
-		t += vals(d, i)[j];
-	return t;
-}
-
 /* -1, 0, 1 by value. */
 static int cmp_value(const struct out_mapdata *d, size_t a, size_t b)
 {
 	const struct map *m = d->m;
 	const uint64_t *va = vals(d, a), *vb = vals(d, b);
-	int64_t sa, sb;
 
-	switch (m->agg) {
-	case AGG_HIST:
-	case AGG_LHIST:
-		return total(d, a) < total(d, b) ? -1 : total(d, a) > total(d, b);
-	case AGG_AVG:
-		sa = out_avg(m, va), sb = out_avg(m, vb);
-		return sa < sb ? -1 : sa > sb;
-	case AGG_STATS:
-		return va[0] < vb[0] ? -1 : va[0] > vb[0];
-	case AGG_MIN:
-	case AGG_MAX:
-		sa = out_extreme(m, va), sb = out_extreme(m, vb);
-		return sa < sb ? -1 : sa > sb;
-	case AGG_COUNT:
-		return va[0] < vb[0] ? -1 : va[0] > vb[0];
-	default:
-		break;
-	}
-	if (m->agg == AGG_NONE && m->val.kind == T_STR) {
+	if (m->agg)
+		return m->agg->cmp(m, va, vb);
+	if (m->val.kind == T_STR) {
 		int c = strncmp((const char *)va, (const char *)vb, m->val.len);
 		return c < 0 ? -1 : c > 0;
 	}
-	if (m->agg == AGG_SUM)
-		va++, vb++;
 	if (m->val.sign)
 		return (int64_t)va[0] < (int64_t)vb[0] ? -1 : (int64_t)va[0] > (int64_t)vb[0];
 	return va[0] < vb[0] ? -1 : va[0] > vb[0];

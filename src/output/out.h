@@ -25,7 +25,7 @@ struct out_mapdata {
 	size_t nvals;
 	uint8_t *keys;
 	uint64_t *vals;
-	uint64_t *sums;		/* hist, lhist: each entry's sum of values */
+	uint64_t *sums;		/* bucketed aggregations: each entry's sum of values */
 };
 
 struct out {
@@ -59,22 +59,14 @@ void out_mapdata_free(struct out_mapdata *d);
 /* The entries' indices in printing order (largest value last); free it. */
 size_t *out_map_order(const struct out_mapdata *d);
 
-/* Values of a combined entry, decoded. */
-int64_t out_avg(const struct map *m, const uint64_t *v);
-int64_t out_extreme(const struct map *m, const uint64_t *v);
-
 /* Formatting pieces shared by text and JSON (format.c). */
 void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_t *key,
 	     bool json);
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
-/* The single number an entry shows (count, sum, avg, min, max, an integer
- * value); false for stats, histograms and non-numbers. */
+/* The single number an entry shows (an aggregation's of shape AGG_NUMBER,
+ * an integer value); false for stats, histograms and non-numbers. */
 bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v);
 /* stats(): "count N, average A, total T", or its JSON object. */
 void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json);
-/* Histogram bucket bounds: [lo, hi] inclusive; has_lo/has_hi false for
- * the open-ended ones. */
-void out_bucket_range(const struct map *m, int i, uint64_t *lo, uint64_t *hi, bool *has_lo,
-		      bool *has_hi, bool *sign);
 
 #endif

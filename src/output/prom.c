@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Maps as Prometheus metrics. A map is one metric family named after it;
- * its keys are labels named after the key expressions; count() and sum()
- * are counters, stats() a summary of _count and _sum, hist() and lhist()
- * histograms, the rest gauges. The help text is the clause that fills
+ * its keys are labels named after the key expressions; each aggregation
+ * says which type it is (agg_ops.prom_type: count() and sum() are
+ * counters, stats() a summary of _count and _sum, the histograms
+ * histograms, the rest gauges). The help text is the clause that fills
  * the map, so a dashboard shows what was measured. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/agg.h"
 #include "codegen/cg.h"
 #include "output/prom.h"
 
@@ -78,7 +80,7 @@ static const char *key_name(const struct node *k)
 
 static bool valid_label(const char *n, const struct pmap *pm, int upto)
 {
-	bool hist = pm->m->agg == AGG_HIST || pm->m->agg == AGG_LHIST;
+	bool hist = pm->m->agg && pm->m->agg->shape == AGG_BUCKETS;
 
 	if (!n || !*n || !prom_valid_prefix(n) || strchr(n, ':') || !strncmp(n, "__", 2) ||
 	    (*n >= '0' && *n <= '9') || (hist && !strcmp(n, "le")))
@@ -227,9 +229,8 @@ static void histogram(struct strbuf *sb, const struct pmap *pm, const char *labe
 
 	for (int i = 0; i < n; i++) {
 		cum += v[i];
-		if (m->agg == AGG_HIST && i == 0 && !m->val.sign)
+		if (!m->agg->bucket_range(m, i, &lo, &hi, &has_lo, &has_hi, &sign))
 			continue;
-		out_bucket_range(m, i, &lo, &hi, &has_lo, &has_hi, &sign);
 		if (i == n - 1 || !has_hi)
 			snprintf(le, sizeof(le), "+Inf");
 		else if (sign)
@@ -244,62 +245,48 @@ static void histogram(struct strbuf *sb, const struct pmap *pm, const char *labe
 	sample(sb, pm->name, "_count", labels, NULL, cum, false);
 }
 
+static bool counter(const struct map *m)
+{
+	return m->agg && !strcmp(m->agg->prom_type, "counter");
+}
+
 /* One entry of a map as its samples. */
 static void entry(struct strbuf *sb, const struct pmap *pm, const char *labels,
 		  const uint64_t *v, size_t nvals, uint64_t sum)
 {
 	const struct map *m = pm->m;
+	uint64_t n;
+	bool sign;
 
-	switch (m->agg) {
-	case AGG_COUNT:
-		sample(sb, pm->name, "_total", labels, NULL, v[0], false);
-		break;
-	case AGG_SUM:
-		sample(sb, pm->name, "_total", labels, NULL, v[1], m->val.sign);
-		break;
-	case AGG_AVG:
-		if (v[0])
-			sample(sb, pm->name, "", labels, NULL, (uint64_t)out_avg(m, v), true);
-		break;
-	case AGG_MIN:
-	case AGG_MAX:
-		if (v[0])
-			sample(sb, pm->name, "", labels, NULL, (uint64_t)out_extreme(m, v),
-			       m->val.sign);
+	if (!m->agg) {
+		sample(sb, pm->name, "", labels, NULL, v[0], m->val.sign);
+		return;
+	}
+	switch (m->agg->shape) {
+	case AGG_NUMBER:
+		/* a gauge of nothing yet (avg, min, max) has no sample */
+		if (m->agg->number(m, v, &n, &sign))
+			sample(sb, pm->name, counter(m) ? "_total" : "", labels, NULL, n, sign);
 		break;
 	case AGG_STATS:
 		sample(sb, pm->name, "_sum", labels, NULL, v[1], m->val.sign);
 		sample(sb, pm->name, "_count", labels, NULL, v[0], false);
 		break;
-	case AGG_HIST:
-	case AGG_LHIST:
+	case AGG_BUCKETS:
 		histogram(sb, pm, labels, v, (int)nvals, sum);
 		break;
-	default:
-		sample(sb, pm->name, "", labels, NULL, v[0], m->val.sign);
 	}
 }
 
 static const char *family_type(const struct map *m)
 {
-	switch (m->agg) {
-	case AGG_COUNT:
-	case AGG_SUM:
-		return "counter";
-	case AGG_STATS:
-		return "summary";
-	case AGG_HIST:
-	case AGG_LHIST:
-		return "histogram";
-	default:
-		return "gauge";
-	}
+	return m->agg ? m->agg->prom_type : "gauge";
 }
 
 static bool exported(const struct map *m)
 {
 	return m->kind == MAP_GLOBAL &&
-	       (m->agg != AGG_NONE || m->val.kind == T_INT || m->val.kind == T_PTR);
+	       (m->agg || m->val.kind == T_INT || m->val.kind == T_PTR);
 }
 
 static void labels_of(struct out *o, const struct pmap *pm, const uint8_t *key,
@@ -324,7 +311,6 @@ static uint64_t render_map(struct prom *p, const struct pmap *pm, struct out *o,
 			   const struct prom_source *src, bool om, struct strbuf *sb)
 {
 	const struct map *m = pm->m;
-	bool counter = m->agg == AGG_COUNT || m->agg == AGG_SUM;
 	struct out_mapdata d;
 	struct strbuf lb = {0};
 	char *fam;
@@ -332,11 +318,11 @@ static uint64_t render_map(struct prom *p, const struct pmap *pm, struct out *o,
 
 	if (!src->read(src->ctx, m, &d))
 		return 0;
-	fam = counter && !om ? xasprintf("%s_total", pm->name) : xstrdup(pm->name);
+	fam = counter(m) && !om ? xasprintf("%s_total", pm->name) : xstrdup(pm->name);
 	family(sb, fam, family_type(m), pm->help ? pm->help : m->name,
 	       pm->help ? pm->help_len : strlen(m->name), om);
 	free(fam);
-	if (!d.n && !m->nkeys && m->agg != AGG_NONE) {
+	if (!d.n && !m->nkeys && m->agg) {
 		/* a keyless aggregation exists from the start, at zero */
 		uint64_t *zero = xcalloc(d.nvals, 8);
 		entry(sb, pm, "", zero, d.nvals, 0);

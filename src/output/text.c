@@ -4,59 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agg/agg.h"
 #include "binary/binary.h"
 #include "output/out.h"
 
 #define BAR_WIDTH 52
 
 void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order);
-
-/* 1024 -> "1K", 1536 -> "1536". */
-static void with_suffix(char *buf, size_t len, uint64_t v, bool top)
-{
-	static const char units[] = "KMGTPE";
-	int u = -1;
-
-	if (top) {
-		snprintf(buf, len, "16E");
-		return;
-	}
-	while (v && v % 1024 == 0 && u < 5) {
-		v /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
-}
-
-static void bucket_label(const struct map *m, int i, char *buf, size_t len)
-{
-	char a[32], b[32];
-
-	if (m->agg == AGG_LHIST) {
-		int nb = m->nbuckets - 2;
-		int64_t lo = m->lo + (int64_t)(i - 1) * m->step;
-		if (i == 0)
-			snprintf(buf, len, "(..., %lld)", (long long)m->lo);
-		else if (i > nb)
-			snprintf(buf, len, "[%lld, ...)", (long long)m->hi);
-		else
-			snprintf(buf, len, "[%lld, %lld)", (long long)lo, (long long)(lo + m->step));
-		return;
-	}
-	if (i == 0) {
-		snprintf(buf, len, "(..., 0)");
-	} else if (i == 1 || i == 2) {
-		snprintf(buf, len, "[%d]", i - 1);
-	} else {
-		int k = i - 2;
-		with_suffix(a, sizeof(a), 1ULL << k, false);
-		with_suffix(b, sizeof(b), k == 63 ? 0 : 1ULL << (k + 1), k == 63);
-		snprintf(buf, len, "[%s, %s)", a, b);
-	}
-}
 
 static void hist_rows(struct out *o, const struct map *m, const uint64_t *v, int n)
 {
@@ -76,14 +30,14 @@ static void hist_rows(struct out *o, const struct map *m, const uint64_t *v, int
 		memset(bar, '@', (size_t)w);
 		memset(bar + w, ' ', (size_t)(BAR_WIDTH - w));
 		bar[BAR_WIDTH] = '\0';
-		bucket_label(m, i, label, sizeof(label));
+		m->agg->bucket_label(m, i, label, sizeof(label));
 		fprintf(o->f, "%-16s %8llu |%s|\n", label, (unsigned long long)v[i], bar);
 	}
 }
 
 static void scalar(struct out *o, const struct map *m, const uint64_t *v, struct strbuf *sb)
 {
-	if (m->agg == AGG_STATS)
+	if (m->agg && m->agg->shape == AGG_STATS)
 		out_stats(sb, m, v, false);
 	else if (!out_number(sb, m, v))
 		out_value_str(o, sb, m->val, (const uint8_t *)v);
@@ -92,7 +46,7 @@ static void scalar(struct out *o, const struct map *m, const uint64_t *v, struct
 void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *order)
 {
 	const struct map *m = d->m;
-	bool hist = m->agg == AGG_HIST || m->agg == AGG_LHIST;
+	bool hist = m->agg && m->agg->shape == AGG_BUCKETS;
 	struct strbuf sb = {0};
 
 	for (size_t j = 0; j < d->n; j++) {

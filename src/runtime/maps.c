@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "agg/agg.h"
 #include "options.h"
 #include "runtime/rt.h"
 
@@ -162,33 +163,13 @@ void rt_maps_close(struct rt *rt)
 	}
 }
 
-static size_t nvals(const struct map *m)
-{
-	switch (m->agg) {
-	case AGG_NONE: return m->val_size / 8;
-	case AGG_COUNT: return 1;
-	case AGG_HIST:
-	case AGG_LHIST: return (size_t)m->nbuckets;
-	default: return 2;
-	}
-}
-
 /* Fold the per-CPU copies of one value into out. */
 static void combine(struct rt *rt, const struct map *m, const uint64_t *pcpu, size_t stride,
 		    uint64_t *out, size_t n)
 {
 	memset(out, 0, n * 8);
-	for (int c = 0; c < rt->ncpus; c++) {
-		const uint64_t *v = pcpu + (size_t)c * stride;
-		if (m->agg != AGG_MIN && m->agg != AGG_MAX) {
-			for (size_t j = 0; j < n; j++)
-				out[j] += v[j];
-			continue;
-		}
-		if (v[0] && (!out[0] || v[1] > out[1]))
-			out[1] = v[1];
-		out[0] += v[0];
-	}
+	for (int c = 0; c < rt->ncpus; c++)
+		m->agg->combine(out, pcpu + (size_t)c * stride, n);
 }
 
 static bool nonzero(const uint64_t *v, size_t n)
@@ -269,7 +250,7 @@ bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d)
 
 	memset(d, 0, sizeof(*d));
 	d->m = m;
-	d->nvals = nvals(m);
+	d->nvals = agg_nvals(m);
 	if (m->array)
 		read_array(rt, m, fd, d);
 	else

@@ -5,10 +5,11 @@
  *
  * --interval-clear shows each interval's own counts. Clearing a map
  * between reading and printing it would lose whatever the probes added in
- * between, so the kernel's counts of count, sum, avg, stats, hist and
- * lhist keep running (scrapes see them whole) and the report shows the
- * difference from the last interval, exact. min, max and plain values
- * cannot be differenced: those maps are cleared. */
+ * between, so the kernel's counts of additive aggregations (count, sum,
+ * avg, stats, the histograms: agg_ops.additive) keep running (scrapes see
+ * them whole) and the report shows the difference from the last interval,
+ * exact. min, max and plain values cannot be differenced: those maps are
+ * cleared. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agg/agg.h"
 #include "options.h"
 #include "output/prom.h"
 #include "runtime/rt.h"
@@ -37,12 +39,7 @@ static bool printing(const struct rt *rt)
 
 static bool additive(const struct map *m)
 {
-	switch (m->agg) {
-	case AGG_COUNT: case AGG_SUM: case AGG_AVG: case AGG_STATS: case AGG_HIST: case AGG_LHIST:
-		return true;
-	default:
-		return false;
-	}
+	return m->agg && m->agg->additive;
 }
 
 /* ---- --textfile ---- */

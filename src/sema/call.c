@@ -3,12 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/agg.h"
 #include "options.h"
 #include "sema/scope.h"
 
 #define STR_MAX 256
 
-enum { F_STMT = 1, F_AGG = 2 };
+enum { F_STMT = 1 };
 
 static const struct func_def {
 	const char *name;
@@ -25,14 +26,6 @@ static const struct func_def {
 	{"clear", F_CLEAR, 1, 1, F_STMT},
 	{"delete", F_DELETE, 1, 1, F_STMT},
 	{"exit", F_EXIT, 0, 1, F_STMT},
-	{"count", F_COUNT, 0, 0, F_AGG},
-	{"sum", F_SUM, 1, 1, F_AGG},
-	{"avg", F_AVG, 1, 1, F_AGG},
-	{"min", F_MIN, 1, 1, F_AGG},
-	{"max", F_MAX, 1, 1, F_AGG},
-	{"stats", F_STATS, 1, 1, F_AGG},
-	{"hist", F_HIST, 1, 1, F_AGG},
-	{"lhist", F_LHIST, 4, 4, F_AGG},
 };
 
 static const struct func_def *func_find(const char *name)
@@ -43,16 +36,45 @@ static const struct func_def *func_find(const char *name)
 	return NULL;
 }
 
-static bool func_known(struct scope *sc, struct node *n, const struct func_def **out)
+/* Functions, then aggregations (registered in agg/), for hints. */
+static size_t all_names(const char **names, size_t max)
 {
-	const char *names[ARRAY_SIZE(funcs)];
-	const struct func_def *f = func_find(n->name);
+	size_t n = 0;
+	const struct agg_ops *a;
+
+	for (size_t i = 0; i < ARRAY_SIZE(funcs) && n < max; i++)
+		names[n++] = funcs[i].name;
+	for (size_t i = 0; (a = agg_at(i)) && n < max; i++)
+		names[n++] = a->name;
+	return n;
+}
+
+/* An aggregation's value is a map's: it only appears as @name = agg(). */
+static void agg_call(struct scope *sc, struct node *n, const struct agg_ops *a)
+{
 	int nargs = ast_count(n->list);
 
+	if (nargs != a->nargs)
+		sc_error(sc, n->loc, "%s() takes %d argument%s, not %d", a->name, a->nargs,
+			 a->nargs == 1 ? "" : "s", nargs);
+	else
+		sc_error(sc, n->loc, "%s() must be assigned to a map: @name = %s(...)", a->name,
+			 a->name);
+}
+
+static bool func_known(struct scope *sc, struct node *n, const struct func_def **out)
+{
+	const char *names[64];
+	const struct func_def *f = func_find(n->name);
+	const struct agg_ops *a = f ? NULL : agg_find(n->name);
+	int nargs = ast_count(n->list);
+
+	if (a) {
+		agg_call(sc, n, a);
+		return false;
+	}
 	if (!f) {
-		for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
-			names[i] = funcs[i].name;
-		const char *best = closest_name(n->name, names, ARRAY_SIZE(funcs));
+		const char *best = closest_name(n->name, names, all_names(names, ARRAY_SIZE(names)));
 		struct loc nl = { n->loc.start, n->loc.start + (int)strlen(n->name) };
 		if (best)
 			sc_error(sc, nl, "unknown function '%s'; did you mean '%s'?", n->name, best);
@@ -188,7 +210,7 @@ static void fn_delete(struct scope *sc, struct node *n)
 	}
 	if (!sema_map_ref(sc, m, MAP_USE_KEY))
 		return;
-	if (m->map->agg != AGG_NONE && !m->map->nkeys)
+	if (m->map->agg && !m->map->nkeys)
 		sc_error(sc, m->loc, "delete() needs a keyed map; clear(%s) empties it", m->name);
 }
 
@@ -238,11 +260,6 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 	n->type = type_of(T_NONE);
 	if (!func_known(sc, n, &f))
 		return;
-	if (f->flags & F_AGG) {
-		sc_error(sc, n->loc, "%s() must be assigned to a map: @name = %s(...)", f->name,
-			 f->name);
-		return;
-	}
 	if ((f->flags & F_STMT) && !as_stmt) {
 		sc_error(sc, n->loc, "%s() has no value", f->name);
 		return;
@@ -370,7 +387,7 @@ bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
 		return false;
 	}
-	if (m->agg != AGG_NONE) {
+	if (m->agg) {
 		sc_error(sc, n->loc, "%s is an aggregation; it cannot be read in a probe "
 			 "(print(%s) shows it)", n->name, n->name);
 		return false;

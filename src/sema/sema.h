@@ -12,13 +12,8 @@
 #include "util/util.h"
 
 #define MAP_MAX_KEYS 8
-#define HIST_BUCKETS 66		/* negative, 0, then [2^k, 2^(k+1)) for k = 0..63 */
-#define LHIST_MAX_BUCKETS 1000
 
-enum agg_kind {
-	AGG_NONE,		/* a plain map: @x = expr */
-	AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_STATS, AGG_HIST, AGG_LHIST,
-};
+struct agg_ops;
 
 enum map_kind {
 	MAP_GLOBAL,		/* @name[...] */
@@ -33,9 +28,9 @@ struct map {
 	bool typed;		/* keys and value known */
 	int nkeys;
 	struct type keys[MAP_MAX_KEYS];
-	enum agg_kind agg;
-	struct type val;	/* AGG_NONE */
-	int64_t lo, hi, step;	/* AGG_LHIST */
+	const struct agg_ops *agg;	/* NULL: a plain map, @x = expr */
+	struct type val;
+	int64_t lo, hi, step;	/* the aggregation's parameters (linear buckets' bounds) */
 
 	/* Layout, fixed after sema. */
 	int id;
@@ -44,7 +39,7 @@ struct map {
 	uint32_t max_entries;
 	bool percpu;
 	bool array;		/* keyless aggregation: an array indexed by bucket */
-	int nbuckets;		/* hist and lhist */
+	int nbuckets;		/* bucketed aggregations (agg_ops.nbuckets) */
 };
 
 struct local {
@@ -64,8 +59,7 @@ enum builtin {
 /* Functions. */
 enum func {
 	F_NONE, F_STR, F_USYM, F_PRINTF, F_PRINT, F_CLEAR, F_DELETE, F_EXIT,
-	F_STARTSWITH, F_CONTAINS, F_COUNT, F_SUM, F_AVG, F_MIN, F_MAX, F_STATS,
-	F_HIST, F_LHIST, F_ZERO,
+	F_STARTSWITH, F_CONTAINS, F_ZERO,
 };
 
 /* A printf-style format, checked against its arguments and kept for

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg/agg.h"
 #include "sema/scope.h"
 
 static const char *tname(struct type t)
@@ -15,68 +16,16 @@ static const char *tname(struct type t)
 	return type_name(t, buf[i], sizeof(buf[i]));
 }
 
-static const struct {
-	const char *name;
-	enum agg_kind agg;
-} aggs[] = {
-	{"count", AGG_COUNT}, {"sum", AGG_SUM}, {"avg", AGG_AVG}, {"min", AGG_MIN},
-	{"max", AGG_MAX}, {"stats", AGG_STATS}, {"hist", AGG_HIST}, {"lhist", AGG_LHIST},
-};
-
-static enum agg_kind agg_of(struct node *n)
+/* The aggregation a call is, or NULL. */
+static const struct agg_ops *agg_of(struct node *n)
 {
-	if (n->kind != AST_CALL)
-		return AGG_NONE;
-	for (size_t i = 0; i < ARRAY_SIZE(aggs); i++)
-		if (!strcmp(n->name, aggs[i].name))
-			return aggs[i].agg;
-	return AGG_NONE;
+	return n->kind == AST_CALL ? agg_find(n->name) : NULL;
 }
 
-static const char *agg_name(enum agg_kind a)
+static bool agg_args(struct scope *sc, struct node *call, const struct agg_ops *agg,
+		     int64_t params[3])
 {
-	for (size_t i = 0; i < ARRAY_SIZE(aggs); i++)
-		if (aggs[i].agg == a)
-			return aggs[i].name;
-	return "value";
-}
-
-static bool lhist_params(struct scope *sc, struct node *call, int64_t v[3])
-{
-	struct node *p = call->list->next;
-
-	for (int i = 0; i < 3; i++, p = p->next) {
-		sema_expr(sc, p);
-		if (p->kind != AST_INT) {
-			sc_error(sc, p->loc, "the bounds and step of lhist() must be constants");
-			return false;
-		}
-		v[i] = (int64_t)p->num;
-	}
-	if (v[0] >= v[1] || v[2] <= 0) {
-		sc_error(sc, call->loc, "lhist() needs min < max and a step above 0");
-		return false;
-	}
-	/* every bucket bound is min + k * step <= max, in int64 arithmetic
-	 * here and in the output: so max - min must be an int64 too */
-	int64_t width;
-	if (__builtin_sub_overflow(v[1], v[0], &width)) {
-		sc_error(sc, call->loc, "lhist() bounds too far apart: max - min overflows "
-			 "64-bit signed integers");
-		return false;
-	}
-	if ((uint64_t)width / (uint64_t)v[2] > LHIST_MAX_BUCKETS ||
-	    (uint64_t)width % (uint64_t)v[2]) {
-		sc_error(sc, call->loc, "lhist() needs (max - min) to be a multiple of the step, "
-			 "with at most %d buckets", LHIST_MAX_BUCKETS);
-		return false;
-	}
-	return true;
-}
-
-static bool agg_args(struct scope *sc, struct node *call, enum agg_kind agg, int64_t lh[3])
-{
-	int want = agg == AGG_COUNT ? 0 : agg == AGG_LHIST ? 4 : 1;
+	int want = agg->nargs;
 	int nargs = ast_count(call->list);
 
 	call->type = type_of(T_VOID);
@@ -95,10 +44,10 @@ static bool agg_args(struct scope *sc, struct node *call, enum agg_kind agg, int
 			 tname(call->list->type));
 		return false;
 	}
-	return agg != AGG_LHIST || lhist_params(sc, call, lh);
+	return !agg->params || agg->params(sc, call, params);
 }
 
-static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
+static void assign_agg(struct scope *sc, struct node *st, const struct agg_ops *agg)
 {
 	struct node *target = st->a, *call = st->b;
 	int64_t lh[3] = {0, 0, 0};
@@ -117,19 +66,20 @@ static void assign_agg(struct scope *sc, struct node *st, enum agg_kind agg)
 	struct map *m = target->map;
 	if (m->typed && m->agg != agg) {
 		sc_error(sc, call->loc, "%s is a %s() elsewhere (%s), not a %s()", target->name,
-			 agg_name(m->agg), m->agg == AGG_NONE ? "a plain value" : "an aggregation",
+			 m->agg ? m->agg->name : "value", m->agg ? "an aggregation" : "a plain value",
 			 call->name);
 		return;
 	}
-	if (m->typed && agg == AGG_LHIST && (m->lo != lh[0] || m->hi != lh[1] || m->step != lh[2])) {
-		sc_error(sc, call->loc, "%s has different lhist() bounds elsewhere", target->name);
+	if (m->typed && (m->lo != lh[0] || m->hi != lh[1] || m->step != lh[2])) {
+		sc_error(sc, call->loc, "%s has different %s() bounds elsewhere", target->name,
+			 agg->name);
 		return;
 	}
 	if (!m->typed) {
 		m->typed = true;
 		m->agg = agg;
 		m->loc = call->loc;
-		m->val = type_int(8, agg != AGG_COUNT && call->list->type.kind == T_INT &&
+		m->val = type_int(8, agg->signed_value && call->list->type.kind == T_INT &&
 				  call->list->type.sign);
 		m->lo = lh[0], m->hi = lh[1], m->step = lh[2];
 	}
@@ -142,9 +92,9 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 
 	if (type_bad(t))
 		return;
-	if (m->typed && m->agg != AGG_NONE) {
+	if (m->typed && m->agg) {
 		sc_error(sc, st->loc, "%s is a %s() aggregation; it cannot be assigned a value",
-			 st->a->name, agg_name(m->agg));
+			 st->a->name, m->agg->name);
 		return;
 	}
 	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
@@ -156,7 +106,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		t = type_int(8, t.kind == T_INT && t.sign);
 	if (!m->typed) {
 		m->typed = true;
-		m->agg = AGG_NONE;
+		m->agg = NULL;
 		m->val = t;
 		m->loc = st->loc;
 	} else if (m->val.kind == T_STR && t.kind == T_STR) {
@@ -203,10 +153,10 @@ static void assign_local(struct scope *sc, struct node *st)
 
 static void assign(struct scope *sc, struct node *st)
 {
-	enum agg_kind agg = agg_of(st->b);
+	const struct agg_ops *agg = agg_of(st->b);
 	struct node *target = st->a;
 
-	if (agg != AGG_NONE) {
+	if (agg) {
 		assign_agg(sc, st, agg);
 		return;
 	}
@@ -268,7 +218,7 @@ void sema_stmt(struct scope *sc, struct node *n)
 		break;
 	case AST_EXPR_STMT:
 		if (n->a->kind == AST_CALL) {
-			if (agg_of(n->a) != AGG_NONE)
+			if (agg_of(n->a))
 				sc_error(sc, n->a->loc, "%s() must be assigned to a map: @name = %s(...)",
 					 n->a->name, n->a->name);
 			else

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agg/agg.h"
 #include "options.h"
 #include "output/prom.h"
 #include "parser/parse.h"
@@ -39,38 +40,28 @@ static void fill_key(const struct map *m, uint8_t *key, size_t i)
 	}
 }
 
-/* The stored form of min/max (see extreme_bias in codegen). */
-static uint64_t biased(const struct map *m, int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-
-	if (m->val.sign)
-		u ^= 1ULL << 63;
-	return m->agg == AGG_MIN ? ~u : u;
-}
-
 static void fill_vals(const struct map *m, uint64_t *v, size_t nvals, uint64_t *sum, size_t i)
 {
 	uint64_t c = i + 1;
 
 	memset(v, 0, nvals * 8);
-	switch (m->agg) {
-	case AGG_COUNT: v[0] = c; break;
-	case AGG_SUM:
-	case AGG_AVG:
-	case AGG_STATS: v[0] = c; v[1] = m->val.sign ? (uint64_t)-(int64_t)(c * 7) : c * 7; break;
-	case AGG_MIN:
-	case AGG_MAX: v[0] = c; v[1] = biased(m, m->val.sign ? -(int64_t)c : (int64_t)c); break;
-	case AGG_HIST:
-	case AGG_LHIST:
+	if (!m->agg) {
+		v[0] = c * 3;
+	} else if (!strcmp(m->agg->name, "count")) {
+		v[0] = c;
+	} else if (!strcmp(m->agg->name, "min") || !strcmp(m->agg->name, "max")) {
+		v[0] = c;
+		v[1] = agg_bias(m, m->val.sign ? (uint64_t)-(int64_t)c : c);
+	} else if (m->agg->shape == AGG_BUCKETS) {
 		/* c values in bucket 3 + i, one in the second and one in the
 		 * last (an unsigned hist() has nothing in the first) */
 		v[(3 + i) % nvals] += c;
 		v[1] += 1;
 		v[nvals - 1] += 1;
 		*sum = c * 5;
-		break;
-	default: v[0] = c * 3; break;
+	} else {	/* sum, avg, stats: {count, sum} */
+		v[0] = c;
+		v[1] = m->val.sign ? (uint64_t)-(int64_t)(c * 7) : c * 7;
 	}
 }
 
@@ -79,8 +70,7 @@ static bool fake_read(void *ctx, const struct map *m, struct out_mapdata *d)
 	(void)ctx;
 	memset(d, 0, sizeof(*d));
 	d->m = m;
-	d->nvals = m->nbuckets ? (size_t)m->nbuckets : m->agg == AGG_COUNT ? 1 :
-		   m->agg == AGG_NONE ? m->val_size / 8 : 2;
+	d->nvals = agg_nvals(m);
 	d->n = m->nkeys ? entries : entries ? 1 : 0;
 	d->keys = xcalloc(d->n + 1, m->key_size);
 	d->vals = xcalloc(d->n + 1, d->nvals * 8);
