@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* interval:N (alias i:): a program every N, on one CPU, from a software
- * cpu-clock perf event. N is 100ms, 1s, 500us ... or bpftrace's
- * interval:ms:100 form. */
+ * cpu-clock perf event. N is 100ms, 1s, 500us, 5hz ... or bpftrace's
+ * interval:ms:100 and interval:hz:5 forms. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
@@ -20,22 +20,42 @@ static char *unit_first(const char *a, const char *b)
 	return b ? xasprintf("%s%s", b, a) : xstrdup(a);
 }
 
-bool probe_period_spec(struct probe *p, const char *what, bool hz)
+/* "99", "99hz": a frequency from 1 to 100000 hz */
+static bool period_freq(const char *text, uint64_t *hz)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+
+	*hz = v;
+	return end != text && *text != '-' && (!*end || !strcmp(end, "hz")) && v > 0 && v <= 100000;
+}
+
+/* For profile a bare number is a frequency (bpftrace's profile:99); for
+ * interval it is seconds, and Nhz is turned into a period. */
+static bool period_parse(struct probe *p, const char *text, bool hz_ok, uint64_t min_ns)
+{
+	uint64_t hz;
+
+	if (hz_ok && period_freq(text, &hz)) {
+		p->period = hz;
+		p->period_hz = true;
+		return true;
+	}
+	if (!hz_ok && period_freq(text, &hz) && strstr(text, "hz")) {
+		p->period = 1000000000ull / hz;
+		return p->period >= min_ns;
+	}
+	return parse_duration(text, &p->period, true) && p->period >= min_ns;
+}
+
+bool probe_period_spec(struct probe *p, const char *what, bool hz_ok, uint64_t min_ns)
 {
 	char *parts[4] = {0};
 	struct loc locs[4];
 	int n = probe_split(p, parts, locs, 4);
 	char *text = n == 2 ? xstrdup(parts[1]) : n == 3 ? unit_first(parts[1], parts[2]) : NULL;
-	bool ok = false;
+	bool ok = text && period_parse(p, text, hz_ok, min_ns);
 
-	if (text && hz) {
-		char *end;
-		unsigned long v = strtoul(text, &end, 10);
-		ok = end != text && (!*end || !strcmp(end, "hz")) && v > 0 && v <= 100000;
-		p->period = v;
-	} else if (text) {
-		ok = parse_duration(text, &p->period, true) && p->period >= 100000;
-	}
 	if (!ok)
 		diag_error(n >= 2 ? loc_join(locs[1], locs[n > 4 ? 3 : n - 1]) : p->node->loc,
 			   "%s", what);
@@ -48,7 +68,8 @@ bool probe_period_spec(struct probe *p, const char *what, bool hz)
 static bool interval_resolve(struct probe *p)
 {
 	if (!probe_period_spec(p, "interval probes are written interval:N with a unit "
-			       "(100ms, 1s, ...; at least 100us)", false))
+			       "(100ms, 1s, interval:ms:100, interval:hz:5, ...; at least 100us)",
+			       false, 100000))
 		return false;
 	probe_add_site(p);
 	return true;

@@ -55,7 +55,9 @@ struct probe {
 	char *name;		/* symbol, USDT name, tracepoint name, ... */
 	struct loc name_loc;
 	uint64_t offset;	/* uprobe: SYM+OFF, or the address */
-	uint64_t period;	/* interval: ns; profile: hz */
+	uint64_t period;	/* interval: ns; profile: ns or hz; software: count */
+	bool period_hz;		/* profile: period is a frequency in hz */
+	uint64_t config;	/* software: the perf event's config */
 	int nsig;
 	struct sigarg sig[PROBE_MAX_SIG];
 	VEC(struct probe_site) sites;
@@ -146,8 +148,10 @@ bool probe_attach_uprobe(struct probe *p, struct probe_site *s, bool ret, int pr
 			 uint64_t cookie);
 struct perf_event_attr;
 int probe_perf_event_open(struct perf_event_attr *a, pid_t pid, int cpu);
-/* interval:N / profile:N specs into p->period (ns, or hz). */
-bool probe_period_spec(struct probe *p, const char *what, bool hz);
+/* interval:N / profile:N specs (N, Nhz, 10ms, or UNIT:N) into p->period:
+ * ns, or hz with p->period_hz set (only when hz_ok). min_ns bounds a
+ * period in time. */
+bool probe_period_spec(struct probe *p, const char *what, bool hz_ok, uint64_t min_ns);
 /* The type of a PMU in /sys/bus/event_source/devices, or -1. */
 int probe_pmu_type(const char *pmu);
 /* Attach a user-space probe's program to every site of a variant: one

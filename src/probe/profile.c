@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* profile:N[hz]: sampling on every CPU, N times a second, from software
- * cpu-clock perf events in frequency mode. */
+/* profile:N[hz] (or profile:hz:N): sampling on every CPU, N times a
+ * second, from software cpu-clock perf events in frequency mode;
+ * profile:ms:N, profile:us:N, profile:s:N (or profile:10ms): every N of
+ * CPU time, from the same events with a fixed period. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
@@ -13,8 +15,9 @@
 
 static bool profile_resolve(struct probe *p)
 {
-	if (!probe_period_spec(p, "profile probes are written profile:N or profile:Nhz "
-			       "(1 to 100000 samples a second)", true))
+	if (!probe_period_spec(p, "profile probes are written profile:hz:N (1 to 100000 "
+			       "samples a second) or profile:s:N, profile:ms:N, profile:us:N "
+			       "(at least 10us)", true, 10000))
 		return false;
 	probe_add_site(p);
 	return true;
@@ -26,8 +29,8 @@ static bool profile_attach(struct probe *p, int variant, int prog_fd, int *natta
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(a),
 		.config = PERF_COUNT_SW_CPU_CLOCK,
-		.sample_freq = p->period,
-		.freq = 1,
+		.sample_period = p->period,
+		.freq = p->period_hz,
 	};
 	struct probe_site *s = &p->sites.v[0];
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);

@@ -8,11 +8,12 @@
 #include "probe/probe.h"
 
 extern const struct probe_kind probe_usdt, probe_uprobe, probe_uretprobe, probe_tracepoint,
-	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile;
+	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile,
+	probe_software;
 
 static const struct probe_kind *const kinds[] = {
 	&probe_usdt, &probe_uprobe, &probe_uretprobe, &probe_tracepoint, &probe_kprobe,
-	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile,
+	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile, &probe_software,
 };
 
 const struct probe_kind *probe_kind_find(const char *name)

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Probe kinds beyond uprobes and tracepoints: software events, profile and
+# interval in each of bpftrace's spellings. The events target counts what
+# the kernel saw in a window bounded by window_open()/window_close() calls
+# (getrusage), and the tests compare plumb's count with it, number for
+# number.
+. "$(dirname "$0")/lib.sh"
+
+need_kernel
+use_targets
+E=$TARGETS/events
+
+# window W of the events target: the software event EV counted for it
+window() {
+	run_plumb -q -c "$E $3 >$TMP/gt" "uprobe:$E:window_open /arg0 == $1/ { @on[tid] = 1; }
+		uprobe:$E:window_close /arg0 == $1/ { delete(@on[tid]); }
+		$2 /@on[tid]/ { @n = count(); }"
+}
+
+window 1 software:page-faults:1 "-p 300"
+is "$rc" 0 "software:page-faults:1 runs"
+is "$(gt "$TMP/gt" faults)" 300 "the target touched 300 fresh pages, one fault each"
+is "$(sed -n 's/^@n: //p' "$TMP/out")" "$(gt "$TMP/gt" faults)" "page-faults: plumb's count is the kernel's"
+
+window 1 s:minor-faults:1 "-p 128"
+is "$(sed -n 's/^@n: //p' "$TMP/out")" "$(gt "$TMP/gt" faults)" "s:minor-faults: the kernel's count (128 pages)"
+
+window 2 s:cs:1 "-s 25"
+is "$(gt "$TMP/gt" sleeps)" 25 "the target slept 25 times"
+is "$(sed -n 's/^@n: //p' "$TMP/out")" "$(gt "$TMP/gt" switches)" "software:context-switches (cs): the kernel's count"
+
+# a count of N: one run every N events of the CPU, whoever has them, so
+# at most one in ten of the target's 400 (plus one for the count the
+# window opens with)
+window 1 software:faults:10 "-p 400"
+n=$(sed -n 's/^@n: //p' "$TMP/out")
+ok "$([ "${n:-0}" -ge 1 ] && [ "$n" -le 41 ]; echo $?)" "software:faults:10 over 400 faults runs at most 41 times (got $n)"
+
+# the default count is bpftrace's: page-faults every 100
+run_plumb -v -c "$E -p 1 >/dev/null" 'software:page-faults { @ = count(); }'
+like "$(cat "$TMP/err")" "attached software:page-faults:100 on [0-9]+ CPUs" "software:page-faults defaults to a count of 100, on every CPU"
+
+# -l lists the events
+run_plumb -l 'software:*'
+is "$(wc -l <"$TMP/out")" 11 "-l 'software:*' lists 11 events"
+like "$(cat "$TMP/out")" "^software:context-switches:$" "-l lists software:context-switches:"
+run_plumb -l -v 's:cs'
+is "$(cat "$TMP/out")" "software:context-switches:
+    default count 1000, also software:cs" "-l -v names the default count and the alias"
+
+# profile and interval in each spelling: samples come at the rate asked
+ncpu=$(getconf _NPROCESSORS_ONLN)
+for spec in profile:ms:10 profile:us:10000 profile:hz:100 profile:100 profile:10ms; do
+	run_plumb -q "$spec { @ = count(); } interval:s:1 { exit(); }"
+	n=$(sed -n 's/^@: //p' "$TMP/out")
+	want=$((100 * ncpu))
+	ok "$([ "${n:-0}" -ge $((want * 8 / 10)) ] && [ "$n" -le $((want * 11 / 10)) ]; echo $?)" \
+		"$spec: about 100 samples a second on each of $ncpu CPUs (got $n)"
+done
+for spec in interval:ms:100 interval:us:100000 interval:hz:10 interval:100ms; do
+	run_plumb -q "$spec { @n++; if (@n == 3) { exit(); } } interval:s:5 { exit(); }"
+	is "$(cat "$TMP/out")" "@n: 3" "$spec: a timer that stops at its third tick"
+done
+run_plumb -q 'interval:hz:4 { if (@t) { @d = (nsecs - @t) / 1000000; exit(); } @t = nsecs; }'
+d=$(sed -n 's/^@d: //p' "$TMP/out")
+ok "$([ "${d:-0}" -ge 200 ] && [ "$d" -le 350 ]; echo $?)" "interval:hz:4 ticks 250 ms apart (got ${d}ms)"
+
+done_testing
