@@ -66,4 +66,55 @@ run_plumb -q 'interval:hz:4 { if (@t) { @d = (nsecs - @t) / 1000000; exit(); } @
 d=$(sed -n 's/^@d: //p' "$TMP/out")
 ok "$([ "${d:-0}" -ge 200 ] && [ "$d" -le 350 ]; echo $?)" "interval:hz:4 ticks 250 ms apart (got ${d}ms)"
 
+# rawtracepoint: the kernel's own arguments, typed from its BTF
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	nr=$("$E" -p 1 -s 0 -n 0 | awk '$1 == "getppid_nr" { print $2 }')
+	run_plumb -q -c "$E -n 1234 >$TMP/gt" \
+		"rawtracepoint:sys_enter /comm == \"events\" && args.id == $nr/ { @id = count(); }
+		rt:sys_enter /comm == \"events\" && arg1 == $nr/ { @arg1 = count(); }"
+	is "$(gt "$TMP/gt" getppid)" 1234 "the target made 1234 getppid() calls"
+	is "$(cat "$TMP/out")" "@arg1: 1234
+@id: 1234" "rawtracepoint:sys_enter: args.id and arg1 count every getppid() call"
+	run_plumb -l -v 'rawtracepoint:sys_enter'
+	is "$(cat "$TMP/out")" "rawtracepoint:sys_enter
+    struct pt_regs *regs
+    long int id" "-l -v: a raw tracepoint's arguments with their BTF types"
+	run_plumb -l 'rt:sched_switch'
+	is "$(cat "$TMP/out")" "rawtracepoint:sched_switch" "-l rt:EVENT"
+	# a pointer is an integer: the task switched in is never NULL
+	run_plumb -q -t 300ms 'rawtracepoint:sched_switch { @[args.next != 0] = count(); }'
+	like "$(cat "$TMP/out")" "^@\[1\]: [0-9]+$" "rawtracepoint:sched_switch: args.next, a pointer, as an integer"
+	ok "$(grep -c '^@\[0\]' "$TMP/out")" "... and never 0"
+else
+	skip "no kernel BTF"
+fi
+
+# watchpoint: every write of a long in the -p process, where the machine
+# has hardware breakpoints; a plain refusal (status 1) where it has not
+mkfifo "$TMP/in"
+"$E" -W 300 <"$TMP/in" >"$TMP/wgt" &
+tpid=$!
+exec 3>"$TMP/in"
+wait_line() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+wait_line "$TMP/wgt" '^ready '
+addr=$(gt "$TMP/wgt" watched)
+"$PLUMB" -p "$tpid" "watchpoint:$addr:8:w { @w = count(); } w:$addr:8:rw { @rw = count(); }
+	BEGIN { printf(\"go\n\"); }" >"$TMP/wout" 2>"$TMP/werr" &
+ppid=$!
+wait_line "$TMP/wout" '^go$'
+echo >&3
+exec 3>&-
+wait "$ppid"
+rc=$?
+wait "$tpid"
+if [ -e /sys/bus/event_source/devices/breakpoint ]; then
+	is "$rc" 0 "watchpoint:ADDR:8:w and :rw run"
+	is "$(gt "$TMP/wgt" writes)" 300 "the target wrote the long 300 times"
+	is "$(sed -n 's/^@w: //p' "$TMP/wout")" "$(gt "$TMP/wgt" writes)" "watchpoint :w counts every write"
+	is "$(sed -n 's/^@rw: //p' "$TMP/wout")" "$(($(gt "$TMP/wgt" reads) + $(gt "$TMP/wgt" writes)))" "watchpoint :rw counts every read and write"
+else
+	is "$rc" 1 "no hardware breakpoints here: watchpoint is refused with status 1"
+	like "$(cat "$TMP/werr")" "has no hardware breakpoints" "... saying why"
+fi
+
 done_testing

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Probe kinds. Each kind (uprobe, uretprobe, usdt, tracepoint, kprobe,
- * BEGIN/END, interval, profile) is one file that fills a struct
+ * BEGIN/END, interval, profile, software, rawtracepoint, watchpoint) is
+ * one file that fills a struct
  * probe_kind; nothing outside that file knows a kind's details. */
 #ifndef PLUMB_PROBE_H
 #define PLUMB_PROBE_H

@@ -9,11 +9,12 @@
 
 extern const struct probe_kind probe_usdt, probe_uprobe, probe_uretprobe, probe_tracepoint,
 	probe_kprobe, probe_kretprobe, probe_begin, probe_end, probe_interval, probe_profile,
-	probe_software;
+	probe_software, probe_rawtracepoint, probe_watchpoint;
 
 static const struct probe_kind *const kinds[] = {
 	&probe_usdt, &probe_uprobe, &probe_uretprobe, &probe_tracepoint, &probe_kprobe,
 	&probe_kretprobe, &probe_begin, &probe_end, &probe_interval, &probe_profile, &probe_software,
+	&probe_rawtracepoint, &probe_watchpoint,
 };
 
 const struct probe_kind *probe_kind_find(const char *name)

@@ -12,6 +12,10 @@
  *   sleeps N     sleeps made
  *   getppid N    getppid() calls made (syscall number getppid_nr)
  * Options: -p PAGES -s SLEEPS -n SYSCALLS (defaults 64, 5, 1000).
+ *
+ * With -W N it only prints "watched ADDRESS" (a long for watchpoints)
+ * and "ready PID", waits for a line on stdin, then writes that long N
+ * times and reads it N times, and prints "writes N" and "reads N".
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -23,6 +27,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "target.h"
 
 #define TRACED __attribute__((noinline, noipa, used))
 #define KEEP() asm volatile("" ::: "memory")
@@ -40,6 +46,22 @@ TRACED void window_close(int which)
 {
 	KEEP();
 	(void)which;
+}
+
+volatile long watched;
+
+static int watch(long n)
+{
+	long sum = 0;
+
+	printf("watched %p\n", (void *)&watched);
+	tgt_wait_ready();
+	for (long i = 0; i < n; i++)
+		watched = i;
+	for (long i = 0; i < n; i++)
+		sum += watched;
+	printf("writes %ld\nreads %ld\nsum %ld\n", n, n, sum);
+	return 0;
 }
 
 static long faults(void)
@@ -64,8 +86,10 @@ int main(int argc, char **argv)
 	struct timespec ts = { 0, 1000000 };
 	int c;
 
-	while ((c = getopt(argc, argv, "p:s:n:")) != -1) {
+	while ((c = getopt(argc, argv, "p:s:n:W:")) != -1) {
 		long v = strtol(optarg, NULL, 10);
+		if (c == 'W')
+			return watch(v);
 		if (c == 'p')
 			pages = v;
 		else if (c == 's')
