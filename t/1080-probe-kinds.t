@@ -117,4 +117,13 @@ else
 	like "$(cat "$TMP/werr")" "has no hardware breakpoints" "... saying why"
 fi
 
+# a binary named by a positional parameter
+run_plumb -q -c "calls -t 2 -n 40 >$TMP/gt" 'p:$1:work { @ = count(); } r:$1:$2 { @r = count(); }' \
+	"$TARGETS/calls" compute
+is "$(cat "$TMP/out")" "@: $(gt "$TMP/gt" work.calls)
+@r: $(gt "$TMP/gt" compute.calls)" 'p:$1:work and r:$1:$2: the binary and function from positional parameters'
+run_plumb -n 'p:$2:work { @ = count(); }' "$TARGETS/calls"
+is "$rc" 2 'p:$2:work with one parameter: an error, status 2'
+is "$(head -1 "$TMP/err")" "<cmdline>:1:3: error: positional parameter \$2 is not given (1 given)" "... saying which"
+
 done_testing

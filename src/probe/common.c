@@ -5,7 +5,69 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "probe/probe.h"
+
+/* Calls f for each $N in s[0..len), with its offset and length. */
+static bool spec_params(const char *s, size_t len, bool (*f)(void *, size_t, size_t, unsigned long),
+			void *arg)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i + 1;
+		while (j < len && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (s[i] != '$' || j == i + 1)
+			continue;
+		if (!f(arg, i, j - i, strtoul(s + i + 1, NULL, 10)))
+			return false;
+		i = j - 1;
+	}
+	return true;
+}
+
+struct subst {
+	const struct probe *p;
+	const char *s;
+	size_t done;
+	struct strbuf out;
+};
+
+static bool subst_one(void *arg, size_t at, size_t len, unsigned long idx)
+{
+	struct subst *su = arg;
+
+	sb_printf(&su->out, "%.*s%s", (int)(at - su->done), su->s + su->done,
+		  su->p->opts->params[idx - 1]);
+	su->done = at + len;
+	return true;
+}
+
+/* A spec's text with $1, $2... replaced by the positional parameters
+ * (checked by spec_params_given before). */
+static char *spec_subst(const struct probe *p, const char *s, size_t len)
+{
+	struct subst su = { .p = p, .s = s };
+
+	spec_params(s, len, subst_one, &su);
+	sb_printf(&su.out, "%.*s", (int)(len - su.done), s + su.done);
+	return su.out.s ? su.out.s : xstrdup("");
+}
+
+static bool param_given(void *arg, size_t at, size_t len, unsigned long idx)
+{
+	const struct probe *p = arg;
+	struct loc loc = { p->node->loc.start + (int)at, p->node->loc.start + (int)(at + len) };
+
+	if (idx >= 1 && idx <= (unsigned long)p->opts->nparams)
+		return true;
+	diag_error(loc, "positional parameter $%lu is not given (%d given)", idx, p->opts->nparams);
+	return false;
+}
+
+static bool spec_params_given(const struct probe *p)
+{
+	return spec_params(p->node->name, strlen(p->node->name), param_given, (void *)p);
+}
 
 int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 {
@@ -16,7 +78,9 @@ int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 		if (s[i] != ':' && s[i])
 			continue;
 		if (n < max) {
-			parts[n] = xstrndup(s + start, (size_t)(i - start));
+			/* $N stands for a positional parameter ("p:$1:work");
+			 * locations stay those of the text as written */
+			parts[n] = spec_subst(p, s + start, (size_t)(i - start));
 			locs[n].start = base + start;
 			locs[n].end = base + i;
 		}
@@ -121,12 +185,12 @@ struct probe *probe_new(struct node *n, const struct options *opts)
 		return NULL;
 	}
 	free(kname);
-	if (!probe_signature(p) || !p->kind->resolve(p)) {
+	if (!spec_params_given(p) || !probe_signature(p) || !p->kind->resolve(p)) {
 		probe_free(p);
 		return NULL;
 	}
 	if (!p->spec)
-		p->spec = xstrdup(n->name);
+		p->spec = spec_subst(p, n->name, strlen(n->name));
 	return p;
 }
 
