@@ -200,19 +200,37 @@ static void hist_label(const struct map *m, int i, char *buf, size_t len)
 	}
 }
 
-/* "(..., min)", "[min, min + step)", ... "[max, ...)" */
+/* An lhist bound: in M or K when both it and the step are a whole
+ * number of them (bpftrace's rule), else in digits; 0 is "0". */
+static void lin_label(char *buf, size_t len, int64_t v, int64_t step)
+{
+	if (v == 0)
+		snprintf(buf, len, "0");
+	else if (step % (1 << 20) == 0 && v % (1 << 20) == 0)
+		snprintf(buf, len, "%lldM", (long long)(v / (1 << 20)));
+	else if (step % 1024 == 0 && v % 1024 == 0)
+		snprintf(buf, len, "%lldK", (long long)(v / 1024));
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* "(..., min)", "[min, min + step)", ... "[max, ...)", as bpftrace
+ * writes them: "[2K, 3K)" for a step of 1024 */
 static void lhist_label(const struct map *m, int i, char *buf, size_t len)
 {
 	uint64_t lo, hi;
 	bool has_lo, has_hi, sign;
+	char a[32], b[32];
 
 	lhist_range(m, i, &lo, &hi, &has_lo, &has_hi, &sign);
+	lin_label(a, sizeof(a), (int64_t)lo, m->step);
+	lin_label(b, sizeof(b), (int64_t)(hi + 1), m->step);
 	if (!has_lo)
-		snprintf(buf, len, "(..., %lld)", (long long)(hi + 1));
+		snprintf(buf, len, "(..., %s)", b);
 	else if (!has_hi)
-		snprintf(buf, len, "[%lld, ...)", (long long)lo);
+		snprintf(buf, len, "[%s, ...)", a);
 	else
-		snprintf(buf, len, "[%lld, %lld)", (long long)lo, (long long)(hi + 1));
+		snprintf(buf, len, "[%s, %s)", a, b);
 }
 
 const struct agg_ops agg_hist = {

@@ -26,12 +26,13 @@ static void hist_rows(struct out *o, const struct map *m, const uint64_t *v, int
 		if (v[i] > max)
 			max = v[i];
 	for (int i = first; i <= last && max; i++) {
-		int w = (int)((double)v[i] * BAR_WIDTH / (double)max);
+		/* in float, as bpftrace computes it: the same bar to the '@' */
+		int w = (int)((float)v[i] / (float)max * BAR_WIDTH);
 		memset(bar, '@', (size_t)w);
 		memset(bar + w, ' ', (size_t)(BAR_WIDTH - w));
 		bar[BAR_WIDTH] = '\0';
 		m->agg->bucket_label(m, i, label, sizeof(label));
-		fprintf(o->f, "%-16s %8llu |%s|\n", label, (unsigned long long)v[i], bar);
+		fprintf(o->f, "%-16s%8llu |%s|\n", label, (unsigned long long)v[i], bar);
 	}
 }
 
@@ -61,7 +62,8 @@ void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *orde
 		}
 		sb_puts(&sb, ":");
 		if (hist) {
-			fprintf(o->f, "%s\n", sb.s);
+			/* bpftrace's header, its trailing space included */
+			fprintf(o->f, "%s \n", sb.s);
 			hist_rows(o, m, v, (int)d->nvals);
 			fputc('\n', o->f);
 			continue;

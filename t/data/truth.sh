@@ -185,7 +185,9 @@ printf_stmt() {
 }
 
 # hist_text GTKEY: the rows a text histogram shows for the ground truth's
-# "GTKEY LO HI COUNT" lines: label, count, bar of count * 52 / max '@'
+# "GTKEY LO HI COUNT" lines, as bpftrace prints them: label (hist bounds
+# in K/M/G/T/P/E; lhist bounds in M or K when both bound and step are a
+# whole number of them), count, bar of count / max * 52 '@' in float
 hist_text() {
 	awk -v key="$1" '
 	function unit(v,   u, s) {
@@ -193,30 +195,45 @@ hist_text() {
 		while (v > 0 && v % 1024 == 0 && u < 6) { v /= 1024; u++ }
 		return u ? sprintf("%.0f%s", v, substr(s, u, 1)) : sprintf("%.0f", v)
 	}
-	$1 == key { n++; lo[n] = $2; hi[n] = $3; c[n] = $4; if ($4 > max) max = $4 }
+	function lin(v, step) {
+		if (v != 0 && step % 1048576 == 0 && v % 1048576 == 0) return (v / 1048576) "M"
+		if (v != 0 && step % 1024 == 0 && v % 1024 == 0) return (v / 1024) "K"
+		return v
+	}
+	# x rounded to a C float (24-bit mantissa), ties away from zero
+	function fl(x,   e, sc) {
+		if (x == 0) return 0
+		e = 0; sc = 1
+		while (x * sc >= 16777216) sc /= 2
+		while (x * sc < 8388608) sc *= 2
+		return int(x * sc + 0.5) / sc
+	}
+	$1 == key { n++; lo[n] = $2; hi[n] = $3; c[n] = $4; if ($4 > max) max = $4
+		if ($2 != "-inf" && $3 != "inf") step = $3 - $2 }
 	END { for (j = 1; j <= n; j++) {
 		if (key ~ /lhist/) {
-			if (lo[j] == "-inf") l = "(..., " hi[j] ")"
-			else if (hi[j] == "inf") l = "[" lo[j] ", ...)"
-			else l = "[" lo[j] ", " hi[j] ")"
+			if (lo[j] == "-inf") l = "(..., " lin(hi[j], step) ")"
+			else if (hi[j] == "inf") l = "[" lin(lo[j], step) ", ...)"
+			else l = "[" lin(lo[j], step) ", " lin(hi[j], step) ")"
 		} else if (lo[j] == "-inf") l = "(..., 0)"
 		else if (lo[j] == 0 && hi[j] == 1) l = "[0]"
 		else if (lo[j] == 1 && hi[j] == 2) l = "[1]"
 		else l = "[" unit(lo[j]) ", " unit(hi[j]) ")"
-		w = int(c[j] * 52 / max); bar = ""
+		w = int(fl(fl(fl(c[j]) / fl(max)) * 52)); bar = ""
 		for (b = 0; b < 52; b++) bar = bar (b < w ? "@" : " ")
-		printf "%-16s %8d |%s|\n", l, c[j], bar } }' "$GT"
+		printf "%-16s%8d |%s|\n", l, c[j], bar } }' "$GT"
 }
 
-# hist_rows MAP: the rows of MAP's text histogram in $OUT
+# hist_rows MAP: the rows of MAP's text histogram in $OUT (its header
+# is "MAP: ", with bpftrace's trailing space)
 hist_rows() {
-	awk -v m="$1:" '$0 == m { on = 1; next } on && /^$/ { exit } on' "$OUT"
+	awk -v m="$1: " '$0 == m { on = 1; next } on && /^$/ { exit } on' "$OUT"
 }
 
 # nonempty_rows MAP: its rows with a count; edge_rows MAP: "1 1" when its
 # first and last rows have a count
-nonempty_rows() { hist_rows "$1" | awk '{ c = substr($0, 18, 8) + 0 } c != 0'; }
-edge_rows() { hist_rows "$1" | awk '{ print substr($0, 18, 8) + 0 != 0 }' | sed -n '1p;$p' | paste -sd' '; }
+nonempty_rows() { hist_rows "$1" | awk '{ c = substr($0, 17, 8) + 0 } c != 0'; }
+edge_rows() { hist_rows "$1" | awk '{ print substr($0, 17, 8) + 0 != 0 }' | sed -n '1p;$p' | paste -sd' '; }
 
 # Processes still running the private copy of calls, by pid.
 calls_left() {
