@@ -16,6 +16,7 @@ struct options {
 	unsigned int strsize;	/* -s: default string size */
 	bool quiet, verbose, dump, json, dry_run, list;
 	bool unsafe;		/* --unsafe: uprobes outside any known function */
+	bool helper_errors;	/* -k: report failed helpers as they happen */
 	int nparams;		/* positional parameters $1..$N */
 	char **params;
 	uint32_t map_entries;	/* keyed map size */

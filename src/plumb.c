@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* plumb: the command line, and nothing else. */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -25,7 +28,8 @@ enum { OPT_LISTEN = 256, OPT_TEXTFILE, OPT_PREFIX, OPT_MAX_SERIES, OPT_INTERVAL_
 
 static const char usage_text[] =
 	"usage: plumb [OPTIONS] 'PROGRAM' [ARGS...]\n"
-	"       plumb [OPTIONS] -f FILE [ARGS...]\n"
+	"       plumb [OPTIONS] -e 'PROGRAM' [ARGS...]\n"
+	"       plumb [OPTIONS] FILE [ARGS...]   (a program file; also -f FILE)\n"
 	"       plumb -l [PATTERN]\n"
 	"       plumb [OPTIONS] argdist ARGS...  (BCC argdist's command line: plumb argdist -h)\n"
 	"       plumb [OPTIONS] trace ARGS...    (BCC trace's command line: plumb trace -h)\n"
@@ -39,11 +43,15 @@ static const char usage_text[] =
 	"  -c CMD        run CMD (with /bin/sh -c) once the probes are attached; stop when it exits\n"
 	"  -l [PATTERN]  list probes: USDT probes and functions of a binary, tracepoints\n"
 	"  -d            print the generated BPF beside its source, and the verifier's log\n"
-	"  -n            dry run: check and compile the program, load nothing (with -d, print it)\n"
+	"  -n, --dry-run  check and compile the program, load nothing (with -d, print it)\n"
 	"  -j            JSON lines output\n"
 	"  -t DURATION   stop after DURATION (5s, 200ms, 1m, ...)\n"
 	"  -s BYTES      default string size, the NUL included (64)\n"
+	"  -e PROGRAM    the program (then every argument is a positional parameter)\n"
 	"  -f FILE       read the program from FILE ('-' for standard input)\n"
+	"  -o FILE       the program's output (maps, printf) to FILE, not stdout\n"
+	"  -k            report each failed helper (a memory read of str(), ...) with\n"
+	"                its source location, once per second per location\n"
 	"  -q            no banner (with --listen or --textfile: and no maps on stdout)\n"
 	"  -i DURATION   print the maps every DURATION under a timestamp line\n"
 	"  --interval-clear  with -i: each interval's own counts, not running totals\n"
@@ -56,6 +64,11 @@ static const char usage_text[] =
 	"  --unsafe      allow a uprobe address outside any known function (never in data)\n"
 	"  -h, --help    this help\n"
 	"  --version     the version\n"
+	"\n"
+	"\n"
+	"Options go before the program; '--' ends them, for arguments that start\n"
+	"with '-'. Environment: PLUMB_MAX_STRLEN (BPFTRACE_MAX_STRLEN), PLUMB_MAP_KEYS\n"
+	"(BPFTRACE_MAX_MAP_KEYS): see the man page.\n"
 	"\n"
 	"exit status: 0 success, 1 runtime failure, 2 usage or program error\n";
 
@@ -129,12 +142,20 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return *s && !*end && !errno && *out <= max && *out > 0;
 }
 
-static int options(int argc, char **argv, struct options *o, const char **file)
+/* Where the program comes from, and where its output goes. */
+struct source {
+	const char *file;	/* -f FILE, or a program file named first */
+	const char *text;	/* -e PROGRAM */
+	const char *output;	/* -o FILE */
+};
+
+static int options(int argc, char **argv, struct options *o, struct source *src)
 {
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"unsafe", no_argument, NULL, 'U'},
+		{"dry-run", no_argument, NULL, 'n'},
 		{"listen", required_argument, NULL, OPT_LISTEN},
 		{"textfile", required_argument, NULL, OPT_TEXTFILE},
 		{"metric-prefix", required_argument, NULL, OPT_PREFIX},
@@ -145,7 +166,7 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+p:c:ldnjt:s:f:qvhi:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:c:ldnjt:s:f:e:o:kqvhi:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_uint(optarg, 0x7fffffff, &v))
@@ -168,7 +189,10 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 						   optarg);
 			o->strsize = (unsigned int)v;
 			break;
-		case 'f': *file = optarg; break;
+		case 'f': src->file = optarg; break;
+		case 'e': src->text = optarg; break;
+		case 'o': src->output = optarg; break;
+		case 'k': o->helper_errors = true; break;
 		case 'q': o->quiet = true; break;
 		case 'i':
 			if (!parse_duration(optarg, &o->interval_ns, true) ||
@@ -211,21 +235,57 @@ static int options(int argc, char **argv, struct options *o, const char **file)
 	}
 	if (o->interval_clear && !o->interval_ns)
 		return usage_error("%s", "--interval-clear needs -i DURATION");
+	if (src->file && src->text)
+		return usage_error("%s", "-e and -f both give the program: use one");
 	return -1;
 }
 
-/* PLUMB_MAP_KEYS, or 0 after saying what is wrong with it. */
-static uint32_t map_keys(void)
+/* The first of NAMES set in the environment, its name in *name. */
+static const char *env_first(const char *const *names, const char **name)
 {
-	const char *e = getenv("PLUMB_MAP_KEYS");
-	unsigned long v;
+	for (; *names; names++) {
+		const char *v = getenv(*names);
+		if (v) {
+			*name = *names;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* A setting from plumb's variable or bpftrace's names for it, from 1 to
+ * MAX; false after saying what is wrong with it. */
+static bool env_setting(const char *const *names, unsigned long lo, unsigned long max,
+			unsigned long *out)
+{
+	const char *name, *e = env_first(names, &name);
 
 	if (!e)
-		return DEFAULT_MAP_KEYS;
-	if (parse_uint(e, 1UL << 24, &v))
-		return (uint32_t)v;
-	errmsg("PLUMB_MAP_KEYS must be a number from 1 to %lu, not '%s'", 1UL << 24, e);
-	return 0;
+		return true;
+	if (parse_uint(e, max, out) && *out >= lo)
+		return true;
+	errmsg("%s must be a number from %lu to %lu, not '%s'", name, lo, max, e);
+	return false;
+}
+
+/* The settings bpftrace takes from its environment that plumb has:
+ * PLUMB_MAX_STRLEN (-s), PLUMB_MAP_KEYS; bpftrace's names accepted,
+ * plumb's first. The command line's -s wins over them. */
+static bool environment(struct options *o)
+{
+	static const char *const strlen_names[] = {
+		"PLUMB_MAX_STRLEN", "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", NULL };
+	static const char *const keys_names[] = {
+		"PLUMB_MAP_KEYS", "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX", NULL };
+	unsigned long strsize = DEFAULT_STRSIZE, keys = DEFAULT_MAP_KEYS;
+
+	if ((!o->strsize && !env_setting(strlen_names, 2, 256, &strsize)) ||
+	    !env_setting(keys_names, 1, 1UL << 24, &keys))
+		return false;
+	if (!o->strsize)
+		o->strsize = (unsigned int)strsize;
+	o->map_entries = (uint32_t)keys;
+	return true;
 }
 
 /* What the command line asks of a compiled program: print it (-n, -d)
@@ -258,47 +318,122 @@ static int trace_text(const char *name, const char *text, size_t len, const stru
 	return rc;
 }
 
+/* Arguments after the program are its positional parameters; one that
+ * looks like an option was most likely meant as one, so it is an error
+ * unless a "--" (dropped) comes before it. A negative number (-5) is no
+ * option: plumb has none that starts with a digit. */
+static int params(int argc, char **argv, int from, bool dashdash, struct options *o)
+{
+	int n = 0;
+
+	for (int i = from; i < argc; i++) {
+		char *a = argv[i];
+
+		if (!dashdash && !strcmp(a, "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && a[0] == '-' && a[1] && !isdigit((unsigned char)a[1])) {
+			fprintf(stderr, "plumb: option %s after the program: options go before it "
+				"(or use -- before the program's arguments)\n", a);
+			return EXIT_USAGE;
+		}
+		argv[from + n++] = a;
+	}
+	o->params = argv + from;
+	o->nparams = n;
+	return -1;
+}
+
+/* bpftrace's rule for "plumb NAME": a program file when NAME names one;
+ * else the program's text. */
+static bool names_file(const char *arg)
+{
+	struct stat st;
+
+	return !stat(arg, &st) && S_ISREG(st.st_mode);
+}
+
+/* The program's text and the name diagnostics give it; NULL after
+ * saying why not. (A "#!" line is a comment to the lexer.) */
+static char *program(struct source *src, int argc, char **argv, const char **name,
+		     size_t *len)
+{
+	char *text;
+
+	if (!src->file && !src->text && optind < argc && names_file(argv[optind]))
+		src->file = argv[optind++];
+	if (src->file) {
+		text = read_program(src->file, len);
+		*name = strcmp(src->file, "-") ? src->file : "<stdin>";
+	} else {
+		if (!src->text && optind < argc)
+			src->text = argv[optind++];
+		if (!src->text) {
+			usage_error("%s", "no program given");
+			return NULL;
+		}
+		text = xstrdup(src->text);
+		*len = strlen(text);
+		*name = "<cmdline>";
+	}
+	return text;
+}
+
+/* -o FILE: the program's output goes there; false after saying why not. */
+static bool output_to(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0) {
+		errmsg("cannot write %s: %s", file, strerror(errno));
+		return false;
+	}
+	out_set_output(fd, file);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
-	const char *file = NULL, *name;
+	struct source src = {0};
+	const char *name;
 	char *text;
 	size_t len;
+	bool dashdash;
 	int rc;
 
 	rt_signals_early();
 	rt_fds_raise();
-	o = (struct options){ .strsize = DEFAULT_STRSIZE, .map_entries = map_keys(),
-			      .metric_prefix = PROM_DEFAULT_PREFIX,
+	o = (struct options){ .metric_prefix = PROM_DEFAULT_PREFIX,
 			      .max_series = PROM_DEFAULT_MAX_SERIES };
-	rc = options(argc, argv, &o, &file);
+	rc = options(argc, argv, &o, &src);
 	if (rc >= 0)
 		return rc;
-	if (!o.map_entries)
+	if (!environment(&o))
 		return EXIT_USAGE;
 	libbpf_set_print(silent);
+	dashdash = optind > 1 && !strcmp(argv[optind - 1], "--");
+	if (o.list) {
+		const char *pattern = optind < argc ? argv[optind] : NULL;
+		if (optind < argc && (rc = params(argc, argv, optind + 1, dashdash, &o)) >= 0)
+			return rc;
+		if (o.pid && !rt_watch_pid(o.pid))
+			return EXIT_RUNTIME;
+		return flushed(probe_list(pattern, &o));
+	}
 	if (o.pid && !rt_watch_pid(o.pid))
 		return EXIT_RUNTIME;
-	if (o.list)
-		return flushed(probe_list(optind < argc ? argv[optind] : NULL, &o));
-	if (!file && optind < argc && compat_is_tool(argv[optind]))
+	if (!src.file && !src.text && optind < argc && compat_is_tool(argv[optind]))
 		return flushed(compat_main(argc - optind, argv + optind, &o, trace));
-	if (file) {
-		text = read_program(file, &len);
-		if (!text)
-			return EXIT_USAGE;
-		name = strcmp(file, "-") ? file : "<stdin>";
-	} else if (optind < argc) {
-		text = xstrdup(argv[optind]);
-		len = strlen(text);
-		name = "<cmdline>";
-		optind++;
-	} else {
-		return usage_error("%s", "no program given");
-	}
-	o.params = argv + optind;
-	o.nparams = argc - optind;
-	rc = trace_text(name, text, len, &o);
+	text = program(&src, argc, argv, &name, &len);
+	if (!text)
+		return EXIT_USAGE;
+	rc = params(argc, argv, optind, dashdash, &o);
+	if (rc < 0 && src.output && !output_to(src.output))
+		rc = EXIT_USAGE;
+	if (rc < 0)
+		rc = flushed(trace_text(name, text, len, &o));
 	free(text);
-	return flushed(rc);
+	return rc;
 }

@@ -42,6 +42,7 @@ plumb() {
 }
 
 total=$(ls "$TMP"/ex* | wc -l)
+mkdir -p "$TMP/cwd"
 for i in $(seq 1 "$total"); do
 	ex="$TMP/ex$i"
 	run=$(get run "$ex")
@@ -55,7 +56,8 @@ for i in $(seq 1 "$total"); do
 		$setup & spid=$!
 		sleep 0.3
 	fi
-	eval "$cmd" >"$TMP/out" 2>"$TMP/err"
+	# in a directory of their own: examples may write files
+	(cd "$TMP/cwd" && eval "$cmd") >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
 	got="$TMP/out"
@@ -84,7 +86,7 @@ for word in pid tid uid gid cpu comm nsecs elapsed cgroup arg0 retval func probe
 	grep -q -- "$word" "$TMP/examples"
 	ok $? "an example uses $word"
 done
-for opt in -p -c -l -d -n -j -t -s -f -q -v -h --version; do
+for opt in -p -c -l -d -n -j -t -s -f -q -v -h --version -e -o -k --dry-run; do
 	grep -qE -- "(^| )plumb.* $opt( |$)|^plumb $opt" "$TMP/examples" || grep -q -- "$opt " "$TMP/examples"
 	ok $? "an example uses $opt"
 done

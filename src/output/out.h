@@ -40,6 +40,8 @@ struct out {
 /* Standard output as a line-buffered stream that remembers why a write
  * failed (out_flush reports it). */
 FILE *out_stdout(void);
+/* -o FILE: out_stdout()'s stream writes to FD, and errors name NAME. */
+void out_set_output(int fd, const char *name);
 /* Flush f. 0 when all is written; else the error, and any error but
  * EPIPE (the reader left, which is no fault) is reported, once:
  * "plumb: cannot write output: No space left on device". */

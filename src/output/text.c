@@ -81,13 +81,23 @@ void out_text_map(struct out *o, const struct out_mapdata *d, const size_t *orde
  * only a flag: by the time anyone asks, errno says something else. */
 static int write_err;
 
+/* Where the program's output goes: standard output, or -o FILE. */
+static int out_fd = STDOUT_FILENO;
+static const char *out_name;
+
+void out_set_output(int fd, const char *name)
+{
+	out_fd = fd;
+	out_name = name;
+}
+
 static ssize_t write_stdout(void *cookie, const char *buf, size_t n)
 {
 	size_t done = 0;
 
 	(void)cookie;
 	while (done < n) {
-		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
+		ssize_t w = write(out_fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
@@ -122,7 +132,10 @@ int out_flush(FILE *f)
 		return 0;
 	err = write_err ? write_err : errno ? errno : EIO;
 	if (err != EPIPE && !reported) {
-		errmsg("cannot write output: %s", strerror(err));
+		if (out_name && f != stdout)
+			errmsg("cannot write output to %s: %s", out_name, strerror(err));
+		else
+			errmsg("cannot write output: %s", strerror(err));
 		reported = true;
 	}
 	return err;

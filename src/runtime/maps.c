@@ -334,6 +334,33 @@ static void site_text(struct strbuf *sb, struct loc loc)
 	}
 }
 
+/* -k: the reads that failed since the last call, each at its place in
+ * the program, as they happen. The loop calls this at most once a
+ * second, so a place that keeps failing is reported once a second. */
+void rt_report_helper_errors(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+	const struct src *src = diag_src();
+
+	if (!rt->reads_seen)
+		rt->reads_seen = xcalloc(s->reads.n ? s->reads.n : 1, sizeof(uint64_t));
+	for (size_t i = 0; i < s->reads.n; i++) {
+		uint64_t n = rt_stat(rt, STAT_READ_BASE(s) + (int)i), d = n - rt->reads_seen[i];
+		struct strbuf what = {0};
+		int line, col;
+
+		if (n <= rt->reads_seen[i])
+			continue;
+		rt->reads_seen[i] = n;
+		diag_linecol(s->reads.v[i].start, &line, &col);
+		site_text(&what, s->reads.v[i]);
+		warnmsg("%s:%d:%d: %llu failed read%s of %s: a bad address or memory not "
+			"paged in (read as 0 or \"\")", src ? src->name : "<program>", line, col,
+			(unsigned long long)d, d == 1 ? "" : "s", what.s ? what.s : "");
+		sb_free(&what);
+	}
+}
+
 /* Reads of memory that failed (a bad pointer, a page not in memory),
  * each at its place in the program. */
 void rt_print_failed_reads(struct rt *rt)

@@ -39,6 +39,8 @@ struct rt {
 	struct prom *prom;		/* --listen, --textfile */
 	int ifd;			/* -i, --textfile: interval timer */
 	struct out_mapdata *snaps;	/* --interval-clear: counts at the last interval */
+	uint64_t *reads_seen;		/* -k: failed reads reported, per read site */
+	uint64_t helpers_checked_ns;	/* -k: when they were last looked at */
 };
 
 /* Output done the way of another tool (plumb argdist and trace, in
@@ -71,6 +73,7 @@ void rt_print_maps(struct rt *rt);
 void rt_warn_drops(struct rt *rt);
 void rt_print_map(struct rt *rt, const struct map *m);
 void rt_print_failed_reads(struct rt *rt);
+void rt_report_helper_errors(struct rt *rt);
 
 /* signals.c: what stops plumb before the event loop runs */
 void rt_signals_early(void);	/* first thing in main */

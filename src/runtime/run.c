@@ -172,6 +172,22 @@ static int start_timer(const struct options *o)
 	return fd;
 }
 
+/* -k: failed helpers reported as they happen, once a second at most. */
+static void helper_errors(struct rt *rt)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	if (!rt->opts->helper_errors)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (now - rt->helpers_checked_ns < 1000000000ull)
+		return;
+	rt->helpers_checked_ns = now;
+	rt_report_helper_errors(rt);
+}
+
 static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
@@ -207,6 +223,7 @@ static void loop(struct rt *rt)
 		}
 		if (rt->child > 0)
 			reap_child(rt);
+		helper_errors(rt);
 	}
 	close(rt->epfd);
 }
@@ -396,6 +413,7 @@ static void teardown(struct rt *rt)
 {
 	rt_serve_stop(rt);
 	rt_report_free(rt);
+	free(rt->reads_seen);
 	stop_child(rt);
 	if (rt->rb)
 		ring_buffer__free(rt->rb);
