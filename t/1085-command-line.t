@@ -78,6 +78,25 @@ is "$?" 0 "plumb's name first: bpftrace's is not looked at"
 BPFTRACE_MAX_STRLEN=x "$PLUMB" -s 32 -n 'BEGIN { }' >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "-s wins over the environment"
 
+# --- -l -v for the kinds with nothing to find: their forms, described
+run_plumb -l -v BEGIN
+is "$rc:$(cat "$TMP/out")" "0:BEGIN
+    once, when every probe is attached, before any other fires" "-l -v BEGIN"
+run_plumb -l END
+is "$rc:$(cat "$TMP/out")" "0:END" "-l END"
+run_plumb -l 'interval:*'
+is "$rc:$(paste -sd' ' "$TMP/out")" "0:interval:s:N interval:ms:N interval:us:N interval:hz:N" \
+	"-l interval:*: each unit"
+run_plumb -l -v 'profile:hz'
+is "$rc:$(cat "$TMP/out")" "0:profile:hz:N
+    N samples a second on every CPU, of whatever runs there (1 to 100000)" "-l -v profile:hz"
+run_plumb -l -j 'i:ms'
+is "$(cat "$TMP/out")" '{"type":"probe","data":{"probe":"interval:ms:N"}}' "-l -j i:ms: the record"
+for f in $("$PLUMB" -l 'interval:*' | sed 's/:N$/:100/'; "$PLUMB" -l 'profile:*' | sed 's/:N$/:100/'); do
+	"$PLUMB" -n "$f { @ = count(); }" >/dev/null 2>&1
+	ok $? "-l's form works: $f"
+done
+
 # --- --help tells of them
 run_plumb -h
 for w in '-e PROGRAM' '-o FILE' '-k ' '--dry-run' "'--' ends them" PLUMB_MAX_STRLEN; do

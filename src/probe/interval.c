@@ -105,6 +105,18 @@ static bool interval_attach(struct probe *p, int variant, int prog_fd, int *natt
 	return true;
 }
 
+static bool interval_list(struct probe_lister *l, char **parts, int n)
+{
+	static const struct probe_form forms[] = {
+		{ "interval:s:N", "s", "every N seconds, on one CPU" },
+		{ "interval:ms:N", "ms", "every N milliseconds, on one CPU" },
+		{ "interval:us:N", "us", "every N microseconds, on one CPU (100 or more)" },
+		{ "interval:hz:N", "hz", "N times a second, on one CPU" },
+	};
+
+	return probe_list_forms(l, parts, n, forms, ARRAY_SIZE(forms));
+}
+
 const struct probe_kind probe_interval = {
 	.name = "interval",
 	.alias = "i",
@@ -112,4 +124,5 @@ const struct probe_kind probe_interval = {
 	.flags = PK_KSTACK | PK_TIMER,
 	.resolve = interval_resolve,
 	.attach = interval_attach,
+	.list = interval_list,
 };

@@ -178,6 +178,21 @@ bool probe_list_functions(struct probe_lister *l, char **parts, int n)
 	return list_binary_kind(l, parts, n, false, true);
 }
 
+bool probe_list_forms(struct probe_lister *l, char **parts, int n,
+		      const struct probe_form *forms, size_t nforms)
+{
+	const char *pat = n >= 1 && *parts[0] ? parts[0] : "*";
+
+	for (size_t i = 0; i < nforms; i++) {
+		if (forms[i].unit && fnmatch(pat, forms[i].unit, 0))
+			continue;
+		probe_list_spec(l, forms[i].spec);
+		if (l->o->verbose && !l->o->json)
+			fprintf(l->out, "    %s\n", forms[i].what);
+	}
+	return true;
+}
+
 void probe_list_spec(struct probe_lister *l, const char *spec)
 {
 	l->found++;
@@ -196,7 +211,10 @@ int probe_list(const char *pattern, const struct options *o)
 	char *text = xstrdup(pattern ? pattern : "tracepoint:*:*");
 	char *parts[5];
 	int n = split(text, parts, 5);
-	const struct probe_kind *k = n > 1 ? probe_kind_find(parts[0]) : NULL;
+	/* BEGIN and END are whole specs; every other kind has parts */
+	const struct probe_kind *k = n > 1 || (n == 1 && (!strcmp(parts[0], "BEGIN") ||
+							   !strcmp(parts[0], "END")))
+		? probe_kind_find(parts[0]) : NULL;
 	bool ok;
 
 	if (k && k->list)

@@ -135,6 +135,13 @@ void probe_list_spec(struct probe_lister *l, const char *spec);
  * functions (parts: BINARY[:PROVIDER][:NAME], BINARY[:FUNCTION]). */
 bool probe_list_usdt(struct probe_lister *l, char **parts, int n);
 bool probe_list_functions(struct probe_lister *l, char **parts, int n);
+/* A kind with nothing to find (timers, BEGIN, END): the forms its spec
+ * takes, those whose unit matches parts[0], each described under -v. */
+struct probe_form {
+	const char *spec, *unit, *what;
+};
+bool probe_list_forms(struct probe_lister *l, char **parts, int n,
+		      const struct probe_form *forms, size_t nforms);
 /* Detach everything a probe attached; safe to call twice. */
 void probe_detach(struct probe *p);
 struct probe_site *probe_add_site(struct probe *p);

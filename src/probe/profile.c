@@ -54,10 +54,24 @@ static bool profile_attach(struct probe *p, int variant, int prog_fd, int *natta
 	return true;
 }
 
+static bool profile_list(struct probe_lister *l, char **parts, int n)
+{
+	static const struct probe_form forms[] = {
+		{ "profile:hz:N", "hz", "N samples a second on every CPU, of whatever runs there "
+		  "(1 to 100000)" },
+		{ "profile:s:N", "s", "a sample every N seconds on every CPU" },
+		{ "profile:ms:N", "ms", "a sample every N milliseconds on every CPU" },
+		{ "profile:us:N", "us", "a sample every N microseconds on every CPU (10 or more)" },
+	};
+
+	return probe_list_forms(l, parts, n, forms, ARRAY_SIZE(forms));
+}
+
 const struct probe_kind probe_profile = {
 	.name = "profile",
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.flags = PK_KSTACK | PK_USTACK,
 	.resolve = profile_resolve,
 	.attach = profile_attach,
+	.list = profile_list,
 };

@@ -13,11 +13,28 @@ static bool once_resolve(struct probe *p)
 	return true;
 }
 
+static bool begin_list(struct probe_lister *l, char **parts, int n)
+{
+	static const struct probe_form form = {
+		"BEGIN", NULL, "once, when every probe is attached, before any other fires" };
+
+	return probe_list_forms(l, parts, n, &form, 1);
+}
+
+static bool end_list(struct probe_lister *l, char **parts, int n)
+{
+	static const struct probe_form form = {
+		"END", NULL, "once, at stop (-t, -c's end, exit(), a signal), before the maps print" };
+
+	return probe_list_forms(l, parts, n, &form, 1);
+}
+
 const struct probe_kind probe_begin = {
 	.name = "BEGIN",
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.flags = PK_ONCE | PK_BEGIN,
 	.resolve = once_resolve,
+	.list = begin_list,
 };
 
 const struct probe_kind probe_end = {
@@ -25,4 +42,5 @@ const struct probe_kind probe_end = {
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.flags = PK_ONCE | PK_END,
 	.resolve = once_resolve,
+	.list = end_list,
 };
