@@ -9,7 +9,10 @@
 
 need_kernel
 use_targets
-E=$TARGETS/events
+# A copy under a name of this run's own: the man page's examples filter on
+# the comm "events", and run beside this test.
+E=$TARGETS/ev$(($$ % 100000))
+cp "$TARGETS/events" "$E"
 
 # window W of the events target: the software event EV counted for it
 window() {
@@ -52,11 +55,14 @@ is "$(cat "$TMP/out")" "software:context-switches:
 # profile and interval in each spelling: samples come at the rate asked
 ncpu=$(getconf _NPROCESSORS_ONLN)
 for spec in profile:ms:10 profile:us:10000 profile:hz:100 profile:100 profile:10ms; do
-	run_plumb -q "$spec { @ = count(); } interval:s:1 { exit(); }"
-	n=$(sed -n 's/^@: //p' "$TMP/out")
-	want=$((100 * ncpu))
-	ok "$([ "${n:-0}" -ge $((want * 8 / 10)) ] && [ "$n" -le $((want * 11 / 10)) ]; echo $?)" \
-		"$spec: about 100 samples a second on each of $ncpu CPUs (got $n)"
+	# Per CPU: a sampler on each, none faster than asked. A loaded machine
+	# may run a CPU's timer late, never early, so the floor is loose.
+	run_plumb -q "$spec { @[cpu] = count(); } interval:s:1 { exit(); }"
+	ncounted=$(grep -c '^@\[' "$TMP/out")
+	max=$(sed -n 's/^@\[[0-9]*\]: //p' "$TMP/out" | sort -n | tail -1)
+	min=$(sed -n 's/^@\[[0-9]*\]: //p' "$TMP/out" | sort -n | head -1)
+	ok "$([ "$ncounted" = "$ncpu" ] && [ "${min:-0}" -ge 20 ] && [ "${max:-0}" -le 110 ]; echo $?)" \
+		"$spec: about 100 samples a second on each of $ncpu CPUs (got $(paste -sd' ' "$TMP/out"))"
 done
 for spec in interval:ms:100 interval:us:100000 interval:hz:10 interval:100ms; do
 	run_plumb -q "$spec { @n++; if (@n == 3) { exit(); } } interval:s:5 { exit(); }"
@@ -69,9 +75,13 @@ ok "$([ "${d:-0}" -ge 200 ] && [ "$d" -le 350 ]; echo $?)" "interval:hz:4 ticks 
 # rawtracepoint: the kernel's own arguments, typed from its BTF
 if [ -r /sys/kernel/btf/vmlinux ]; then
 	nr=$("$E" -p 1 -s 0 -n 0 | awk '$1 == "getppid_nr" { print $2 }')
-	run_plumb -q -c "$E -n 1234 >$TMP/gt" \
-		"rawtracepoint:sys_enter /comm == \"events\" && args.id == $nr/ { @id = count(); }
-		rt:sys_enter /comm == \"events\" && arg1 == $nr/ { @arg1 = count(); }"
+	# a name of this run's own: other runs of the events target (the man
+	# page's examples, run beside this test) must not be counted
+	ev=ev$(($$ % 100000))rt
+	cp "$E" "$TARGETS/$ev"
+	run_plumb -q -c "$TARGETS/$ev -n 1234 >$TMP/gt" \
+		"rawtracepoint:sys_enter /comm == \"$ev\" && args.id == $nr/ { @id = count(); }
+		rt:sys_enter /comm == \"$ev\" && arg1 == $nr/ { @arg1 = count(); }"
 	is "$(gt "$TMP/gt" getppid)" 1234 "the target made 1234 getppid() calls"
 	is "$(cat "$TMP/out")" "@arg1: 1234
 @id: 1234" "rawtracepoint:sys_enter: args.id and arg1 count every getppid() call"
