@@ -423,7 +423,7 @@ u:/bin/true:x { @ = count(); }
 trace "querysim -t 3 -n 200 -F 0 >$GT" 'u:querysim:querystart { @[str(arg0)] = count(); }'
 is "$(keys @)" "$(texts 64 "$GT")" "str(arg0): texts cut to 63 bytes"
 trace "querysim -t 3 -n 200 -F 0 >$GT" 'u:querysim:querystart { @[str(arg0, 10)] = count(); }'
-is "$(keys @)" "$(texts 10 "$GT")" "str(arg0, 10): texts cut to 9 bytes"
+is "$(keys @)" "$(texts 11 "$GT")" "str(arg0, 10): texts cut to 10 characters"
 trace "querysim -t 3 -n 200 -F 0 >$GT" 'u:querysim:querystart { @[str(arg0)] = count(); }' -s 20
 is "$(keys @)" "$(texts 20 "$GT")" "-s 20: str(arg0) cut to 19 bytes"
 trace "querysim -t 3 -n 200 -F 0 >$GT" 'u:querysim:querystart(char *q) { @[q] = count(); }' -s 20

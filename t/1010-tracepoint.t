@@ -114,7 +114,7 @@ is "$(cat "$TMP/out")" "@[${TPPROG}, 1, 1]: 4" "char comm[16] of 4 exits, compar
 trace 'printf %s '"$TPREN"' >/proc/$$/comm' \
 	't:task:task_rename /args.newcomm == "'"$TPREN"'"/ {
 		@[args.oldcomm, args.newcomm, args.pid == pid, str(args.newcomm, 4)] = count(); }'
-is "$(cat "$TMP/out")" "@[sh, ${TPREN}, 1, $(printf %.3s "$TPREN")]: 1" \
+is "$(cat "$TMP/out")" "@[sh, ${TPREN}, 1, $(printf %.4s "$TPREN")]: 1" \
 	"task_rename: two char[16] fields, and str(field, n)"
 
 trace "${TPPROG}" \

@@ -58,17 +58,69 @@ static void literal(struct cg *cg, struct node *n, int base, int off, int len)
 		store_word(cg, base, off + i, lit_word(n->name, keep, (size_t)i));
 }
 
+/* A run-time n of str(p, n): bytes to keep, NUL included, clamped to
+ * 1 .. size (n to 0 .. size - 1) so the verifier sees the bound; into a
+ * stack slot, returned. */
+static int run_len(struct cg *cg, struct node *len, int size)
+{
+	int slot = cg_stack_alloc(cg, 8), pos = cg_label(cg), ok = cg_label(cg);
+
+	cg_expr_scratch(cg, len, R2);
+	cg_jmp_imm(cg, BPF_JSGE, R2, 0, pos);
+	cg_emit(cg, MOV64_IMM(R2, 0));
+	cg_place(cg, pos);
+	cg_jmp_imm(cg, BPF_JSLE, R2, size - 1, ok);
+	cg_emit(cg, MOV64_IMM(R2, size - 1));
+	cg_place(cg, ok);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, 1));
+	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)slot));
+	return slot;
+}
+
+static bool run_time(const struct node *len)
+{
+	return len && !(len->folded && len->kind == AST_INT);
+}
+
+/* Cut a string at a run-time keep (in the slot): zero each byte from
+ * keep - 1 on, one compare and one store a byte. */
+static void cut(struct cg *cg, int base, int off, int slot, int len)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)slot));
+	for (int i = 0; i < len; i++) {
+		int skip = cg_label(cg);
+		cg_jmp_imm(cg, BPF_JGT, R1, i + 1, skip);
+		cg_emit(cg, ST(BPF_B, base, (int16_t)(off + i), 0));
+		cg_place(cg, skip);
+	}
+}
+
+/* The size argument of a read helper: constant, or the run-time slot. */
+static void size_arg(struct cg *cg, int slot, int size)
+{
+	if (slot)
+		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)slot));
+	else
+		cg_emit(cg, MOV64_IMM(R2, size));
+}
+
 /* str(p[, n]): a user-space string (kernel probes try user memory, then
- * kernel memory: tracepoint arguments can be either). */
+ * kernel memory: tracepoint arguments can be either). The helpers stop
+ * at a NUL and end the string with one: n characters of data that is not
+ * NUL-terminated come out as n characters. */
 static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 {
 	int size = (int)n->type.len < len ? (int)n->type.len : len;
 	bool user = cg->probe->kind->flags & PK_USER;
+	struct node *nlen = n->list->next;
+	int slot = run_time(nlen) ? run_len(cg, nlen, size) : 0;
 
 	if (n->list->type.kind == T_STR) {
 		cg_str(cg, n->list, base, off, len);
 		if ((int)n->type.len < len)
 			terminate(cg, base, off, (int)n->type.len, len);
+		if (slot)
+			cut(cg, base, off, slot, size);
 		return;
 	}
 	int saved = user ? 0 : cg_stack_alloc(cg, 8);
@@ -78,7 +130,7 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 	if (!user)
 		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
 	addr(cg, R1, base, off);
-	cg_emit(cg, MOV64_IMM(R2, size));
+	size_arg(cg, slot, size);
 	cg_call(cg, BPF_FUNC_probe_read_user_str);
 	if (user) {
 		cg_count_failed_read(cg, BPF_JSGE, 0);
@@ -88,7 +140,7 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 	cg_jmp_imm(cg, BPF_JSGE, R0, 0, done);
 	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
 	addr(cg, R1, base, off);
-	cg_emit(cg, MOV64_IMM(R2, size));
+	size_arg(cg, slot, size);
 	cg_call(cg, BPF_FUNC_probe_read_kernel_str);
 	cg_count_failed_read(cg, BPF_JSGE, 0);
 	cg_place(cg, done);

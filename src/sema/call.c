@@ -7,8 +7,6 @@
 #include "options.h"
 #include "sema/scope.h"
 
-#define STR_MAX 256
-
 enum { F_STMT = 1 };
 
 static const struct func_def {
@@ -115,6 +113,9 @@ static bool const_int(struct scope *sc, struct node *n, const char *what, int64_
 	return true;
 }
 
+/* str(p, n): n characters, as in bpftrace, so n + 1 bytes with the NUL,
+ * n clamped to 0 .. -s minus 1. A constant n sizes the string; a run-time
+ * n is clamped where it is computed (codegen/str.c) in a string of -s. */
 static void fn_str(struct scope *sc, struct node *n)
 {
 	struct node *p = arg(n, 0), *len = arg(n, 1);
@@ -125,12 +126,16 @@ static void fn_str(struct scope *sc, struct node *n)
 		return;
 	if (len) {
 		sema_expr(sc, len);
-		if (!const_int(sc, len, "the length of str()", &size))
+		if (type_bad(len->type))
 			return;
-		if (size < 1 || size > STR_MAX) {
-			sc_error(sc, len->loc, "string size %lld out of range (1 to %d bytes, "
-				 "the NUL included)", (long long)size, STR_MAX);
+		if (!type_is_int(len->type)) {
+			sc_error(sc, len->loc, "the length of str() must be an integer, not %s",
+				 type_name(len->type, (char[32]){0}, 32));
 			return;
+		}
+		if (len->folded && len->kind == AST_INT) {
+			int64_t c = (int64_t)len->num;
+			size = c < 0 ? 1 : c >= size ? size : c + 1;
 		}
 	}
 	if (p->type.kind == T_STR) {
