@@ -4,7 +4,8 @@
 # strreg target passes pointer + length pairs cut from a buffer with no
 # NUL (as the JVM's hotspot:class__loaded does) and prints each pair's
 # text; every key plumb makes must be that text, byte for byte, cut to
-# the string size, for n = 0, negative n and n past -s.
+# the string size, for n = 0, negative n and n past -s. For reg(), it
+# calls leaf() from two callers a known number of times each.
 . "$(dirname "$0")/lib.sh"
 
 need_kernel
@@ -55,5 +56,27 @@ run_plumb -q -j -c "strreg names >$TMP/gt" \
 	'u:strreg:loaded(char *p, long n) { @[n, str(comm, n)] = count(); }'
 is "$(got)" "$(awk '$1 == "name" { k = $2 < 0 ? 0 : $2
 	print $2 "|" substr("strreg", 1, k) }' "$TMP/gt" | sort)" "str(comm, n)"
+
+# --- reg(): at a function's entry the return address is at the stack pointer
+callers() {
+	awk '$1 ~ /^caller_/ { print "@[" $1 "]: " $2 }' "$TMP/gt" | sort
+}
+run_plumb -q -c "strreg callers 7 3 >$TMP/gt" \
+	'p:strreg:leaf { @[usym(*(u64 *)reg("sp"))] = count(); }'
+is "$rc" 0 "reg(\"sp\"): plumb ran ($(head -1 "$TMP/err"))"
+is "$(grep . "$TMP/out" | sed 's/+0x[0-9a-f]*\]/]/' | sort)" "$(callers)" \
+	"usym(*(u64 *)reg(\"sp\")) at leaf's entry: each caller, as often as the target called"
+run_plumb -q -c "strreg callers 2 5 >$TMP/gt" \
+	'p:strreg:leaf { @[usym(reg("ip")), reg("ip") == *(u64 *)reg("sp")] = count(); }'
+is "$(grep . "$TMP/out")" "@[leaf, 0]: 7" "usym(reg(\"ip\")) at leaf's entry is leaf, 2 + 5 times"
+# arg0 is di, retval is ax: reg() reads the same pt_regs
+run_plumb -q -c "strreg callers 4 4 >$TMP/gt" \
+	'p:strreg:leaf { @a[arg0 == reg("di")] = count(); }
+	 uretprobe:strreg:leaf { @r[retval == reg("ax")] = count(); }'
+is "$(grep . "$TMP/out" | sort | tr '\n' ' ')" "@a[1]: 8 @r[1]: 8 " \
+	"reg(\"di\") is arg0 and reg(\"ax\") is retval on every call"
+run_plumb -q -c "strreg names >$TMP/gt" \
+	'usdt:strreg:strreg:loaded { @[reg("sp") != 0, reg("ip") == 0] = count(); }'
+is "$(grep . "$TMP/out")" "@[1, 0]: $(grep -c '^name ' "$TMP/gt")" "reg() in a USDT probe"
 
 done_testing

@@ -295,7 +295,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 		cg_map_read(cg, n, reg);
 		break;
 	case AST_CALL:
-		cg_str_call(cg, n, reg);
+		if (n->id == F_REG)	/* sema keeps it to probes whose r6 is pt_regs */
+			cg_emit(cg, LDX(BPF_DW, reg, R6, (int16_t)n->num));
+		else
+			cg_str_call(cg, n, reg);
 		break;
 	case AST_BINOP:
 		binop(cg, n, reg);
@@ -377,6 +380,8 @@ bool cg_pure(struct cg *cg, const struct node *n)
 		return n->op != '*' && cg_pure(cg, n->a);
 	case AST_CAST:
 		return cg_pure(cg, n->a);
+	case AST_CALL:
+		return n->id == F_REG;
 	case AST_TERNARY:
 		return cg_pure(cg, n->a) && cg_pure(cg, n->b) && cg_pure(cg, n->c);
 	default:

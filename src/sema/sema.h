@@ -59,7 +59,7 @@ enum builtin {
 /* Functions. */
 enum func {
 	F_NONE, F_STR, F_USYM, F_PRINTF, F_PRINT, F_CLEAR, F_DELETE, F_EXIT,
-	F_STARTSWITH, F_CONTAINS, F_ZERO,
+	F_STARTSWITH, F_CONTAINS, F_REG, F_ZERO,
 };
 
 /* A printf-style format, checked against its arguments and kept for
