@@ -4,6 +4,7 @@
  * zero, so equality is a comparison of words. */
 #include <string.h>
 
+#include "builtin/builtin.h"
 #include "codegen/cg.h"
 
 static void addr(struct cg *cg, int reg, int base, int off)
@@ -146,18 +147,6 @@ static void read_str(struct cg *cg, struct node *n, int base, int off, int len)
 	cg_place(cg, done);
 }
 
-static void comm(struct cg *cg, int base, int off, int len)
-{
-	/* the helper writes min(len, 16) bytes: the rest must be zeroes */
-	if (len > 16)
-		zero(cg, base, off + 16, len - 16);
-	else if (len % 8)
-		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + (int)ALIGN8(len) - 8), 0));
-	addr(cg, R1, base, off);
-	cg_emit(cg, MOV64_IMM(R2, len < 16 ? len : 16));
-	cg_call(cg, BPF_FUNC_get_current_comm);
-}
-
 static void copy_local(struct cg *cg, struct node *n, int base, int off, int len)
 {
 	int src = (int)ALIGN8(n->local->type.len);
@@ -196,8 +185,8 @@ void cg_str(struct cg *cg, struct node *n, int base, int off, int len)
 		literal(cg, n, base, off, len);
 	} else if (n->kind == AST_CALL && n->id == F_STR) {
 		read_str(cg, n, base, off, len);
-	} else if (n->kind == AST_IDENT && n->id == B_COMM) {
-		comm(cg, base, off, len);
+	} else if (n->kind == AST_IDENT && builtin_of(n->id) && builtin_of(n->id)->kind == T_STR) {
+		builtin_of(n->id)->emit_mem(cg, base, off, len);
 	} else if (n->kind == AST_LOCAL) {
 		copy_local(cg, n, base, off, len);
 	} else if (n->kind == AST_MAP || n->kind == AST_SELF) {

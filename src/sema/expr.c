@@ -6,32 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin/builtin.h"
 #include "options.h"
 #include "sema/scope.h"
-
-static const struct {
-	const char *name;
-	enum builtin b;
-	enum type_kind kind;
-	unsigned int needs;	/* probe flags every probe of the clause must have */
-} builtins[] = {
-	{"pid", B_PID, T_INT, 0},
-	{"tid", B_TID, T_INT, 0},
-	{"uid", B_UID, T_INT, 0},
-	{"gid", B_GID, T_INT, 0},
-	{"cpu", B_CPU, T_INT, 0},
-	{"comm", B_COMM, T_STR, 0},
-	{"nsecs", B_NSECS, T_INT, 0},
-	{"elapsed", B_ELAPSED, T_INT, 0},
-	{"cgroup", B_CGROUP, T_INT, 0},
-	{"retval", B_RETVAL, T_INT, PK_RETVAL},
-	{"func", B_FUNC, T_PROBE, 0},
-	{"probe", B_PROBE, T_PROBE, 0},
-	{"ustack", B_USTACK, T_USTACK, PK_USTACK},
-	{"kstack", B_KSTACK, T_KSTACK, PK_KSTACK},
-};
-
-#define COMM_LEN 16
 
 void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)
 {
@@ -128,12 +105,13 @@ static bool sig_ident(struct scope *sc, struct node *n)
 
 static void ident_hint(struct scope *sc, struct node *n)
 {
-	const char *cands[ARRAY_SIZE(builtins) + PROBE_MAX_SIG + 1];
+	const char *cands[64 + PROBE_MAX_SIG + 1];
 	size_t nc = 0;
 	struct probe *p = sc_probe(sc, 0);
+	const struct builtin_def *b;
 
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-		cands[nc++] = builtins[i].name;
+	for (size_t i = 0; (b = builtin_at(i)) && nc < 64; i++)
+		cands[nc++] = b->name;
 	for (int i = 0; p && i < p->nsig; i++)
 		if (p->sig[i].name)
 			cands[nc++] = p->sig[i].name;
@@ -159,19 +137,12 @@ static void ident(struct scope *sc, struct node *n)
 			return;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++) {
-		if (strcmp(n->name, builtins[i].name))
-			continue;
-		n->id = builtins[i].b;
-		n->type = type_of(builtins[i].kind);
-		if (builtins[i].kind == T_INT)
-			n->type = type_int(8, builtins[i].b == B_RETVAL);
-		if (builtins[i].kind == T_STR)
-			n->type = type_str(COMM_LEN);
-		probes_have(sc, n, builtins[i].needs);
-		if (n->id == B_USTACK)
-			sc->s->needs_stacks = true;
-		if (n->id == B_KSTACK)
+	const struct builtin_def *b = builtin_find(n->name);
+	if (b) {
+		n->id = b->id;
+		n->type = builtin_type(b);
+		probes_have(sc, n, b->needs);
+		if (b->stacks)
 			sc->s->needs_stacks = true;
 		return;
 	}
