@@ -55,9 +55,11 @@ is "$(cat "$TMP/out")" "software:context-switches:
 # profile and interval in each spelling: samples come at the rate asked
 ncpu=$(getconf _NPROCESSORS_ONLN)
 for spec in profile:ms:10 profile:us:10000 profile:hz:100 profile:100 profile:10ms; do
-	# Per CPU: a sampler on each, none faster than asked. A loaded machine
-	# may run a CPU's timer late, never early, so the floor is loose.
-	run_plumb -q "$spec { @[cpu] = count(); } interval:s:1 { exit(); }"
+	# Per CPU: a sampler on each, none faster than asked. An idle CPU of
+	# this VM takes no samples, so every CPU is kept busy meanwhile; a
+	# loaded machine may run a timer late, never early: the floor is loose.
+	run_plumb -q -c "for i in \$(seq $ncpu); do timeout 1.5 sh -c 'while :; do :; done' & done; wait" \
+		"$spec { @[cpu] = count(); } interval:s:1 { exit(); }"
 	ncounted=$(grep -c '^@\[' "$TMP/out")
 	max=$(sed -n 's/^@\[[0-9]*\]: //p' "$TMP/out" | sort -n | tail -1)
 	min=$(sed -n 's/^@\[[0-9]*\]: //p' "$TMP/out" | sort -n | head -1)
