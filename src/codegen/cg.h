@@ -69,6 +69,7 @@ struct cg {
 	bool busy[11];		/* r7..r9 in use */
 	int sp;			/* stack bytes used below r10 */
 	int exit_label;
+	int loop_break, loop_next;	/* labels of the innermost loop */
 	bool lent_r7;		/* r7 was saved to lend it: it must hold a value */
 	bool failed;
 };

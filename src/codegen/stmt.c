@@ -24,6 +24,90 @@ static void stmt_if(struct cg *cg, struct node *n)
 	cg_place(cg, done);
 }
 
+/* Every loop counts its trips in a hidden stack slot and ends after
+ * CG_LOOP_MAX of them, whatever its condition says: the verifier then
+ * always sees a bound, even when the condition depends on run-time
+ * values. The man page documents the cap. */
+#define CG_LOOP_MAX 1024
+
+static int trips_init(struct cg *cg)
+{
+	int slot = cg_stack_alloc(cg, 8);
+
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)slot, 0));
+	return slot;
+}
+
+static void trips_check(struct cg *cg, int slot, int done)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)slot));
+	cg_jmp_imm(cg, BPF_JGE, R1, CG_LOOP_MAX, done);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
+	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)slot));
+}
+
+/* The body with break and continue aimed at brk and next. */
+static void loop_body(struct cg *cg, struct node *b, int brk, int next)
+{
+	int ob = cg->loop_break, on = cg->loop_next;
+
+	cg->loop_break = brk;
+	cg->loop_next = next;
+	block(cg, b);
+	cg->loop_break = ob;
+	cg->loop_next = on;
+}
+
+static void stmt_while(struct cg *cg, struct node *n)
+{
+	int top = cg_label(cg), done = cg_label(cg), slot = trips_init(cg);
+
+	cg_place(cg, top);
+	trips_check(cg, slot, done);
+	cg_cond_false(cg, n->a, done);
+	loop_body(cg, n->b, done, top);
+	cg_goto(cg, top);
+	cg_place(cg, done);
+}
+
+static void stmt_unroll(struct cg *cg, struct node *n)
+{
+	int done = cg_label(cg);
+
+	for (uint64_t i = 0; i < n->a->num && !cg->failed; i++) {
+		int next = cg_label(cg);
+		loop_body(cg, n->b, done, next);
+		cg_place(cg, next);
+	}
+	cg_place(cg, done);
+}
+
+/* for ($i : start..end): start included, end excluded, end computed once. */
+static void stmt_for(struct cg *cg, struct node *n)
+{
+	int top = cg_label(cg), next = cg_label(cg), done = cg_label(cg);
+	int var = n->a->local->slot, end = cg_stack_alloc(cg, 8);
+	int slot;
+
+	cg_store_value(cg, n->list, R10, var);
+	cg_store_value(cg, n->list->next, R10, end);
+	slot = trips_init(cg);
+	cg_place(cg, top);
+	cg->cur = n->a->loc;
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)var));
+	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)end));
+	cg_jmp_reg(cg, BPF_JSGE, R1, R2, done);
+	trips_check(cg, slot, done);
+	loop_body(cg, n->b, done, next);
+	cg_place(cg, next);
+	cg->cur = n->a->loc;
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)var));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
+	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)var));
+	cg_goto(cg, top);
+	cg_place(cg, done);
+}
+
 static void stmt(struct cg *cg, struct node *n)
 {
 	cg->cur = n->loc;
@@ -33,6 +117,21 @@ static void stmt(struct cg *cg, struct node *n)
 		break;
 	case AST_IF:
 		stmt_if(cg, n);
+		break;
+	case AST_WHILE:
+		stmt_while(cg, n);
+		break;
+	case AST_UNROLL:
+		stmt_unroll(cg, n);
+		break;
+	case AST_FOR:
+		stmt_for(cg, n);
+		break;
+	case AST_BREAK:
+		cg_goto(cg, cg->loop_break);
+		break;
+	case AST_CONTINUE:
+		cg_goto(cg, cg->loop_next);
 		break;
 	case AST_EXPR_STMT:
 		if (n->a->id == F_DELETE)

@@ -84,11 +84,12 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
 %token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
 %token IF "if" ELSE "else" SELF "self" ARROW "->"
+%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
-%type <node> block_body stmts_t simple if_stmt else_opt lvalue
+%type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
 %type <node> expr primary map call_args expr_list
 %type <str> typewords sigwords
 
@@ -177,6 +178,7 @@ stmts_t:
 	%empty			{ $$ = NULL; }
 	| stmts_t simple ';'	{ $$ = ast_append($1, $2); }
 	| stmts_t if_stmt	{ $$ = ast_append($1, $2); }
+	| stmts_t loop		{ $$ = ast_append($1, $2); }
 	| stmts_t ';'		{ $$ = $1; }
 	| stmts_t error ';'	{ $$ = $1; yyerrok; }
 	;
@@ -189,6 +191,8 @@ simple:
 	| lvalue DEC		{ $$ = mk_assign(@$, $1, '-', ast_int(@2, 1)); }
 	| INC lvalue		{ $$ = mk_assign(@$, $2, '+', ast_int(@1, 1)); }
 	| DEC lvalue		{ $$ = mk_assign(@$, $2, '-', ast_int(@1, 1)); }
+	| BREAK			{ $$ = ast_new(AST_BREAK, @$); }
+	| CONTINUE		{ $$ = ast_new(AST_CONTINUE, @$); }
 	| IDENT '=' expr	{ $$ = bad_target(@1, $1, $3); }
 	| IDENT ASSIGNOP expr	{ $$ = bad_target(@1, $1, $3); }
 	;
@@ -203,6 +207,18 @@ if_stmt:
 	IF '(' expr ')' '{' block_body '}' else_opt
 				{ $$ = mk(AST_IF, @$, $3, mk(AST_BLOCK, @5, NULL, NULL, NULL), $8);
 				  $$->b->list = $6; $$->b->loc.end = @7.end; }
+	;
+
+loop:
+	WHILE '(' expr ')' body	{ $$ = mk(AST_WHILE, @$, $3, $5, NULL); }
+	| UNROLL '(' expr ')' body { $$ = mk(AST_UNROLL, @$, $3, $5, NULL); }
+	| FOR '(' LOCAL ':' expr DOTDOT expr ')' body
+				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @3, $3), $9, NULL);
+				  $$->list = ast_append($5, $7); }
+	;
+
+body:
+	'{' block_body '}'	{ $$ = mk(AST_BLOCK, @$, NULL, NULL, NULL); $$->list = $2; }
 	;
 
 else_opt:

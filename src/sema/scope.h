@@ -11,6 +11,7 @@ struct scope {
 	struct node *clause;
 	struct local *locals;
 	bool report;		/* the final walk: report errors */
+	int loops;		/* loops around the statement: break needs one */
 };
 
 void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)

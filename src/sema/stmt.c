@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Statements: assignments to maps, locals and thread-locals, and the
  * aggregations assigned to maps. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agg/agg.h"
 #include "sema/scope.h"
+
+#define UNROLL_MAX 100	/* as bpftrace */
 
 static const char *tname(struct type t)
 {
@@ -199,6 +202,69 @@ static void block(struct scope *sc, struct node *b)
 		sema_stmt(sc, st);
 }
 
+static void cond(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n);
+	if (!type_bad(n->type) && !type_is_int(n->type))
+		sc_error(sc, n->loc, "condition must be an integer, not %s", tname(n->type));
+}
+
+static void loop_body(struct scope *sc, struct node *b)
+{
+	sc->loops++;
+	block(sc, b);
+	sc->loops--;
+}
+
+/* unroll(N): N copies of the body, so N is known now. */
+static void unroll(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n->a);
+	if (type_bad(n->a->type))
+		return;
+	if (!(n->a->folded || n->a->kind == AST_INT) || !type_is_int(n->a->type)) {
+		sc_error(sc, n->a->loc, "unroll() needs a constant integer");
+		return;
+	}
+	if ((int64_t)n->a->num < 1 || (int64_t)n->a->num > UNROLL_MAX) {
+		sc_error(sc, n->a->loc, "unroll(%" PRId64 "): the count must be 1 to %d",
+			 (int64_t)n->a->num, UNROLL_MAX);
+		return;
+	}
+	loop_body(sc, n->b);
+}
+
+/* for ($i : start..end): $i is a signed 64-bit integer of the clause. */
+static void for_range(struct scope *sc, struct node *n)
+{
+	struct node *var = n->a;
+	struct local *l;
+
+	for (struct node *e = n->list; e; e = e->next) {
+		sema_expr(sc, e);
+		if (!type_bad(e->type) && !type_is_int(e->type))
+			sc_error(sc, e->loc, "a range bound must be an integer, not %s",
+				 tname(e->type));
+	}
+	for (l = sc->locals; l; l = l->next)
+		if (!strcmp(l->name, var->name))
+			break;
+	if (!l) {
+		l = xcalloc(1, sizeof(*l));
+		l->name = xstrdup(var->name);
+		l->type = type_int(8, true);
+		l->loc = var->loc;
+		l->next = sc->locals;
+		sc->locals = l;
+	} else if (!type_is_int(l->type)) {
+		sc_error(sc, var->loc, "variable %s holds %s values, not integers", var->name,
+			 tname(l->type));
+	}
+	var->local = l;
+	var->type = l->type;
+	loop_body(sc, n->b);
+}
+
 void sema_stmt(struct scope *sc, struct node *n)
 {
 	switch (n->kind) {
@@ -215,6 +281,22 @@ void sema_stmt(struct scope *sc, struct node *n)
 			sema_stmt(sc, n->c);
 		else
 			block(sc, n->c);
+		break;
+	case AST_WHILE:
+		cond(sc, n->a);
+		loop_body(sc, n->b);
+		break;
+	case AST_UNROLL:
+		unroll(sc, n);
+		break;
+	case AST_FOR:
+		for_range(sc, n);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		if (!sc->loops)
+			sc_error(sc, n->loc, "'%s' outside a loop",
+				 n->kind == AST_BREAK ? "break" : "continue");
 		break;
 	case AST_EXPR_STMT:
 		if (n->a->kind == AST_CALL) {
