@@ -67,6 +67,37 @@ size_t bin_sym_match(const struct bin *b, const char *pattern, bool funcs_only,
  * preceding FUNC when sizes are 0); NULL if none. */
 const struct bin_sym *bin_sym_at(const struct bin *b, uint64_t vaddr);
 
+/* C++ names (demangle.c). bin_demangle gives a symbol's name as c++filt
+ * prints it (params) or without the parameter list, malloc'd; NULL when
+ * the symbol is not a C++ name. */
+char *bin_demangle(const char *name, bool params);
+
+/* A function and the names a user may call it by. */
+struct bin_func {
+	const struct bin_sym *sym;
+	char *full;		/* "ns::C::m(char const*)", NULL for C names */
+	char *base;		/* "ns::C::m", NULL for C names */
+	const char *name;	/* what to print: full, or the symbol's name */
+};
+
+struct bin_funcs {
+	size_t n;
+	struct bin_func *v;	/* the FUNC symbols of a bin, in b->syms order */
+};
+
+void bin_funcs_load(const struct bin *b, struct bin_funcs *f);
+void bin_funcs_free(struct bin_funcs *f);
+/* The functions a name stands for. Exact (glob false): those whose symbol
+ * is the name, else those whose full demangled name is (one overload),
+ * else those whose name without parameters is (every overload). A
+ * fnmatch(3) pattern (glob true): every function matching in any of these
+ * ways. One per address. Returns the count; *out is malloc'd. */
+size_t bin_funcs_match(const struct bin_funcs *f, const char *name, bool glob,
+		       const struct bin_func ***out);
+/* The closest name to a misspelt one, for "did you mean"; NULL if none is
+ * close. Compared with full names when it has a parameter list. */
+const char *bin_funcs_closest(const struct bin_funcs *f, const char *name);
+
 /* Resolve what the user typed as a binary:
  *  - contains '/': that path (made absolute with realpath), must exist;
  *  - otherwise the first executable on $PATH that is an ELF file (scripts

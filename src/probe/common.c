@@ -69,18 +69,38 @@ static bool spec_params_given(const struct probe *p)
 	return spec_params(p->node->name, strlen(p->node->name), param_given, (void *)p);
 }
 
+/* A part of a spec without its double quotes. */
+static char *unquote(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), *w = out;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '"')
+			*w++ = s[i];
+	*w = '\0';
+	return out;
+}
+
+/* ':' separates parts except inside double quotes, which let a part hold
+ * C++ names ("ns::C::m(char const*)"); the quotes are not part of it, its
+ * location still covers them. */
 int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 {
 	const char *s = p->node->name;
 	int n = 0, start = 0, base = p->node->loc.start;
+	bool quoted = false;
 
 	for (int i = 0;; i++) {
-		if (s[i] != ':' && s[i])
+		if (s[i] == '"')
+			quoted = !quoted;
+		if ((s[i] != ':' || quoted) && s[i])
 			continue;
 		if (n < max) {
 			/* $N stands for a positional parameter ("p:$1:work");
 			 * locations stay those of the text as written */
-			parts[n] = spec_subst(p, s + start, (size_t)(i - start));
+			char *text = spec_subst(p, s + start, (size_t)(i - start));
+			parts[n] = unquote(text, strlen(text));
+			free(text);
 			locs[n].start = base + start;
 			locs[n].end = base + i;
 		}

@@ -107,17 +107,50 @@ static void list_usdt(struct probe_lister *l, const struct bin *b, const char *p
 	usdt_notes_free(&ns);
 }
 
+/* A function as a spec to paste into a program: quoted when its name has
+ * what ends an unquoted spec (a C++ parameter list, spaces). */
+static char *function_spec(const struct bin *b, const char *name)
+{
+	bool quote = strpbrk(name, " \t(),{}/") != NULL;
+
+	return xasprintf("uprobe:%s:%s%s%s", b->path, quote ? "\"" : "", name, quote ? "\"" : "");
+}
+
+/* With -j, the function's name beside the spec (it has no quotes). */
+static void list_function(struct probe_lister *l, const char *spec, const char *name)
+{
+	if (!l->o->json) {
+		probe_list_spec(l, spec);
+		return;
+	}
+	l->found++;
+	fputs("{\"type\":\"probe\",\"data\":{\"probe\":", l->out);
+	json_str(l->out, spec);
+	fputs(",\"function\":", l->out);
+	json_str(l->out, name);
+	fputs("}}\n", l->out);
+}
+
 static void list_functions(struct probe_lister *l, const struct bin *b, const char *pattern)
 {
-	const struct bin_sym **syms;
-	size_t n = bin_sym_match(b, pattern, true, &syms);
+	struct bin_funcs fs;
+	const struct bin_func **fns;
+	size_t n;
 
+	bin_funcs_load(b, &fs);
+	/* an exact name first: C++ names hold '*' ("f(char const*)") */
+	n = bin_funcs_match(&fs, pattern, false, &fns);
+	if (!n) {
+		free(fns);
+		n = bin_funcs_match(&fs, pattern, true, &fns);
+	}
 	for (size_t i = 0; i < n; i++) {
-		char *spec = xasprintf("uprobe:%s:%s", b->path, syms[i]->name);
-		probe_list_spec(l, spec);
+		char *spec = function_spec(b, fns[i]->name);
+		list_function(l, spec, fns[i]->name);
 		free(spec);
 	}
-	free(syms);
+	free(fns);
+	bin_funcs_free(&fs);
 }
 
 static struct bin *open_bin(const char *name, const struct options *o)
@@ -135,17 +168,29 @@ static struct bin *open_bin(const char *name, const struct options *o)
 	return b;
 }
 
-/* Split "a:b:c" into at most max parts (in place). */
+/* Split "a:b:c" into at most max parts (in place); the last part keeps
+ * the rest, colons and all (a C++ name's "::"). Double quotes group, as in
+ * probe specs, and are dropped. */
 static int split(char *s, char **parts, int max)
 {
 	int n = 0;
+	bool quoted = false;
+	char *w = s;
 
 	parts[n++] = s;
-	for (char *p = s; *p && n < max; p++)
-		if (*p == ':') {
-			*p = '\0';
-			parts[n++] = p + 1;
+	for (char *p = s; *p; p++) {
+		if (*p == '"') {
+			quoted = !quoted;
+			continue;
 		}
+		if (*p == ':' && !quoted && n < max) {
+			*w++ = '\0';
+			parts[n++] = w;
+			continue;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
 	return n;
 }
 
@@ -216,6 +261,13 @@ int probe_list(const char *pattern, const struct options *o)
 							   !strcmp(parts[0], "END")))
 		? probe_kind_find(parts[0]) : NULL;
 	bool ok;
+
+	if (k && k->list == probe_list_functions) {
+		/* KIND:BINARY:PATTERN, the pattern to the end */
+		free(text);
+		text = xstrdup(pattern);
+		n = split(text, parts, 3);
+	}
 
 	if (k && k->list)
 		ok = k->list(&l, parts + 1, n - 1);

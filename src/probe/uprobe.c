@@ -4,7 +4,6 @@
  * the x86-64 SysV calling convention. */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <linux/bpf.h>
@@ -75,21 +74,15 @@ static bool add_site(struct probe *p, struct bin *b, const struct usdt_notes *no
 	return true;
 }
 
-static void not_found(struct probe *p, struct bin *b)
+static void not_found(struct probe *p, struct bin *b, const struct bin_funcs *fs)
 {
-	const char **names = xcalloc(b->nsyms + 1, sizeof(char *));
-	size_t n = 0;
+	const char *best = bin_funcs_closest(fs, p->name);
 
-	for (size_t i = 0; i < b->nsyms; i++)
-		if (b->syms[i].type == BIN_SYM_FUNC)
-			names[n++] = b->syms[i].name;
-	const char *best = closest_name(p->name, names, n);
 	if (best)
 		diag_error(p->name_loc, "no function '%s' in %s; did you mean '%s'?", p->name,
 			   b->path, best);
 	else
 		diag_error(p->name_loc, "no function '%s' in %s", p->name, b->path);
-	free(names);
 }
 
 /* ---- probes only where an instruction starts ----
@@ -356,35 +349,6 @@ static void note_stepped_sum(const struct site_check *c)
 			  c->stepped == 1 ? "is" : "are");
 }
 
-static bool by_pattern(struct probe *p, struct bin *b, const struct usdt_notes *notes)
-{
-	const struct bin_sym **syms;
-	size_t n = bin_sym_match(b, p->name, true, &syms);
-	struct site_check c = { .p = p, .b = b, .loc = offset_loc(p), .many = n > 1 };
-	char label[300];
-	bool ok = true;
-
-	if (!n)
-		diag_error(p->name_loc, "no function matches '%s' in %s", p->name, b->path);
-	for (size_t i = 0; i < n && ok; i++) {
-		site_label(p, syms[i]->name, c.loc, label, sizeof(label));
-		c.vaddr = syms[i]->vaddr + p->offset;
-		c.named = syms[i];
-		c.label = label;
-		switch (check_site(&c)) {
-		case SITE_OK: ok = add_site(p, b, notes, syms[i]->name, c.vaddr); break;
-		case SITE_SKIP: break;
-		case SITE_BAD: ok = false; break;
-		}
-	}
-	if (ok && c.nskipped)
-		ok = report_skipped(&c);
-	sb_free(&c.skipped);
-	note_stepped_sum(&c);
-	free(syms);
-	return n && ok;
-}
-
 static bool by_address(struct probe *p, struct bin *b, const struct usdt_notes *notes)
 {
 	char *end;
@@ -397,25 +361,29 @@ static bool by_address(struct probe *p, struct bin *b, const struct usdt_notes *
 		return false;
 	}
 	const struct bin_sym *sym = bin_sym_at(b, addr);
-	char *func = sym ? xasprintf("%s+%#llx", sym->name, (unsigned long long)(addr - sym->vaddr))
+	char *name = sym ? bin_demangle(sym->name, true) : NULL;
+	char *func = sym ? xasprintf("%s+%#llx", name ? name : sym->name,
+				     (unsigned long long)(addr - sym->vaddr))
 			 : xasprintf("%#llx", (unsigned long long)addr);
 	struct site_check c = { .p = p, .b = b, .vaddr = addr, .loc = p->name_loc,
 				.label = p->name, .addr_form = true };
 	bool ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, addr);
 	free(func);
+	free(name);
 	return ok;
 }
 
-/* SYM+OFF: split the offset off the name. */
+/* SYM+OFF: split the offset off the name. A '+' in a C++ operator's name
+ * ("operator+", "operator+=(int)", "operator++") is not an offset. */
 static bool split_offset(struct probe *p)
 {
-	char *plus = strchr(p->name, '+'), *end;
+	char *plus = strrchr(p->name, '+'), *end;
 
-	if (!plus)
+	if (!plus || plus[1] == '\0' || strpbrk(plus + 1, "()= +"))
 		return true;
 	errno = 0;
 	p->offset = strtoull(plus + 1, &end, 0);
-	if (errno || *end || plus[1] == '\0') {
+	if (errno || *end) {
 		diag_error(p->name_loc, "malformed offset in '%s'", p->name);
 		return false;
 	}
@@ -430,18 +398,76 @@ static bool check_symbol_site(struct probe *p, struct bin *b, const struct usdt_
 {
 	struct site_check c = { .p = p, .b = b, .vaddr = sym->vaddr + p->offset,
 				.loc = offset_loc(p), .named = sym };
-	char label[300];
+	char label[300], *name = bin_demangle(sym->name, true);
+	const char *func = name ? name : sym->name;
+	bool ok;
 
-	site_label(p, sym->name, c.loc, label, sizeof(label));
+	site_label(p, func, c.loc, label, sizeof(label));
 	c.label = label;
 	if (!p->offset)
 		c.loc = p->name_loc;
 	if (sym->type != BIN_SYM_FUNC && bin_vaddr_exec(b, sym->vaddr) && !p->opts->unsafe) {
 		diag_error(p->name_loc, "'%s' is not a function of %s; --unsafe attaches there "
 			   "unchecked", sym->name, b->path);
+		free(name);
 		return false;
 	}
-	return check_site(&c) == SITE_OK && add_site(p, b, notes, sym->name, c.vaddr);
+	ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, c.vaddr);
+	free(name);
+	return ok;
+}
+
+/* The functions a name stands for, C++ names included: a name that is
+ * some function's exact name is that function though it holds '*'
+ * ("f(char const*)"); otherwise a name with wildcards is a pattern. */
+static size_t match_funcs(struct probe *p, struct bin *b, const struct bin_funcs *fs,
+			  const struct bin_func ***fns)
+{
+	size_t n = bin_funcs_match(fs, p->name, false, fns);
+
+	if (!n && has_wildcard(p->name)) {
+		free(*fns);
+		n = bin_funcs_match(fs, p->name, true, fns);
+		if (!n)
+			diag_error(p->name_loc, "no function matches '%s' in %s", p->name, b->path);
+	} else if (!n) {
+		not_found(p, b, fs);
+	}
+	return n;
+}
+
+static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *notes)
+{
+	struct bin_funcs fs;
+	const struct bin_func **fns;
+	struct site_check c = { .p = p, .b = b, .loc = offset_loc(p) };
+	char label[600];
+	bool ok = true;
+	size_t n;
+
+	bin_funcs_load(b, &fs);
+	n = match_funcs(p, b, &fs, &fns);
+	c.many = n > 1;
+	if (n == 1 && !p->offset)
+		c.loc = p->name_loc;
+	for (size_t i = 0; i < n && ok; i++) {
+		site_label(p, fns[i]->name, c.loc, label, sizeof(label));
+		c.vaddr = fns[i]->sym->vaddr + p->offset;
+		c.named = fns[i]->sym;
+		c.label = label;
+		switch (check_site(&c)) {
+		case SITE_OK: ok = add_site(p, b, notes, fns[i]->name, c.vaddr); break;
+		case SITE_SKIP: break;
+		case SITE_BAD: ok = false; break;
+		}
+	}
+	if (ok && c.nskipped)
+		ok = report_skipped(&c);
+	sb_free(&c.skipped);
+	note_stepped_sum(&c);
+	free(fns);
+	bin_funcs_free(&fs);
+	return n && ok;
 }
 
 static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *notes)
@@ -452,48 +478,61 @@ static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *
 		return by_address(p, b, notes);
 	if (!split_offset(p))
 		return false;
-	if (has_wildcard(p->name))
-		return by_pattern(p, b, notes);
-	sym = bin_sym_find(b, p->name, NULL);
-	if (!sym) {
-		not_found(p, b);
-		return false;
+	/* a symbol of exactly that name, of any type (an assembler label) */
+	if (!has_wildcard(p->name) && (sym = bin_sym_find(b, p->name, NULL))) {
+		if (p->offset && sym->size && p->offset >= sym->size) {
+			diag_error(p->name_loc, "offset %#llx is past the end of %s (%llu bytes)",
+				   (unsigned long long)p->offset, p->name,
+				   (unsigned long long)sym->size);
+			return false;
+		}
+		return check_symbol_site(p, b, notes, sym);
 	}
-	if (p->offset && sym->size && p->offset >= sym->size) {
-		diag_error(p->name_loc, "offset %#llx is past the end of %s (%llu bytes)",
-			   (unsigned long long)p->offset, p->name, (unsigned long long)sym->size);
-		return false;
-	}
-	return check_symbol_site(p, b, notes, sym);
+	return by_name(p, b, notes);
 }
 
+/* The parts from first to last as one name: a C++ name's "::" split it. */
+static char *join_parts(char **parts, int first, int last)
+{
+	struct strbuf sb = {0};
+
+	for (int i = first; i <= last; i++) {
+		if (i > first)
+			sb_putc(&sb, ':');
+		sb_puts(&sb, parts[i]);
+	}
+	return sb.s ? sb.s : xstrdup("");
+}
+
+/* KIND:BINARY:FUNCTION, where FUNCTION runs to the end of the spec (C++
+ * names hold "::"); with -p, KIND:FUNCTION probes the process's binary,
+ * and so does KIND:NS::FUNCTION (an empty part after the first). */
 static bool split_spec(struct probe *p)
 {
-	char *parts[4] = {0};
-	struct loc locs[4];
-	int n = probe_split(p, parts, locs, 4);
-	bool ok = n == 3;
+	int n = probe_split(p, NULL, NULL, 0), first = 2;
+	char **parts = xcalloc((size_t)n, sizeof(char *));
+	struct loc *locs = xcalloc((size_t)n, sizeof(struct loc));
+	bool ok = n >= 3;
 
-	if (n == 2 && p->opts->pid) {
+	probe_split(p, parts, locs, n);
+	if (p->opts->pid && (n == 2 || (n > 3 && !*parts[2]))) {
 		p->target = xasprintf("/proc/%d/exe", (int)p->opts->pid);
 		p->target_loc = locs[1];
-		p->name = parts[1];
-		p->name_loc = locs[1];
-		parts[1] = NULL;
+		first = 1;
 		ok = true;
 	} else if (ok) {
-		p->target = parts[1];
+		p->target = xstrdup(parts[1]);
 		p->target_loc = locs[1];
-		p->name = parts[2];
-		p->name_loc = locs[2];
-		parts[1] = parts[2] = NULL;
-	} else {
-		diag_error(p->node->loc, "%s probes are written %s:BINARY:FUNCTION", p->kind->name,
-			   p->kind->name);
 	}
-	for (int i = 0; i < 4 && i < n; i++)
+	if (ok) {
+		p->name = join_parts(parts, first, n - 1);
+		p->name_loc = (struct loc){ locs[first].start, locs[n - 1].end };
+	}
+	for (int i = 0; i < n; i++)
 		free(parts[i]);
-	if (ok && (!*p->target || !*p->name)) {
+	free(parts);
+	free(locs);
+	if (!ok || !*p->target || !*p->name) {
 		diag_error(p->node->loc, "%s probes are written %s:BINARY:FUNCTION", p->kind->name,
 			   p->kind->name);
 		ok = false;
