@@ -135,14 +135,19 @@ static void load_segments(struct bin *b, Elf *e, uint64_t size)
 	b->nsegs = segs.n;
 }
 
-static void load_symbols(struct bin *b, Elf *e)
+typedef VEC(struct bin_sym) sym_vec;
+
+/* The symbols of e's .symtab and .dynsym that lie in b's PT_LOAD segments
+ * (e is b's own image, or its separate debug file: same layout). Returns
+ * whether e has a .symtab. */
+static bool read_symbols(const struct bin *b, Elf *e, sym_vec *syms)
 {
-	VEC(struct bin_sym) syms = {0};
 	Elf_Scn *scn = NULL;
 	size_t shnum = 0, nscn = 0;
+	bool symtab = false;
 
 	if (elf_getshdrnum(e, &shnum) != 0)
-		return;
+		return false;
 	while ((scn = elf_nextscn(e, scn)) && nscn++ < shnum) {
 		GElf_Shdr sh;
 		Elf_Data *d;
@@ -159,6 +164,7 @@ static void load_symbols(struct bin *b, Elf *e)
 		symsz = gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT);
 		if (!symsz)
 			continue;
+		symtab |= sh.sh_type == SHT_SYMTAB;
 		nsym = d->d_size / symsz;
 		if (nsym > INT_MAX)
 			nsym = INT_MAX;
@@ -188,24 +194,65 @@ static void load_symbols(struct bin *b, Elf *e)
 				.global = bind == STB_GLOBAL || bind == STB_WEAK ||
 					  bind == STB_GNU_UNIQUE,
 			};
-			vec_push(&syms, bs);
+			vec_push(syms, bs);
 		}
 	}
-	if (syms.n) {
+	return symtab;
+}
+
+/* Sorted by address, duplicates (same name and address) dropped. */
+static void set_symbols(struct bin *b, sym_vec *syms)
+{
+	if (syms->n) {
 		size_t w = 0;
-		qsort(syms.v, syms.n, sizeof(*syms.v), sym_cmp);
-		for (size_t i = 0; i < syms.n; i++) {
-			if (w && syms.v[w - 1].vaddr == syms.v[i].vaddr &&
-			    !strcmp(syms.v[w - 1].name, syms.v[i].name)) {
-				free(syms.v[i].name);
+		qsort(syms->v, syms->n, sizeof(*syms->v), sym_cmp);
+		for (size_t i = 0; i < syms->n; i++) {
+			if (w && syms->v[w - 1].vaddr == syms->v[i].vaddr &&
+			    !strcmp(syms->v[w - 1].name, syms->v[i].name)) {
+				free(syms->v[i].name);
 				continue;
 			}
-			syms.v[w++] = syms.v[i];
+			syms->v[w++] = syms->v[i];
 		}
-		syms.n = w;
+		syms->n = w;
 	}
-	b->syms = syms.v;
-	b->nsyms = syms.n;
+	b->syms = syms->v;
+	b->nsyms = syms->n;
+}
+
+static void load_symbols(struct bin *b, Elf *e)
+{
+	sym_vec syms = {0};
+
+	b->has_symtab = read_symbols(b, e, &syms);
+	set_symbols(b, &syms);
+}
+
+/* A stripped binary (no .symtab) takes the .symtab of its separate debug
+ * file, found as gdb finds it: its addresses are the binary's, since the
+ * two share one layout. */
+static void load_debug_symbols(struct bin *b)
+{
+	char path[PATH_MAX];
+	sym_vec syms = { .v = b->syms, .n = b->nsyms, .cap = b->nsyms };
+	int fd;
+	Elf *e;
+
+	if (b->has_symtab || (fd = bin_debug_file(b, path, sizeof(path))) < 0)
+		return;
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e && elf_kind(e) == ELF_K_ELF && read_symbols(b, e, &syms)) {
+		b->debug_path = xstrdup(path);
+		set_symbols(b, &syms);
+	} else {
+		/* not a debug file after all: keep what we had */
+		for (size_t i = b->nsyms; i < syms.n; i++)
+			free(syms.v[i].name);
+		b->syms = syms.v;
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
 }
 
 /* Takes ownership of e (elf_end on failure). */
@@ -277,7 +324,10 @@ struct bin *bin_open(const char *path, char *err, size_t errlen)
 	b->dev = st.st_dev;
 	b->ino = st.st_ino;
 	b->fd = fd;
-	return bin_from_elf(b, e, (uint64_t)st.st_size, err, errlen);
+	b = bin_from_elf(b, e, (uint64_t)st.st_size, err, errlen);
+	if (b)
+		load_debug_symbols(b);
+	return b;
 }
 
 struct bin *bin_open_mem(const void *buf, size_t len, char *err, size_t errlen)
@@ -315,6 +365,7 @@ void bin_close(struct bin *b)
 	free(b->syms);
 	free(b->segs);
 	free(b->image);
+	free(b->debug_path);
 	free(b->path);
 	free(b);
 }

@@ -35,13 +35,17 @@ struct bin {
 	struct bin_sym *syms;	/* .symtab and .dynsym merged, sorted by vaddr then name,
 				   duplicates (same name and vaddr) removed; only symbols
 				   with a non-zero vaddr that lies in a PT_LOAD segment */
+	bool has_symtab;	/* its own .symtab (not stripped) */
+	char *debug_path;	/* the separate debug file whose .symtab it uses, or NULL */
 	void *elf;		/* Elf * (libelf), kept open for the note reader */
 	int fd;			/* -1 for in-memory images */
 	void *image;		/* owned copy for in-memory images, else NULL */
 };
 
 /* Open a binary by path. On failure returns NULL and writes a one-line
- * reason to err ("not an ELF file", "No such file or directory", ...). */
+ * reason to err ("not an ELF file", "No such file or directory", ...).
+ * A stripped binary (no .symtab) also takes the .symtab of its separate
+ * debug file (see bin_debug_file). */
 struct bin *bin_open(const char *path, char *err, size_t errlen);
 /* The same on an in-memory image (copied); for fuzzing and tests. */
 struct bin *bin_open_mem(const void *buf, size_t len, char *err, size_t errlen);
@@ -66,6 +70,14 @@ size_t bin_sym_match(const struct bin *b, const char *pattern, bool funcs_only,
 /* The symbol containing vaddr (vaddr in [sym, sym+size), or the nearest
  * preceding FUNC when sizes are 0); NULL if none. */
 const struct bin_sym *bin_sym_at(const struct bin *b, uint64_t vaddr);
+
+/* Its separate debug file, found as gdb finds it (debugfile.c): by
+ * build-id under the debug directory (/usr/lib/debug, or $PLUMB_DEBUG_DIR),
+ * .build-id/xx/rest.debug; by .gnu_debuglink beside the binary, in .debug/
+ * beside it and under the debug directory plus its directory (the link's
+ * CRC-32 must match); then from debuginfod when DEBUGINFOD_URLS is set.
+ * Returns an open descriptor and the path, or -1. */
+int bin_debug_file(const struct bin *b, char *path, size_t len);
 
 /* C++ names (demangle.c). bin_demangle gives a symbol's name as c++filt
  * prints it (params) or without the parameter list, malloc'd; NULL when
