@@ -96,7 +96,10 @@ const char *type_name(struct type t, char *buf, size_t len)
 		snprintf(buf, len, "string[%u]", t.len);
 		break;
 	case T_USTACK:
-		snprintf(buf, len, "ustack");
+		if (t.len)
+			snprintf(buf, len, "ustack(%u)", t.len);
+		else
+			snprintf(buf, len, "ustack");
 		break;
 	case T_KSTACK:
 		snprintf(buf, len, "kstack");
@@ -205,7 +208,8 @@ size_t type_storage(struct type t)
 	case T_STR:
 		return ALIGN8(t.len);
 	case T_USTACK:
-		return 16;	/* stack id; pid and probe */
+		/* ustack(N): its N frames; ustack: a stack id. Then pid and probe. */
+		return t.len ? 8 * (size_t)t.len + 8 : 16;
 	case T_USYM:
 		return 24;	/* address; pid and probe; the probe's ip */
 	case T_VOID:

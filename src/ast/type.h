@@ -15,7 +15,7 @@ enum type_kind {
 	T_INT,		/* size 1/2/4/8, sign */
 	T_PTR,		/* user pointer; pointee size/sign in size/sign; chr: char * */
 	T_STR,		/* NUL-padded byte string of len bytes */
-	T_USTACK,	/* user stack (stack id + pid) */
+	T_USTACK,	/* user stack (stack id + pid); len N: ustack(N), N frames kept inline */
 	T_KSTACK,	/* kernel stack (stack id) */
 	T_USYM,		/* user address to symbolise (address + pid) */
 	T_PROBE,	/* probe or function name, an index into a table */

@@ -146,9 +146,18 @@ struct bin_symcache *bin_symcache_new(void);
 struct bin_symcache *bin_symcache_new_bounded(size_t max_bytes);
 size_t bin_symcache_bytes(const struct bin_symcache *c);
 void bin_symcache_free(struct bin_symcache *c);
+/* A process whose objects must be named even after it exits (-p's, and
+ * -c's with its descendants): its maps are read now and again on each
+ * bin_symcache_refresh (at most every 100 ms), so that the libraries it
+ * loads later (dlopen) are known too. */
+void bin_symcache_watch(struct bin_symcache *c, pid_t pid, bool descendants);
+void bin_symcache_refresh(struct bin_symcache *c);
+bool bin_symcache_watching(const struct bin_symcache *c);
 /* Forget a pid's maps (e.g. after it exec'd); cheap. */
 void bin_symcache_forget(struct bin_symcache *c, pid_t pid);
-/* Format addr as "func+0x1a" (or "func" at offset 0); when the address
+/* Format addr as "func+0x1a" (or "func" at offset 0), C++ names as
+ * c++filt prints them, in whichever object of the process holds it (the
+ * object's .symtab, or its debug file's); when the address
  * cannot be symbolised, as "0x7f12..." (hex). with_module appends
  * " (/usr/bin/foo)". Writes to buf, returns buf. */
 const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool with_offset,

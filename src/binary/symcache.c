@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,12 +63,17 @@ struct bin_ent {
 	struct bin_ent *next;
 };
 
+#define MAX_WATCHED 4
+
 struct bin_symcache {
 	struct pid_ent *pids[PID_BUCKETS];
 	struct bin_ent *bins[BIN_BUCKETS];
 	size_t npids;
 	size_t bytes, max_bytes;
 	uint64_t clock;		/* counts uses: the order of least recent use */
+	pid_t watched[MAX_WATCHED];	/* -p's process, -c's command */
+	bool tree[MAX_WATCHED];		/* and its descendants */
+	size_t nwatched;
 };
 
 static uint64_t now_ns(void)
@@ -221,7 +228,8 @@ static void evict(struct bin_symcache *c, const void *keep1, const void *keep2)
 	}
 }
 
-/* (Re)reads /proc/PID/maps; on failure (process gone) keeps what it had. */
+/* (Re)reads /proc/PID/maps; when the process is gone (or a zombie) keeps
+ * what it had, so its frames are still named after it exits. */
 static void read_maps(struct bin_symcache *c, struct pid_ent *p)
 {
 	VEC(struct map_ent) v = {0};
@@ -261,6 +269,8 @@ static void read_maps(struct bin_symcache *c, struct pid_ent *p)
 	}
 	free(line);
 	fclose(f);
+	if (!v.n)
+		return;	/* a zombie has no maps: keep the last ones it had */
 	free_maps(c, p);
 	p->maps = v.v;
 	p->nmaps = v.n;
@@ -399,6 +409,7 @@ const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool
 	const struct bin_sym *s = NULL;
 	struct bin *b;
 	uint64_t vaddr = 0;
+	char *name;
 
 	if (!len)
 		return buf;
@@ -430,11 +441,94 @@ const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool
 			snprintf(buf, len, "0x%" PRIx64 " (%s)", addr, m->path);
 		return buf;
 	}
+	name = bin_demangle(s->name, true);
 	if (with_offset && vaddr != s->vaddr)
-		snprintf(buf, len, "%s+0x%" PRIx64 "%s%s%s", s->name, vaddr - s->vaddr,
-			 with_module ? " (" : "", with_module ? m->path : "", with_module ? ")" : "");
+		snprintf(buf, len, "%s+0x%" PRIx64 "%s%s%s", name ? name : s->name,
+			 vaddr - s->vaddr, with_module ? " (" : "", with_module ? m->path : "",
+			 with_module ? ")" : "");
 	else
-		snprintf(buf, len, "%s%s%s%s", s->name, with_module ? " (" : "",
+		snprintf(buf, len, "%s%s%s%s", name ? name : s->name, with_module ? " (" : "",
 			 with_module ? m->path : "", with_module ? ")" : "");
+	free(name);
 	return buf;
 }
+void bin_symcache_watch(struct bin_symcache *c, pid_t pid, bool descendants)
+{
+	if (!c || pid <= 0 || c->nwatched == MAX_WATCHED)
+		return;
+	c->tree[c->nwatched] = descendants;
+	c->watched[c->nwatched++] = pid;
+	bin_symcache_refresh(c);
+}
+
+bool bin_symcache_watching(const struct bin_symcache *c)
+{
+	return c && c->nwatched;
+}
+
+/* Still plumb's own image: forked, not yet exec'd; its maps are ours. */
+static bool not_execed(pid_t pid)
+{
+	char fn[64];
+	struct stat a, b;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", (int)pid);
+	return stat(fn, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static void refresh_pid(struct bin_symcache *c, pid_t pid)
+{
+	struct pid_ent *p;
+
+	if (not_execed(pid))
+		return;
+	p = get_pid(c, pid);
+	if (now_ns() - p->read_ns >= REFRESH_NS)
+		read_maps(c, p);
+}
+
+#define MAX_TREE 256	/* processes followed under one watched one */
+
+/* pid's descendants, through each thread's children list in procfs. */
+static void collect(pid_t pid, pid_t *out, size_t *n)
+{
+	char fn[320];
+	struct dirent *t;
+	DIR *d;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/task", (int)pid);
+	if (!(d = opendir(fn)))
+		return;
+	while ((t = readdir(d)) && *n < MAX_TREE) {
+		unsigned long long child;
+		FILE *f;
+
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(fn, sizeof(fn), "/proc/%d/task/%s/children", (int)pid, t->d_name);
+		if (!(f = fopen(fn, "re")))
+			continue;
+		while (*n < MAX_TREE && fscanf(f, "%llu", &child) == 1)
+			out[(*n)++] = (pid_t)child;
+		fclose(f);
+	}
+	closedir(d);
+}
+
+void bin_symcache_refresh(struct bin_symcache *c)
+{
+	pid_t pids[MAX_TREE];
+
+	for (size_t i = 0; c && i < c->nwatched; i++) {
+		size_t n = 0;
+
+		pids[n++] = c->watched[i];
+		/* breadth first: collect appends each one's children */
+		for (size_t j = 0; c->tree[i] && j < n; j++)
+			collect(pids[j], pids, &n);
+		for (size_t j = 0; j < n; j++)
+			refresh_pid(c, pids[j]);
+	}
+}
+

@@ -35,13 +35,28 @@ static void usym_value(struct cg *cg, struct node *n, int base, int off)
 	cg_emit(cg, STX(BPF_DW, base, R0, (int16_t)(off + 16)));
 }
 
-/* Values stored whole: usym(), stacks. */
+/* ustack(N): the frames themselves, zero-filled past the last one (the
+ * helper does that), so that the value is a key. */
+static void inline_stack(struct cg *cg, int depth, int base, int off)
+{
+	cg_emit(cg, MOV64_REG(R1, R6));
+	cg_emit(cg, MOV64_REG(R2, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
+	cg_mov_imm(cg, R3, 8 * depth);
+	cg_mov_imm(cg, R4, BPF_F_USER_STACK);
+	cg_call(cg, BPF_FUNC_get_stack);
+	builtin_emit_pid_and_probe(cg, base, off + 8 * depth);
+}
+
+/* Values stored whole: usym(), ustack(N), stacks. */
 void cg_builtin_mem(struct cg *cg, struct node *n, int base, int off)
 {
 	const struct builtin_def *b = n->kind == AST_IDENT ? builtin_of(n->id) : NULL;
 
 	if (n->kind == AST_CALL && n->id == F_USYM)
 		usym_value(cg, n, base, off);
+	else if (n->kind == AST_CALL && n->id == F_USTACK)
+		inline_stack(cg, (int)n->type.len, base, off);
 	else if (b && b->emit_mem && b->kind != T_STR)
 		b->emit_mem(cg, base, off, 0);
 	else

@@ -22,6 +22,7 @@ static const char *helper_name(int id)
 	case BPF_FUNC_get_smp_processor_id: return "get_smp_processor_id";
 	case BPF_FUNC_get_current_cgroup_id: return "get_current_cgroup_id";
 	case BPF_FUNC_get_stackid: return "get_stackid";
+	case BPF_FUNC_get_stack: return "get_stack";
 	case BPF_FUNC_ringbuf_output: return "ringbuf_output";
 	case BPF_FUNC_get_attach_cookie: return "get_attach_cookie";
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Keys and values as text: integers, strings, probe names, stacks and
  * symbols; JSON string escaping; histogram bucket bounds. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
@@ -47,11 +48,13 @@ static bool site_symbolize(struct out *o, uint32_t probe_id, uint64_t frame0, ui
 			const struct bin_sym *sym = b ? bin_sym_at(b, ip - bias) : NULL;
 			if (!sym || (sym->size && ip - bias >= sym->vaddr + sym->size))
 				continue;
+			char *name = bin_demangle(sym->name, true);
 			if (ip - bias == sym->vaddr)
-				snprintf(buf, len, "%s", sym->name);
+				snprintf(buf, len, "%s", name ? name : sym->name);
 			else
-				snprintf(buf, len, "%s+%#llx", sym->name,
+				snprintf(buf, len, "%s+%#llx", name ? name : sym->name,
 					 (unsigned long long)(ip - bias - sym->vaddr));
+			free(name);
 			return true;
 		}
 	}
@@ -83,6 +86,23 @@ static void stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, bool u
 	}
 }
 
+/* ustack(N): the frames are in the value, then the pid and probe. */
+static void inline_stack_str(struct out *o, struct strbuf *sb, const uint8_t *p, unsigned depth)
+{
+	uint64_t pidword = word(p + 8 * depth), ip0 = word(p);
+	pid_t pid = (pid_t)(uint32_t)pidword;
+	uint32_t probe_id = (uint32_t)(pidword >> 32);
+	char buf[512];
+
+	sb_putc(sb, '\n');
+	for (unsigned i = 0; i < depth && word(p + 8 * i); i++) {
+		bin_symbolize(o->syms, pid, word(p + 8 * i), true, false, buf, sizeof(buf));
+		if (!strncmp(buf, "0x", 2) && probe_id)
+			site_symbolize(o, probe_id - 1, ip0, word(p + 8 * i), buf, sizeof(buf));
+		sb_printf(sb, "        %s\n", buf);
+	}
+}
+
 static void probe_name(struct out *o, struct strbuf *sb, uint64_t id)
 {
 	if (id < o->sema->probe_names.n)
@@ -104,7 +124,10 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		break;
 	case T_USTACK:
 	case T_KSTACK:
-		stack_str(o, sb, p, t.kind == T_USTACK);
+		if (t.kind == T_USTACK && t.len)
+			inline_stack_str(o, sb, p, t.len);
+		else
+			stack_str(o, sb, p, t.kind == T_USTACK);
 		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,

@@ -130,6 +130,7 @@ static void start_child(struct rt *rt, const sigset_t *oldmask)
 		return;
 	}
 	rt->child = pid;
+	bin_symcache_watch(rt->out.syms, pid, true);
 }
 
 static void stop_child(struct rt *rt)
@@ -195,6 +196,8 @@ static void loop(struct rt *rt)
 	int watchfd = rt_watch_files(rt);
 	struct epoll_event evs[8];
 
+	bin_symcache_watch(rt->out.syms, rt->opts->pid, false);
+
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
 	add_fd(rt->epfd, rt->sigfd, EPOLLIN);
 	add_fd(rt->epfd, rbfd, EPOLLIN);
@@ -205,7 +208,8 @@ static void loop(struct rt *rt)
 	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
 	add_fd(rt->epfd, STDOUT_FILENO, 0);
 	while (!rt->stop) {
-		int n = epoll_wait(rt->epfd, evs, 8, 1000);
+		/* watched processes: look at their maps ten times a second */
+		int n = epoll_wait(rt->epfd, evs, 8, bin_symcache_watching(rt->out.syms) ? 100 : 1000);
 		for (int i = 0; i < n && !rt->stop; i++) {
 			int fd = evs[i].data.fd;
 			if (fd == rt->sigfd)
@@ -221,6 +225,8 @@ static void loop(struct rt *rt)
 			else if (fd == STDOUT_FILENO)
 				rt->pipe_gone = rt->stop = true;
 		}
+		/* the maps of -p's and -c's processes while they live */
+		bin_symcache_refresh(rt->out.syms);
 		if (rt->child > 0)
 			reap_child(rt);
 		helper_errors(rt);

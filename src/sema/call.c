@@ -18,6 +18,7 @@ static const struct func_def {
 	{"str", F_STR, 1, 2, 0},
 	{"usym", F_USYM, 1, 1, 0},
 	{"reg", F_REG, 1, 1, 0},
+	{"ustack", F_USTACK, 1, 1, 0},
 	{"startswith", F_STARTSWITH, 2, 2, 0},
 	{"contains", F_CONTAINS, 2, 2, 0},
 	{"printf", F_PRINTF, 1, 32, F_STMT},
@@ -207,6 +208,35 @@ static void fn_reg(struct scope *sc, struct node *n)
 	n->type = type_int(8, false);
 }
 
+/* ustack(N): the first N frames, kept in the value itself (bpf_get_stack),
+ * so that stacks alike in those frames are one key, exactly; plain ustack
+ * keeps a stack id. The frames sit on the BPF stack: N is bounded. */
+static void fn_ustack(struct scope *sc, struct node *n)
+{
+	struct node *depth = arg(n, 0);
+	int64_t d;
+
+	sema_expr(sc, depth);
+	n->type = type_of(T_NONE);
+	if (type_bad(depth->type) || !const_int(sc, depth, "the depth of ustack()", &d))
+		return;
+	if (d < 1 || d > USTACK_INLINE_MAX) {
+		sc_error(sc, depth->loc, "ustack() depth %lld out of range (1 to %d frames; plain "
+			 "ustack keeps up to 127)", (long long)d, USTACK_INLINE_MAX);
+		return;
+	}
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		if (p && !(p->kind->flags & PK_USTACK)) {
+			sc_error(sc, n->loc, "'ustack' is not available in %s probes",
+				 p->kind->name);
+			return;
+		}
+	}
+	n->type = type_of(T_USTACK);
+	n->type.len = (unsigned int)d;
+}
+
 static void fn_strtest(struct scope *sc, struct node *n)
 {
 	struct node *needle = arg(n, 1);
@@ -355,6 +385,9 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 		n->type = type_of(T_NONE);
 		fn_strtest(sc, n);
 		break;
+	case F_USTACK:
+		fn_ustack(sc, n);
+		break;
 	case F_PRINTF:
 		fn_printf(sc, n);
 		break;
@@ -385,6 +418,8 @@ static bool same_kind(struct type a, struct type b)
 {
 	if (type_is_int(a) && type_is_int(b))
 		return true;
+	if (a.kind == T_USTACK)
+		return b.kind == T_USTACK && a.len == b.len;	/* ustack(N) */
 	return a.kind == b.kind;
 }
 

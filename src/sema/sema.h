@@ -12,6 +12,7 @@
 #include "util/util.h"
 
 #define MAP_MAX_KEYS 8
+#define USTACK_INLINE_MAX 32	/* frames of ustack(N): kept on the BPF stack */
 
 struct agg_ops;
 
@@ -59,7 +60,7 @@ enum builtin {
 /* Functions. */
 enum func {
 	F_NONE, F_STR, F_USYM, F_PRINTF, F_PRINT, F_CLEAR, F_DELETE, F_EXIT,
-	F_STARTSWITH, F_CONTAINS, F_REG, F_ZERO,
+	F_STARTSWITH, F_CONTAINS, F_REG, F_ZERO, F_USTACK,
 };
 
 /* A printf-style format, checked against its arguments and kept for

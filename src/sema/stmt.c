@@ -115,7 +115,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	} else if (m->val.kind == T_STR && t.kind == T_STR) {
 		if (t.len > m->val.len)
 			m->val.len = t.len;
-	} else if (m->val.kind != t.kind) {
+	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len)) {
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
 			 tname(t));
 	}

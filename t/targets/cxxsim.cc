@@ -276,7 +276,7 @@ static void print_truth(const struct counts *c, const char *dlsym_name)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cxxsim [-n ITERS] [-d LIBRARY:SYMBOL] [-w] [-q]\n");
+	fprintf(stderr, "usage: cxxsim [-n ITERS] [-d LIBRARY:SYMBOL] [-w] [-W] [-q]\n");
 	exit(2);
 }
 
@@ -284,15 +284,16 @@ int main(int argc, char **argv)
 {
 	long n = 100;
 	const char *dl = NULL;
-	bool wait = false, quiet = false;
+	bool wait = false, wait_end = false, quiet = false;
 	struct counts c = {};
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:d:wq")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:wWq")) != -1) {
 		switch (opt) {
 		case 'n': n = tgt_parse_long("cxxsim", 'n', optarg, 1, 10000000); break;
 		case 'd': dl = optarg; break;
 		case 'w': wait = true; break;
+		case 'W': wait_end = true; break;
 		case 'q': quiet = true; break;
 		default: usage();
 		}
@@ -305,5 +306,12 @@ int main(int argc, char **argv)
 	hooks(n, dl, &c);
 	if (!quiet)
 		print_truth(&c, dl ? strchr(dl, ':') + 1 : NULL);
+	if (wait_end) {
+		/* alive, everything loaded, until the test says so */
+		printf("done\n");
+		fflush(stdout);
+		while ((opt = getchar()) != '\n' && opt != EOF)
+			;
+	}
 	return 0;
 }
