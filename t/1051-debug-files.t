@@ -49,6 +49,10 @@ want_list() {
 export PLUMB_DEBUG_DIR="$EMPTY"
 is "$(listing "$ST")" "" "stripped, no debug file: no functions"
 is "$(sed 1q "$TMP/err")" "plumb: nothing matches 'p:$ST:shop::*Snapshot*'" "  and says so"
+run_plumb -n 'p:cxxsim-stripped:shop::detail::Hash { }'
+is "$(cat "$TMP/err")" "<cmdline>:1:19: error: no function 'shop::detail::Hash' in $ST, which is stripped and has no debug file (install its debug symbols, or set DEBUGINFOD_URLS)
+p:cxxsim-stripped:shop::detail::Hash { }
+                  ^^^^^^^^^^^^^^^^^^" "  a probe on it says why it finds no function"
 
 # $PLUMB_DEBUG_DIR/.build-id/xx/rest.debug
 mkdir -p "$TMP/dd/.build-id/$(printf %.2s "$ID")"

@@ -121,6 +121,9 @@ void probe_kind_unknown(const char *name, struct loc loc);
  * resolve. NULL after reporting an error. */
 struct probe *probe_new(struct node *n, const struct options *opts);
 void probe_free(struct probe *p);
+/* Every probe is resolved: let go of what resolving kept for the next
+ * probe (uprobes keep the last binary open). */
+void probe_resolve_done(void);
 /* plumb -l: print what PATTERN matches; returns the exit status. */
 int probe_list(const char *pattern, const struct options *opts);
 /* What a kind's list hook writes to (probe/list.c). */

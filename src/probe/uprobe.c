@@ -27,6 +27,34 @@ static bool has_wildcard(const char *s)
 }
 
 /* The binary part of the spec, resolved and opened. */
+/* The binary of the last uprobe resolved, kept for the next ones: a
+ * program with hundreds of probes on one library opens it (and its debug
+ * file) and demangles its names once, not once a probe. */
+static struct {
+	char *path;
+	struct bin *b;
+	struct bin_funcs fs;
+	bool have_fs;
+} kept;
+
+void probe_resolve_done(void)
+{
+	if (kept.have_fs)
+		bin_funcs_free(&kept.fs);
+	bin_close(kept.b);
+	free(kept.path);
+	memset(&kept, 0, sizeof(kept));
+}
+
+static const struct bin_funcs *target_funcs(void)
+{
+	if (!kept.have_fs) {
+		bin_funcs_load(kept.b, &kept.fs);
+		kept.have_fs = true;
+	}
+	return &kept.fs;
+}
+
 static struct bin *open_target(struct probe *p)
 {
 	char path[PATH_MAX], err[256];
@@ -36,9 +64,16 @@ static struct bin *open_target(struct probe *p)
 		diag_error(p->target_loc, "%s", err);
 		return NULL;
 	}
+	if (kept.b && !strcmp(kept.path, path))
+		return kept.b;
+	probe_resolve_done();
 	b = bin_open(path, err, sizeof(err));
-	if (!b)
+	if (!b) {
 		diag_error(p->target_loc, "cannot read %s: %s", path, err);
+		return NULL;
+	}
+	kept.path = xstrdup(path);
+	kept.b = b;
 	return b;
 }
 
@@ -81,6 +116,10 @@ static void not_found(struct probe *p, struct bin *b, const struct bin_funcs *fs
 	if (best)
 		diag_error(p->name_loc, "no function '%s' in %s; did you mean '%s'?", p->name,
 			   b->path, best);
+	else if (!b->has_symtab && !b->debug_path)
+		diag_error(p->name_loc, "no function '%s' in %s, which is stripped and has no "
+			   "debug file (install its debug symbols, or set DEBUGINFOD_URLS)", p->name,
+			   b->path);
 	else
 		diag_error(p->name_loc, "no function '%s' in %s", p->name, b->path);
 }
@@ -438,15 +477,14 @@ static size_t match_funcs(struct probe *p, struct bin *b, const struct bin_funcs
 
 static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *notes)
 {
-	struct bin_funcs fs;
+	const struct bin_funcs *fs = target_funcs();
 	const struct bin_func **fns;
 	struct site_check c = { .p = p, .b = b, .loc = offset_loc(p) };
 	char label[600];
 	bool ok = true;
 	size_t n;
 
-	bin_funcs_load(b, &fs);
-	n = match_funcs(p, b, &fs, &fns);
+	n = match_funcs(p, b, fs, &fns);
 	c.many = n > 1;
 	if (n == 1 && !p->offset)
 		c.loc = p->name_loc;
@@ -466,7 +504,6 @@ static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *not
 	sb_free(&c.skipped);
 	note_stepped_sum(&c);
 	free(fns);
-	bin_funcs_free(&fs);
 	return n && ok;
 }
 
@@ -559,7 +596,6 @@ bool uprobe_resolve_sites(struct probe *p)
 		snprintf(off, sizeof(off), "+%#llx", (unsigned long long)p->offset);
 	p->spec = xasprintf("%s:%s:%s%s", p->kind->name, b->path, p->name, off);
 	usdt_notes_free(&notes);
-	bin_close(b);
 	return ok;
 }
 

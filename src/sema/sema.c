@@ -69,6 +69,7 @@ bool sema_probes(struct sema *s)
 				name_site(s, p, &p->sites.v[i]);
 		}
 	}
+	probe_resolve_done();
 	return ok;
 }
 
