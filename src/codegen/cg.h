@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Code generation: the checked AST to BPF instructions, one program per
- * (clause, probe, variant). One emitter API; labels are patched once at
+ * probe and variant, holding every clause on that probe in program order.
+ * One emitter API; labels are patched once at
  * the end; every instruction remembers the source span it came from. */
 #ifndef PLUMB_CG_H
 #define PLUMB_CG_H
@@ -34,23 +35,52 @@ enum {
 	CG_MAP_CONFIG = -5,	/* values user space sets: start time */
 };
 #define CG_NMAPS_INTERNAL 5
+/* Program arrays, one per probe whose clauses are too many for one
+ * program: its programs run one after the other through tail calls. */
+#define CG_MAP_CHAIN(k) (-(CG_NMAPS_INTERNAL + 1 + (k)))
+#define CG_CHAIN_INDEX(id) (-(id) - CG_NMAPS_INTERNAL - 1)
+/* Clauses per program: the verifier's time grows faster than linearly
+ * with the branches of one program (5,000 clauses of one count(): 4.4 s
+ * as one program); a tail call may follow at most 33 times. */
+#define CG_CHAIN_CLAUSES 128
+#define CG_CHAIN_MAX 34
 
 /* Slots of CG_MAP_STATS: lost events, then one per map for drops, then
  * one per read site (sema->reads) for failed reads. */
 enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
 #define STAT_READ_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
-/* Offsets in the CG_MAP_CONFIG value. */
-enum { CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_SIZE = 16 };
+/* Offsets in the CG_MAP_CONFIG value, which user space and the programs
+ * share: the start time; "stopped", which every program tests first (set
+ * by plumb at stop, or by exit()); exit()'s status, 1 << 32 | status, the
+ * first one winning; then per event id, how many print() and clear()
+ * requests found the event buffer full (plumb polls these, so none is
+ * lost). */
+enum { CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_EXIT = 16, CONFIG_EVENTS = 24 };
+#define CONFIG_EXITED (1ULL << 32)
+#define CONFIG_EVENT(id) (CONFIG_EVENTS + 8 * ((id) - 1))
+#define CONFIG_SIZE(nevents) (CONFIG_EVENTS + 8 * (nevents))
+
+/* A clause on a probe: the clause's own probe (its signature types its
+ * arguments), all of them on the same sites. */
+struct cg_part {
+	struct node *clause;
+	struct probe *probe;
+};
 
 struct cg_prog {
 	char *name;		/* for -d, -v and errors */
-	struct node *clause;
-	struct probe *probe;
+	struct node *clause;	/* the first clause */
+	struct probe *probe;	/* ... and its probe: what is attached */
+	size_t nclauses;
+	bool head;		/* attached; the rest of a chain is tail-called */
+	int chain;		/* CG_MAP_CHAIN id, or 0 */
+	int link;		/* this program's slot in the chain */
 	int variant;
 	int prog_type;
 	VEC(struct bpf_insn) insns;
 	VEC(struct loc) locs;
 	VEC(struct cg_reloc) relocs;
+	VEC(int) starts;	/* where each clause begins (with several), for -d */
 	int fd;
 };
 
@@ -68,7 +98,8 @@ struct cg {
 	VEC(struct cg_fixup) fixups;
 	bool busy[11];		/* r7..r9 in use */
 	int sp;			/* stack bytes used below r10 */
-	int exit_label;
+	int exit_label;		/* the end of the clause being emitted */
+	bool many;		/* more than one clause in the program */
 	int loop_break, loop_next;	/* labels of the innermost loop */
 	bool lent_r7;		/* r7 was saved to lend it: it must hold a value */
 	bool failed;
@@ -142,8 +173,19 @@ void cg_stat_inc(struct cg *cg, int slot);
 void cg_event_call(struct cg *cg, struct node *call);
 
 /* stmt.c */
-struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p, int variant);
+/* The program of one variant for clauses on the same sites, run in the
+ * order given; in a chain (chain != 0), it tail-calls slot link + 1 of
+ * the chain at its end when next is set. */
+struct cg_chain_pos {
+	int chain, link;
+	bool next;
+};
+struct cg_prog *cg_program(struct sema *s, const struct cg_part *parts, size_t n, int variant,
+			   const struct cg_chain_pos *pos);
 void cg_prog_free(struct cg_prog *p);
+/* Every program of a checked program: one per distinct set of sites and
+ * variant. false after reporting an error; *out holds what was made. */
+bool cg_compile(struct sema *s, struct node *clauses, struct cg_prog ***out, size_t *nout);
 
 /* dump.c */
 void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char *verifier_log);

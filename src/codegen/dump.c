@@ -25,6 +25,7 @@ static const char *helper_name(int id)
 	case BPF_FUNC_get_stack: return "get_stack";
 	case BPF_FUNC_ringbuf_output: return "ringbuf_output";
 	case BPF_FUNC_get_attach_cookie: return "get_attach_cookie";
+	case BPF_FUNC_tail_call: return "tail_call";
 	}
 	return NULL;
 }
@@ -85,7 +86,7 @@ static const char *internal_map(int id)
 	case CG_MAP_STACKS: return "stacks";
 	case CG_MAP_CONFIG: return "config";
 	}
-	return "?";
+	return id <= CG_MAP_CHAIN(0) ? "chain" : "?";
 }
 
 static const char *map_name(const struct cg_prog *p, const struct sema *s, size_t i,
@@ -225,10 +226,17 @@ void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char 
 {
 	char buf[128];
 	struct loc last = { -1, -1 };
+	size_t clause = 0;
 
 	fprintf(f, "; program for %s: %zu instructions\n", p->name, p->insns.n);
 	for (size_t i = 0; i < p->insns.n;) {
 		struct loc l = p->locs.v[i];
+		/* the clauses of a program, each under a line of its own */
+		while (clause < p->starts.n && (size_t)p->starts.v[clause] <= i) {
+			fprintf(f, "; clause %zu of %zu\n", clause + 1, p->nclauses);
+			clause++;
+			last = (struct loc){ -1, -1 };
+		}
 		if (l.start != last.start || l.end != last.end)
 			source_line(f, l);
 		last = l;

@@ -162,6 +162,8 @@ void cg_prune(struct cg_prog *p)
 		p->relocs.v[kr++] = rel;
 	}
 	p->relocs.n = kr;
+	for (size_t c = 0; c < p->starts.n; c++)
+		p->starts.v[c] = (int)to[p->starts.v[c]];
 	p->insns.n = p->locs.n = k;
 out:
 	free(live);

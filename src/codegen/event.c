@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Actions that leave the kernel as ring buffer records: printf, exit,
  * print and clear. A record is an 8-byte header (event id) and then the
- * values in the layout sema chose; user space does the formatting. */
+ * values in the layout sema chose; user space does the formatting.
+ * exit(), print() and clear() also leave a mark in the config map, which
+ * plumb polls: they are never lost to a full ring buffer. */
 #include "codegen/cg.h"
 
-static void output(struct cg *cg, int off, int size)
+enum full { FULL_LOST, FULL_REQUEST, FULL_IGNORE };
+
+/* A record of size bytes at [r10 + off] into the ring buffer. When it is
+ * full: a lost event is counted; a request (print, clear) is marked in
+ * the config map for plumb to carry out; exit's wake-up is not needed. */
+static void output(struct cg *cg, int off, int size, enum full full, int id)
 {
 	int ok = cg_label(cg);
 
@@ -14,9 +21,37 @@ static void output(struct cg *cg, int off, int size)
 	cg_emit(cg, MOV64_IMM(R3, size));
 	cg_emit(cg, MOV64_IMM(R4, 0));
 	cg_call(cg, BPF_FUNC_ringbuf_output);
+	if (full == FULL_IGNORE)
+		return;
 	cg_jmp_imm(cg, BPF_JEQ, R0, 0, ok);
-	cg_stat_inc(cg, STAT_LOST);
+	if (full == FULL_LOST) {
+		cg_stat_inc(cg, STAT_LOST);
+	} else {
+		cg_ld_map(cg, R1, CG_MAP_CONFIG, true);
+		cg_emit(cg, ALU64_IMM(BPF_ADD, R1, CONFIG_EVENT(id)));
+		cg_emit(cg, MOV64_IMM(R2, 1));
+		cg_emit(cg, ATOMIC64(BPF_ADD, R1, R2, 0));
+	}
 	cg_place(cg, ok);
+}
+
+/* exit(): the status and "stopped" into the config map, which plumb polls
+ * and every program tests first, so that it stops even when the ring
+ * buffer is full; a record only to wake plumb up at once. Then this
+ * program returns: no later statement or clause runs. */
+static void exit_call(struct cg *cg, const struct event *ev, int id)
+{
+	int rec = cg_stack_alloc(cg, 8);
+
+	cg_ld_map(cg, R1, CG_MAP_CONFIG, true);
+	cg_ld_imm64(cg, R2, CONFIG_EXITED | (uint32_t)ev->code);
+	cg_emit(cg, MOV64_IMM(R0, 0));
+	cg_emit(cg, ATOMIC64(BPF_CMPXCHG, R1, R2, CONFIG_EXIT));
+	cg_emit(cg, ST(BPF_DW, R1, CONFIG_STOPPED, 1));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));
+	output(cg, rec, 8, FULL_IGNORE, id);
+	cg_emit(cg, MOV64_IMM(R0, 0));
+	cg_emit(cg, EXIT_INSN());
 }
 
 static void printf_record(struct cg *cg, struct node *call, const struct event *ev, int id)
@@ -34,7 +69,7 @@ static void printf_record(struct cg *cg, struct node *call, const struct event *
 			cg_store_value(cg, a, R10, rec + (int)fa->off);
 	}
 	cg->cur = call->loc;
-	output(cg, rec, (int)f->size);
+	output(cg, rec, (int)f->size, FULL_LOST, id);
 }
 
 void cg_event_call(struct cg *cg, struct node *call)
@@ -44,10 +79,12 @@ void cg_event_call(struct cg *cg, struct node *call)
 
 	if (ev->kind == EV_PRINTF) {
 		printf_record(cg, call, ev, id);
+	} else if (ev->kind == EV_EXIT) {
+		exit_call(cg, ev, id);
 	} else {
 		int rec = cg_stack_alloc(cg, 8);
 		cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));
-		output(cg, rec, 8);
+		output(cg, rec, 8, FULL_REQUEST, id);
 	}
 	cg->sp = mark;
 }

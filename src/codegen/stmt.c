@@ -159,6 +159,24 @@ static void locals(struct cg *cg, struct node *clause)
 	}
 }
 
+/* Return from the program unless the condition holds: at once in a
+ * program of many clauses (its end is too far for a 16-bit jump), else by
+ * a jump to its end. */
+static void quit_if(struct cg *cg, int op, int reg, int32_t imm)
+{
+	int go;
+
+	if (!cg->many) {
+		cg_jmp_imm(cg, op, reg, imm, cg->exit_label);
+		return;
+	}
+	go = cg_label(cg);
+	cg_jmp_imm(cg, op == BPF_JNE ? BPF_JEQ : BPF_JNE, reg, imm, go);
+	cg_emit(cg, MOV64_IMM(R0, 0));
+	cg_emit(cg, EXIT_INSN());
+	cg_place(cg, go);
+}
+
 /* Kernel-wide probes see every process; -p narrows them here (uprobes
  * are narrowed by the kernel at attach time). */
 static void pid_filter(struct cg *cg)
@@ -169,22 +187,23 @@ static void pid_filter(struct cg *cg)
 		return;
 	cg_call(cg, BPF_FUNC_get_current_pid_tgid);
 	cg_emit(cg, ALU64_IMM(BPF_RSH, R0, 32));
-	cg_jmp_imm(cg, BPF_JNE, R0, pid, cg->exit_label);
+	quit_if(cg, BPF_JNE, R0, pid);
 }
 
-/* Once plumb stops, probes still attached do nothing: the maps it prints
- * hold still while the kernel takes its time detaching. */
+/* Once plumb stops, or a program called exit(), probes still attached do
+ * nothing: the maps it prints hold still while the kernel takes its time
+ * detaching, and nothing more is emitted after exit(). */
 static void stopped_check(struct cg *cg)
 {
 	if (cg->probe->kind->flags & PK_ONCE)
 		return;
 	cg_ld_map(cg, R1, CG_MAP_CONFIG, true);
 	cg_emit(cg, LDX(BPF_DW, R1, R1, CONFIG_STOPPED));
-	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
+	quit_if(cg, BPF_JNE, R1, 0);
 }
 
 /* Lending r7 saves it first; it may not have been written yet, and the
- * verifier refuses to read an unwritten register: give it a value at the
+ * verifier refuses to read an unwritten r7: give it a value at the
  * start (after "r6 = r1", before any jump, so no offset moves). */
 static void init_r7(struct cg_prog *p)
 {
@@ -195,40 +214,104 @@ static void init_r7(struct cg_prog *p)
 	p->insns.v[1] = MOV64_IMM(R7, 0);
 	for (size_t i = 0; i < p->relocs.n; i++)
 		p->relocs.v[i].insn++;
+	for (size_t i = 0; i < p->starts.n; i++)
+		p->starts.v[i]++;
 }
 
-static char *prog_name(struct probe *p, int variant)
+/* "SPEC (argument layout 1 of 3, 200 clauses, part 2)", the parts that
+ * apply, for -d, -v and errors */
+static char *prog_name(struct probe *p, int variant, size_t nclauses, int part)
 {
-	if (p->nvariants > 1)
-		return xasprintf("%s (argument layout %d of %d)", p->spec, variant + 1,
-				 p->nvariants);
-	return xstrdup(p->spec);
+	struct strbuf sb = {0};
+	const char *sep = " (";
+
+	sb_puts(&sb, p->spec);
+	if (p->nvariants > 1) {
+		sb_printf(&sb, "%sargument layout %d of %d", sep, variant + 1, p->nvariants);
+		sep = ", ";
+	}
+	if (nclauses > 1) {
+		sb_printf(&sb, "%s%zu clauses", sep, nclauses);
+		sep = ", ";
+	}
+	if (part) {
+		sb_printf(&sb, "%spart %d", sep, part);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		sb_putc(&sb, ')');
+	return sb.s;
 }
 
-struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p, int variant)
+/* One clause: its own scratch variables, its predicate, its statements.
+ * Whatever ends the clause early (a false predicate, a failed map
+ * update) goes on with the next one; exit() returns from the program. */
+static void clause(struct cg *cg, const struct cg_part *part)
+{
+	struct node *c = part->clause;
+
+	cg->probe = part->probe;
+	cg->cur = part->probe->node->loc;
+	cg->sp = 0;
+	if (cg->many)
+		vec_push(&cg->prog->starts, (int)cg->prog->insns.n);
+	cg->exit_label = cg_label(cg);
+	locals(cg, c);
+	if (c->a)
+		cg_cond_false(cg, c->a, cg->exit_label);
+	block(cg, c->b);
+	cg->cur = c->b->loc;
+	cg->cur.start = cg->cur.end - 1;
+	cg_place(cg, cg->exit_label);
+}
+
+static struct cg_prog *prog_new(const struct cg_part *parts, size_t n, int variant,
+			       const struct cg_chain_pos *pos)
 {
 	struct cg_prog *prog = xcalloc(1, sizeof(*prog));
-	struct cg cg = { .sema = s, .prog = prog, .probe = p, .variant = variant };
+
+	prog->name = prog_name(parts[0].probe, variant, n, pos->chain ? pos->link + 1 : 0);
+	prog->chain = pos->chain;
+	prog->link = pos->link;
+	prog->head = !pos->link;
+	prog->clause = parts[0].clause;
+	prog->probe = parts[0].probe;
+	prog->nclauses = n;
+	prog->variant = variant;
+	prog->prog_type = parts[0].probe->kind->prog_type;
+	prog->fd = -1;
+	return prog;
+}
+
+/* The next program of the chain; when there is none (the slot is
+ * empty), the program just ends. */
+static void tail_call(struct cg *cg, const struct cg_chain_pos *pos)
+{
+	cg_emit(cg, MOV64_REG(R1, R6));
+	cg_ld_map(cg, R2, pos->chain, false);
+	cg_emit(cg, MOV64_IMM(R3, pos->link + 1));
+	cg_call(cg, BPF_FUNC_tail_call);
+}
+
+struct cg_prog *cg_program(struct sema *s, const struct cg_part *parts, size_t n, int variant,
+			   const struct cg_chain_pos *pos)
+{
+	struct cg_prog *prog = prog_new(parts, n, variant, pos);
+	struct cg cg = { .sema = s, .prog = prog, .probe = parts[0].probe, .variant = variant,
+			 .many = n > 1 || pos->chain };
+	int end;
 	bool ok;
 
-	prog->name = prog_name(p, variant);
-	prog->clause = clause;
-	prog->probe = p;
-	prog->variant = variant;
-	prog->prog_type = p->kind->prog_type;
-	prog->fd = -1;
-	cg.cur = p->node->loc;
-	cg.exit_label = cg_label(&cg);
+	cg.cur = parts[0].probe->node->loc;
+	cg.exit_label = end = cg_label(&cg);
 	cg_emit(&cg, MOV64_REG(R6, R1));
 	stopped_check(&cg);
-	locals(&cg, clause);
 	pid_filter(&cg);
-	if (clause->a)
-		cg_cond_false(&cg, clause->a, cg.exit_label);
-	block(&cg, clause->b);
-	cg.cur = clause->b->loc;
-	cg.cur.start = cg.cur.end - 1;
-	cg_place(&cg, cg.exit_label);
+	for (size_t i = 0; i < n && !cg.failed; i++)
+		clause(&cg, &parts[i]);
+	if (pos->next)
+		tail_call(&cg, pos);
+	cg_place(&cg, end);
 	cg_emit(&cg, MOV64_IMM(R0, 0));
 	cg_emit(&cg, EXIT_INSN());
 	ok = cg_finish(&cg);
@@ -247,6 +330,78 @@ struct cg_prog *cg_program(struct sema *s, struct node *clause, struct probe *p,
 	return prog;
 }
 
+/* Clauses on the same sites, in program order. The kernel runs the
+ * programs attached to one uprobe newest first, so one program per clause
+ * ran them backwards; it also made N uprobe consumers, each costing a
+ * hit and a detach. */
+struct group {
+	struct probe *probe;	/* the first clause's */
+	VEC(struct cg_part) parts;
+};
+
+struct groups {
+	struct group *v;
+	size_t n, cap;
+};
+
+static struct group *group_for(struct groups *gs, struct probe *p)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (probe_same_sites(gs->v[i].probe, p))
+			return &gs->v[i];
+	vec_push(gs, ((struct group){ .probe = p }));
+	return &gs->v[gs->n - 1];
+}
+
+struct progs {
+	struct cg_prog **v;
+	size_t n, cap;
+};
+
+/* The programs of one group's variant: one, or a chain of them when the
+ * clauses are many. */
+static bool chain(struct sema *s, struct group *g, int v, int *nchains, struct progs *out)
+{
+	size_t n = g->parts.n, per = CG_CHAIN_CLAUSES;
+	struct cg_chain_pos pos = {0};
+
+	if (n > per * CG_CHAIN_MAX)
+		per = (n + CG_CHAIN_MAX - 1) / CG_CHAIN_MAX;
+	if (n > per)
+		pos.chain = CG_MAP_CHAIN((*nchains)++);
+	for (size_t at = 0; at < n; at += per, pos.link++) {
+		size_t k = n - at < per ? n - at : per;
+		pos.next = at + k < n;
+		struct cg_prog *p = cg_program(s, g->parts.v + at, k, v, &pos);
+		if (!p)
+			return false;
+		vec_push(out, p);
+	}
+	return true;
+}
+
+bool cg_compile(struct sema *s, struct node *clauses, struct cg_prog ***out, size_t *nout)
+{
+	struct groups gs = {0};
+	struct progs progs = {0};
+	int nchains = 0;
+	bool ok = true;
+
+	for (struct node *c = clauses; c; c = c->next)
+		for (struct node *pn = c->list; pn; pn = pn->next)
+			vec_push(&group_for(&gs, pn->probe)->parts,
+				 ((struct cg_part){ .clause = c, .probe = pn->probe }));
+	for (size_t i = 0; i < gs.n; i++) {
+		for (int v = 0; ok && v < gs.v[i].probe->nvariants; v++)
+			ok = chain(s, &gs.v[i], v, &nchains, &progs);
+		vec_free(&gs.v[i].parts);
+	}
+	vec_free(&gs);
+	*out = progs.v;
+	*nout = progs.n;
+	return ok;
+}
+
 void cg_prog_free(struct cg_prog *p)
 {
 	if (!p)
@@ -255,5 +410,6 @@ void cg_prog_free(struct cg_prog *p)
 	vec_free(&p->insns);
 	vec_free(&p->locs);
 	vec_free(&p->relocs);
+	vec_free(&p->starts);
 	free(p);
 }

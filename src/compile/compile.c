@@ -5,21 +5,15 @@
 
 #include "compile/compile.h"
 
-/* One BPF program per clause, probe and variant (a USDT probe has one
- * variant per argument layout of its sites). */
+/* One BPF program (or a chain of them) per set of probe sites and
+ * variant, holding every clause on those sites in program order (a USDT
+ * probe has one variant per argument layout of its sites). */
 static bool generate(struct compile *c)
 {
-	for (struct node *cl = c->prog->clauses; cl; cl = cl->next) {
-		for (struct node *pn = cl->list; pn; pn = pn->next) {
-			for (int v = 0; v < pn->probe->nvariants; v++) {
-				struct cg_prog *p = cg_program(&c->sema, cl, pn->probe, v);
-				if (!p)
-					return false;
-				vec_push(&c->progs, p);
-			}
-		}
-	}
-	return true;
+	bool ok = cg_compile(&c->sema, c->prog->clauses, &c->progs.v, &c->progs.n);
+
+	c->progs.cap = c->progs.n;
+	return ok;
 }
 
 /* Errors of the machine's doing (no tracefs, no permission) are exit 1,

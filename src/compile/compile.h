@@ -20,7 +20,7 @@ struct compile {
 	struct program *prog;	/* owned when made by compile_text */
 	bool own_prog;
 	struct sema sema;
-	VEC(struct cg_prog *) progs;	/* one per probe and variant */
+	VEC(struct cg_prog *) progs;	/* one per set of sites and variant, or a chain */
 	int status;		/* after a failure: EXIT_USAGE or EXIT_RUNTIME */
 };
 

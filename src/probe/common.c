@@ -214,6 +214,26 @@ struct probe *probe_new(struct node *n, const struct options *opts)
 	return p;
 }
 
+static bool same_site(const struct probe_site *a, const struct probe_site *b)
+{
+	return a->off == b->off && a->ref_ctr_off == b->ref_ctr_off && a->variant == b->variant &&
+	       a->cookie == b->cookie && a->tp_id == b->tp_id &&
+	       !strcmp(a->path ? a->path : "", b->path ? b->path : "");
+}
+
+bool probe_same_sites(const struct probe *a, const struct probe *b)
+{
+	/* the spec as well: some kinds keep what they attach to there alone
+	 * (a software event's name, a watchpoint's mode) */
+	if (a->kind != b->kind || strcmp(a->spec, b->spec) || a->period != b->period ||
+	    a->offset != b->offset || a->nvariants != b->nvariants || a->sites.n != b->sites.n)
+		return false;
+	for (size_t i = 0; i < a->sites.n; i++)
+		if (!same_site(&a->sites.v[i], &b->sites.v[i]))
+			return false;
+	return true;
+}
+
 void probe_detach(struct probe *p)
 {
 	for (size_t i = 0; i < p->sites.n; i++) {

@@ -145,6 +145,10 @@ struct probe_form {
 };
 bool probe_list_forms(struct probe_lister *l, char **parts, int n,
 		      const struct probe_form *forms, size_t nforms);
+/* Two probes of the same kind and canonical spec fire at the same sites
+ * with the same variants and cookies, so one program can serve the
+ * clauses of both. */
+bool probe_same_sites(const struct probe *a, const struct probe *b);
 /* Detach everything a probe attached; safe to call twice. */
 void probe_detach(struct probe *p);
 struct probe_site *probe_add_site(struct probe *p);

@@ -3,6 +3,7 @@
  * print() and clear(). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "binary/binary.h"
@@ -102,8 +103,8 @@ int rt_event(void *ctx, void *data, size_t size)
 		printf_event(rt, ev->fmt, data, size);
 		break;
 	case EV_EXIT:
-		rt->stop = true;
-		rt->exit_code = ev->code;
+		/* the status is the config map's: the first exit() wins */
+		rt_poll_requests(rt);
 		break;
 	case EV_PRINT:
 		rt_print_map(rt, ev->map);
@@ -133,4 +134,54 @@ void rt_check_stdout(struct rt *rt)
 		rt->pipe_gone = true;
 	else
 		rt->out_failed = true;
+}
+
+/* Requests of one print()/clear() event that the ring buffer had no
+ * room for, carried out once for all of them. */
+static void late_request(struct rt *rt, const struct event *ev, uint64_t n)
+{
+	char what[300];
+
+	snprintf(what, sizeof(what), "%s(%s)", ev->kind == EV_PRINT ? "print" : "clear",
+		 ev->map->name);
+	if (ev->kind == EV_PRINT)
+		rt_print_map(rt, ev->map);
+	else
+		rt_map_clear(rt, ev->map);
+	errmsg("%llu %s request%s found the event buffer full: carried out once, out of order "
+	       "with the output around it",
+	       (unsigned long long)n, what, n == 1 ? "" : "s");
+	rt_check_stdout(rt);
+}
+
+void rt_poll_requests(struct rt *rt)
+{
+	size_t nev = rt->sema->events.n;
+
+	if (!rt->config) {
+		rt->config = xcalloc(1, rt_config_size(rt));
+		rt->requests = xcalloc(nev + 1, sizeof(uint64_t));
+	}
+	if (!rt_config_read(rt, rt->config))
+		return;
+	if ((rt->config[CONFIG_EXIT / 8] & CONFIG_EXITED) && !rt->exited) {
+		rt->exited = rt->stop = true;
+		rt->exit_code = (int)(uint32_t)rt->config[CONFIG_EXIT / 8];
+	}
+	for (size_t id = 1; id <= nev && !rt->pipe_gone; id++) {
+		const struct event *ev = &rt->sema->events.v[id - 1];
+		uint64_t asked = rt->config[CONFIG_EVENT(id) / 8];
+		if ((ev->kind == EV_PRINT || ev->kind == EV_CLEAR) && asked > rt->requests[id]) {
+			late_request(rt, ev, asked - rt->requests[id]);
+			rt->requests[id] = asked;
+		}
+	}
+}
+
+void rt_requests_free(struct rt *rt)
+{
+	free(rt->config);
+	free(rt->requests);
+	rt->config = NULL;
+	rt->requests = NULL;
 }

@@ -140,6 +140,8 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 
 bool rt_load(struct rt *rt)
 {
+	if (!rt_chains_create(rt))
+		return false;
 	for (size_t i = 0; i < rt->nprogs; i++) {
 		if (rt_should_stop()) {
 			rt->stop = true;	/* thousands of programs take a while */
@@ -148,7 +150,7 @@ bool rt_load(struct rt *rt)
 		if (!load_one(rt, rt->progs[i]))
 			return false;
 	}
-	return true;
+	return rt_chains_fill(rt);
 }
 
 /* BEGIN and END run once, here, through BPF_PROG_TEST_RUN. */
@@ -159,7 +161,7 @@ void rt_run_once(struct rt *rt, unsigned int flag)
 		uint64_t ctx[8] = {0};
 		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sizeof(ctx));
 
-		if (!(p->probe->kind->flags & flag) || p->fd < 0)
+		if (!(p->probe->kind->flags & flag) || p->fd < 0 || !p->head)
 			continue;
 		if (bpf_prog_test_run_opts(p->fd, &o))
 			errmsg("cannot run %s: %s", p->probe->spec, strerror(errno));

@@ -19,6 +19,8 @@
 
 int rt_map_fd(struct rt *rt, int id)
 {
+	if (id <= CG_MAP_CHAIN(0))
+		return (size_t)CG_CHAIN_INDEX(id) < rt->nchains ? rt->chain_fds[CG_CHAIN_INDEX(id)] : -1;
 	return id < 0 ? rt->ifds[-id - 1] : rt->map_fds[id];
 }
 
@@ -97,8 +99,10 @@ static bool create_internal(struct rt *rt)
 					      (uint32_t)(STAT_READ_BASE(s) + s->reads.n), 0);
 	if (rt->ifds[-CG_MAP_STATS - 1] < 0)
 		return false;
+	/* the programs write it too: exit(), and requests the ring buffer
+	 * had no room for */
 	rt->ifds[-CG_MAP_CONFIG - 1] = create("plumb_config", BPF_MAP_TYPE_ARRAY, 4,
-					       CONFIG_SIZE, 1, BPF_F_RDONLY_PROG);
+					       rt_config_size(rt), 1, 0);
 	if (rt->ifds[-CG_MAP_CONFIG - 1] < 0)
 		return false;
 	if (s->needs_ringbuf) {
@@ -115,21 +119,37 @@ static bool create_internal(struct rt *rt)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	uint64_t config[CONFIG_SIZE / 8] = { [CONFIG_START_NS / 8] = start };
-	return !bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, config, 0);
+	uint64_t *config = xcalloc(1, rt_config_size(rt));
+	config[CONFIG_START_NS / 8] = start;
+	bool ok = !bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, config, 0);
+	free(config);
+	return ok;
+}
+
+size_t rt_config_size(const struct rt *rt)
+{
+	return CONFIG_SIZE(rt->sema->events.n);
+}
+
+/* The config map's value, into buf of rt_config_size() bytes. */
+bool rt_config_read(struct rt *rt, uint64_t *buf)
+{
+	int fd = rt->ifds[-CG_MAP_CONFIG - 1];
+
+	return fd >= 0 && !bpf_map_lookup_elem(fd, &(uint32_t){0}, buf);
 }
 
 /* Every program returns at once from now on. */
 void rt_stop_programs(struct rt *rt)
 {
-	uint64_t config[CONFIG_SIZE / 8];
+	uint64_t *config = xcalloc(1, rt_config_size(rt));
 	uint32_t k = 0;
-	int fd = rt->ifds[-CG_MAP_CONFIG - 1];
 
-	if (fd < 0 || bpf_map_lookup_elem(fd, &k, config))
-		return;
-	config[CONFIG_STOPPED / 8] = 1;
-	bpf_map_update_elem(fd, &k, config, 0);
+	if (rt_config_read(rt, config)) {
+		config[CONFIG_STOPPED / 8] = 1;
+		bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &k, config, 0);
+	}
+	free(config);
 }
 
 bool rt_maps_create(struct rt *rt)
@@ -156,6 +176,12 @@ void rt_maps_close(struct rt *rt)
 			close(rt->map_fds[i]);
 	free(rt->map_fds);
 	rt->map_fds = NULL;
+	for (size_t i = 0; i < rt->nchains; i++)
+		if (rt->chain_fds[i] >= 0)
+			close(rt->chain_fds[i]);
+	free(rt->chain_fds);
+	rt->chain_fds = NULL;
+	rt->nchains = 0;
 	for (int i = 0; i < CG_NMAPS_INTERNAL; i++) {
 		if (rt->ifds[i] >= 0)
 			close(rt->ifds[i]);
@@ -382,4 +408,44 @@ void rt_print_failed_reads(struct rt *rt)
 		sb_free(&where);
 		sb_free(&what);
 	}
+}
+
+/* The program arrays of chained programs, each as long as its chain. */
+bool rt_chains_create(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		const struct cg_prog *p = rt->progs[i];
+		size_t k = p->chain ? (size_t)CG_CHAIN_INDEX(p->chain) : 0;
+		if (!p->chain || k < rt->nchains)
+			continue;
+		rt->chain_fds = xrealloc(rt->chain_fds, (k + 1) * sizeof(int));
+		while (rt->nchains <= k)
+			rt->chain_fds[rt->nchains++] = -1;
+	}
+	for (size_t k = 0; k < rt->nchains; k++) {
+		uint32_t len = 0;
+		for (size_t i = 0; i < rt->nprogs; i++)
+			if (rt->progs[i]->chain == CG_MAP_CHAIN((int)k))
+				len = (uint32_t)rt->progs[i]->link + 1;
+		rt->chain_fds[k] = create("plumb_chain", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, len, 0);
+		if (rt->chain_fds[k] < 0)
+			return false;
+	}
+	return true;
+}
+
+/* Each loaded program of a chain into its slot. */
+bool rt_chains_fill(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->nprogs; i++) {
+		const struct cg_prog *p = rt->progs[i];
+		uint32_t slot = (uint32_t)p->link;
+		if (!p->chain || p->fd < 0)
+			continue;
+		if (bpf_map_update_elem(rt_map_fd(rt, p->chain), &slot, &p->fd, 0)) {
+			errmsg("cannot chain the programs of %s: %s", p->probe->spec, strerror(errno));
+			return false;
+		}
+	}
+	return true;
 }

@@ -24,12 +24,15 @@ struct rt {
 	size_t nprogs;
 	int *map_fds;
 	int ifds[CG_NMAPS_INTERNAL];	/* internal maps, index -id - 1 */
+	int *chain_fds;			/* program arrays, by CG_CHAIN_INDEX */
+	size_t nchains;
 	int ncpus;
 	struct ring_buffer *rb;
 	struct out out;
 	int sigfd, timerfd, epfd;
 	pid_t child;
 	bool stop;		/* leave the event loop */
+	bool exited;		/* ... because a program called exit() */
 	bool pipe_gone;		/* stdout's reader left: finish quietly */
 	bool out_failed;	/* stdout cannot be written: said, exit 1 */
 	int exit_code;
@@ -41,6 +44,8 @@ struct rt {
 	struct out_mapdata *snaps;	/* --interval-clear: counts at the last interval */
 	uint64_t *reads_seen;		/* -k: failed reads reported, per read site */
 	uint64_t helpers_checked_ns;	/* -k: when they were last looked at */
+	uint64_t *config;	/* the config map's value, as last polled */
+	uint64_t *requests;	/* per event id: late print()/clear() requests done */
 };
 
 /* Output done the way of another tool (plumb argdist and trace, in
@@ -64,6 +69,10 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 bool rt_maps_create(struct rt *rt);
 void rt_maps_close(struct rt *rt);
 void rt_stop_programs(struct rt *rt);
+size_t rt_config_size(const struct rt *rt);
+bool rt_chains_create(struct rt *rt);
+bool rt_chains_fill(struct rt *rt);
+bool rt_config_read(struct rt *rt, uint64_t *buf);
 int rt_map_fd(struct rt *rt, int id);
 bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d);
 void rt_map_clear(struct rt *rt, const struct map *m);
@@ -117,6 +126,11 @@ void rt_report_free(struct rt *rt);
 
 /* events.c */
 int rt_event(void *ctx, void *data, size_t size);
+/* What the programs asked for through the config map: exit() stops the
+ * trace with its status; print() and clear() requests that found the
+ * ring buffer full are carried out now (and said so on stderr). */
+void rt_poll_requests(struct rt *rt);
+void rt_requests_free(struct rt *rt);
 void rt_check_stdout(struct rt *rt);
 
 #endif

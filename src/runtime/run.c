@@ -101,6 +101,8 @@ static bool attach_all(struct rt *rt)
 
 		if (stop_requested(rt))
 			break;
+		if (!p->head)
+			continue;	/* reached by a tail call */
 		if (!(p->probe->kind->flags & PK_ONCE) &&
 		    !p->probe->kind->attach(p->probe, p->variant, p->fd, &n))
 			ok = rt_pid_exited();	/* then the failure is the -p end */
@@ -189,6 +191,21 @@ static void helper_errors(struct rt *rt)
 	rt_report_helper_errors(rt);
 }
 
+/* How often the config map is polled for exit() and requests that found
+ * the ring buffer full (a record wakes plumb at once when there is room). */
+#define POLL_MS 100
+
+/* Tests only: a reader that sleeps until a file exists (at most a
+ * minute) before it first reads, so that the ring buffer fills
+ * (PLUMB_TEST_READER_WAIT=FILE). */
+static void reader_delay(void)
+{
+	const char *e = getenv("PLUMB_TEST_READER_WAIT");
+
+	for (int i = 0; e && i < 6000 && access(e, F_OK); i++)
+		usleep(10000);
+}
+
 static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
@@ -207,9 +224,14 @@ static void loop(struct rt *rt)
 	add_fd(rt->epfd, rt->ifd, EPOLLIN);
 	/* a pipe whose reader left reports EPOLLERR: "| head" ends the trace */
 	add_fd(rt->epfd, STDOUT_FILENO, 0);
+	reader_delay();
 	while (!rt->stop) {
-		/* watched processes: look at their maps ten times a second */
-		int n = epoll_wait(rt->epfd, evs, 8, bin_symcache_watching(rt->out.syms) ? 100 : 1000);
+		/* exit() and late requests: the ring buffer may have had no room */
+		rt_poll_requests(rt);
+		if (rt->stop)
+			break;
+		/* POLL_MS is also how often watched processes' maps are read */
+		int n = epoll_wait(rt->epfd, evs, 8, POLL_MS);
 		for (int i = 0; i < n && !rt->stop; i++) {
 			int fd = evs[i].data.fd;
 			if (fd == rt->sigfd)
@@ -246,6 +268,7 @@ static void finish(struct rt *rt)
 	rt_run_once(rt, PK_END);
 	if (rt->rb)
 		ring_buffer__consume(rt->rb);
+	rt_poll_requests(rt);
 	if (rt->pipe_gone || rt->out_failed)
 		return;
 	if (rt->opts->printer && rt->opts->printer->final) {
@@ -432,6 +455,7 @@ static void teardown(struct rt *rt)
 		rt->progs[i]->fd = -1;
 	}
 	rt_maps_close(rt);
+	rt_requests_free(rt);
 	if (rt->timerfd >= 0)
 		close(rt->timerfd);
 	if (rt->sigfd >= 0)
