@@ -144,18 +144,6 @@ void prom_free(struct prom *p)
 
 /* ---- escaping ---- */
 
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (!len || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* Backslash and newline always; the double quote in label values (and
  * in OpenMetrics help texts). Bytes that are not UTF-8 (traced memory is
  * anything) become U+FFFD, as the format must be UTF-8. */

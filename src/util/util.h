@@ -58,6 +58,8 @@ void sb_free(struct strbuf *sb);
 /* s (len bytes) as a quoted JSON string: control characters escaped,
  * valid UTF-8 kept, any other byte as the code point of its value. */
 void sb_json_string(struct strbuf *sb, const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
+size_t utf8_len(const unsigned char *s, size_t n);
 
 /* Write a one-line reason into err (errlen bytes, may be NULL); returns
  * false, so that "return errf(err, len, ...);" reports and fails. */
