@@ -470,6 +470,23 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 	return true;
 }
 
+bool sc_self_read(struct scope *sc, struct map *m, struct node *ref)
+{
+	if (!sc->assigning || strcmp(sc->assigning, m->name))
+		return false;
+	if (!sc->s->self_default) {
+		sc->s->self_pending = true;
+		return false;
+	}
+	if (m->kind == MAP_GLOBAL && !check_keys(sc, ref, m, true))
+		return false;
+	m->typed = true;
+	m->agg = NULL;
+	m->val = type_int(8, true);
+	m->loc = ref->loc;
+	return true;
+}
+
 bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 {
 	struct map *m = sema_map(sc->s, n->name, MAP_GLOBAL);
@@ -484,7 +501,7 @@ bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 			sc_error(sc, n->loc, "map %s is never assigned", n->name);
 		return m->typed;
 	}
-	if (!m->typed) {
+	if (!m->typed && !sc_self_read(sc, m, n)) {
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
 		return false;
 	}

@@ -230,7 +230,7 @@ static void self_ref(struct scope *sc, struct node *n)
 
 	n->map = sema_map(sc->s, name, MAP_SELF);
 	free(name);
-	if (n->map->typed) {
+	if (n->map->typed || sc_self_read(sc, n->map, n)) {
 		n->type = n->map->val;
 		return;
 	}

@@ -12,7 +12,13 @@ struct scope {
 	struct local *locals;
 	bool report;		/* the final walk: report errors */
 	int loops;		/* loops around the statement: break needs one */
+	const char *assigning;	/* the map or self->name being assigned, while
+				 * its value is checked: "@n = @n + 1" */
 };
+/* A read of the map being assigned, before anything typed it: once
+ * nothing else will, the read makes it an integer map (reading an absent
+ * element gives 0), as bpftrace has it. */
+bool sc_self_read(struct scope *sc, struct map *m, struct node *ref);
 
 void sc_error(struct scope *sc, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -108,6 +108,34 @@ static void walk(struct sema *s, bool report)
 		walk_clause(s, c, report);
 }
 
+static size_t ntyped(const struct sema *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->maps.n; i++)
+		n += s->maps.v[i]->typed;
+	return n;
+}
+
+/* Muted walks until no map gains a type: a map's value may come from
+ * another map typed by a later clause, itself from a later one. Then, if
+ * some map was read in its own assignment ("@n = @n + 1") and nothing
+ * typed it, it becomes an integer map and the walks go on. Each walk but
+ * the last types one map more, so they end. */
+static void learn_types(struct sema *s)
+{
+	for (;;) {
+		size_t before = ntyped(s);
+		s->self_pending = false;
+		walk(s, false);
+		if (ntyped(s) > before)
+			continue;
+		if (!s->self_pending || s->self_default)
+			break;
+		s->self_default = true;
+	}
+}
+
 static void check_unused(struct sema *s)
 {
 	for (size_t i = 0; i < s->maps.n; i++) {
@@ -159,7 +187,7 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 	if (!sema_probes(s))
 		return false;
 	diag_mute(true);
-	walk(s, false);
+	learn_types(s);
 	diag_mute(false);
 	walk(s, true);
 	if (diag_errors())

@@ -104,6 +104,8 @@ struct sema {
 	VEC(char *) probe_names;	/* values of func / probe, by id */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
 	bool needs_ringbuf, needs_stacks;
+	bool self_pending;	/* a map read in its own first assignment */
+	bool self_default;	/* ... is then typed as an integer (sc_self_read) */
 };
 
 /* Run every pass; false when any reported an error. */

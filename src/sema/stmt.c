@@ -154,6 +154,19 @@ static void assign_local(struct scope *sc, struct node *st)
 	target->type = l->type;
 }
 
+/* The value, knowing which map it is assigned to (sc_self_read). */
+static void value_of(struct scope *sc, struct node *st)
+{
+	struct node *t = st->a;
+	char *name = t->kind == AST_SELF ? xasprintf("self->%s", t->name) : NULL;
+
+	if (t->kind == AST_MAP || t->kind == AST_SELF)
+		sc->assigning = name ? name : t->name;
+	sema_expr(sc, st->b);
+	sc->assigning = NULL;
+	free(name);
+}
+
 static void assign(struct scope *sc, struct node *st)
 {
 	const struct agg_ops *agg = agg_of(st->b);
@@ -163,7 +176,7 @@ static void assign(struct scope *sc, struct node *st)
 		assign_agg(sc, st, agg);
 		return;
 	}
-	sema_expr(sc, st->b);
+	value_of(sc, st);
 	if (type_bad(st->b->type))
 		return;
 	if (target->kind != AST_LOCAL)
