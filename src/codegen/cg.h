@@ -153,7 +153,14 @@ void cg_str(struct cg *cg, struct node *n, int base, int off, int len);
 /* Evaluate an integer into a scratch register r1..r5, for a helper call. */
 void cg_expr_scratch(struct cg *cg, struct node *n, int scratch);
 void cg_str_cmp(struct cg *cg, struct node *n, int label_false, bool negate);
-void cg_str_call(struct cg *cg, struct node *n, int reg);
+/* A string operand into a fresh stack buffer of len bytes; its offset. */
+int cg_str_materialize(struct cg *cg, struct node *n, int len);
+/* Cut a copied string to keep bytes (NUL at keep - 1) in its len bytes. */
+void cg_str_terminate(struct cg *cg, int base, int off, int keep, int len);
+/* The 8 bytes of s (n long) from at, as a little-endian word. */
+uint64_t cg_str_lit_word(const char *s, size_t n, size_t at);
+/* Jump to ne when the words of [r10 + off] differ from the literal's. */
+void cg_str_cmp_literal(struct cg *cg, int off, const struct node *lit, int words, int ne);
 
 /* builtin.c */
 void cg_builtin(struct cg *cg, struct node *n, int reg);

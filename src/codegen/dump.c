@@ -5,29 +5,17 @@
 
 #include "codegen/cg.h"
 
+/* The kernel's helper names, from the list its header keeps of them
+ * (every helper, in id order), so a new helper needs no entry here. */
+#define HELPER_NAME(x) [BPF_FUNC_##x] = #x
+static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
+#undef HELPER_NAME
+
 static const char *helper_name(int id)
 {
-	switch (id) {
-	case BPF_FUNC_map_lookup_elem: return "map_lookup_elem";
-	case BPF_FUNC_map_update_elem: return "map_update_elem";
-	case BPF_FUNC_map_delete_elem: return "map_delete_elem";
-	case BPF_FUNC_probe_read_user: return "probe_read_user";
-	case BPF_FUNC_probe_read_user_str: return "probe_read_user_str";
-	case BPF_FUNC_probe_read_kernel: return "probe_read_kernel";
-	case BPF_FUNC_probe_read_kernel_str: return "probe_read_kernel_str";
-	case BPF_FUNC_ktime_get_ns: return "ktime_get_ns";
-	case BPF_FUNC_get_current_pid_tgid: return "get_current_pid_tgid";
-	case BPF_FUNC_get_current_uid_gid: return "get_current_uid_gid";
-	case BPF_FUNC_get_current_comm: return "get_current_comm";
-	case BPF_FUNC_get_smp_processor_id: return "get_smp_processor_id";
-	case BPF_FUNC_get_current_cgroup_id: return "get_current_cgroup_id";
-	case BPF_FUNC_get_stackid: return "get_stackid";
-	case BPF_FUNC_get_stack: return "get_stack";
-	case BPF_FUNC_ringbuf_output: return "ringbuf_output";
-	case BPF_FUNC_get_attach_cookie: return "get_attach_cookie";
-	case BPF_FUNC_tail_call: return "tail_call";
-	}
-	return NULL;
+	if (id <= 0 || (size_t)id >= ARRAY_SIZE(helper_names))
+		return NULL;
+	return helper_names[id];
 }
 
 static const char *size_name(int code)

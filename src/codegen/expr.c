@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Integer expressions into registers; conditions into jumps. */
 #include "codegen/cg.h"
+#include "func/func.h"
 
 static int alu_op(int op)
 {
@@ -295,10 +296,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 		cg_map_read(cg, n, reg);
 		break;
 	case AST_CALL:
-		if (n->id == F_REG)	/* sema keeps it to probes whose r6 is pt_regs */
-			cg_emit(cg, LDX(BPF_DW, reg, R6, (int16_t)n->num));
+		if (func_of(n) && func_of(n)->emit)
+			func_of(n)->emit(cg, n, reg);
 		else
-			cg_str_call(cg, n, reg);
+			cg_error(cg, n->loc, "%s() has no integer value", n->name);
 		break;
 	case AST_BINOP:
 		binop(cg, n, reg);
@@ -381,7 +382,7 @@ bool cg_pure(struct cg *cg, const struct node *n)
 	case AST_CAST:
 		return cg_pure(cg, n->a);
 	case AST_CALL:
-		return n->id == F_REG;
+		return func_of(n) && func_of(n)->pure;
 	case AST_TERNARY:
 		return cg_pure(cg, n->a) && cg_pure(cg, n->b) && cg_pure(cg, n->c);
 	default:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "codegen/cg.h"
+#include "func/func.h"
 #include "options.h"
 
 static void block(struct cg *cg, struct node *b);
@@ -134,10 +135,7 @@ static void stmt(struct cg *cg, struct node *n)
 		cg_goto(cg, cg->loop_next);
 		break;
 	case AST_EXPR_STMT:
-		if (n->a->id == F_DELETE)
-			cg_delete(cg, n->a);
-		else
-			cg_event_call(cg, n->a);
+		func_of(n->a)->emit_stmt(cg, n->a);
 		break;
 	default:
 		cg_error(cg, n->loc, "cannot generate code for this statement");

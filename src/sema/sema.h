@@ -57,12 +57,6 @@ enum builtin {
 	B_ARG, B_RETVAL, B_FUNC, B_PROBE, B_USTACK, B_KSTACK, B_CGROUP,
 };
 
-/* Functions. */
-enum func {
-	F_NONE, F_STR, F_USYM, F_PRINTF, F_PRINT, F_CLEAR, F_DELETE, F_EXIT,
-	F_STARTSWITH, F_CONTAINS, F_REG, F_ZERO, F_USTACK,
-};
-
 /* A printf-style format, checked against its arguments and kept for
  * the user-space side that formats the event. */
 enum fmt_conv { FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE };

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Functions (str, printf, delete, ...): each is one descriptor with how
+ * many arguments it takes, whether it is a statement or a value, a sema
+ * hook that checks its arguments and gives its type, and the codegen
+ * hooks that compute it, in a file named for what it does (string.c,
+ * symbol.c, register.c, map.c, output.c), found through one table
+ * (func/registry.c), as builtins, aggregations and probe kinds are. Sema
+ * and codegen only call the hooks. */
+#ifndef PLUMB_FUNC_H
+#define PLUMB_FUNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast/ast.h"
+
+struct scope;
+struct cg;
+
+struct func_def {
+	const char *name;
+	int min, max;		/* how many arguments it takes */
+	bool stmt;		/* a statement: it has no value */
+	bool pure;		/* its value needs no helper call (cg_pure) */
+	/* Check the arguments; set n->type, which is T_NONE (or T_VOID for
+	 * a statement) on entry and stays so on an error. */
+	void (*sema)(struct scope *sc, struct node *n);
+	/* An integer value into reg. */
+	void (*emit)(struct cg *cg, struct node *n, int reg);
+	/* A value stored whole at base + off: a string of len bytes, a
+	 * symbol, a stack (len 0: its own size). */
+	void (*emit_mem)(struct cg *cg, struct node *n, int base, int off, int len);
+	/* As a statement. */
+	void (*emit_stmt)(struct cg *cg, struct node *n);
+};
+
+/* The function called name; NULL when none. */
+const struct func_def *func_find(const char *name);
+/* The i-th function (NULL past the end), for "did you mean" hints. */
+const struct func_def *func_at(size_t i);
+/* What sema stores in a call's node (n->id), and the function it names. */
+int func_id(const struct func_def *f);
+const struct func_def *func_of(const struct node *call);
+
+/* For the sema hooks: the i-th argument (NULL past the last), and a
+ * constant integer argument (false after saying it must be one). */
+struct node *func_arg(struct node *call, int i);
+bool func_const_int(struct scope *sc, struct node *n, const char *what, int64_t *v);
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The table of functions. A new one is a descriptor in the file for what
+ * it does and one row here. */
+#include <string.h>
+
+#include "func/func.h"
+#include "sema/scope.h"
+#include "util/util.h"
+
+extern const struct func_def func_str, func_startswith, func_contains, func_usym, func_ustack,
+	func_reg, func_printf, func_exit, func_print, func_clear, func_delete;
+
+static const struct func_def *const funcs[] = {
+	&func_str, &func_usym, &func_reg, &func_ustack, &func_startswith, &func_contains,
+	&func_printf, &func_print, &func_clear, &func_delete, &func_exit,
+};
+
+const struct func_def *func_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
+		if (!strcmp(funcs[i]->name, name))
+			return funcs[i];
+	return NULL;
+}
+
+const struct func_def *func_at(size_t i)
+{
+	return i < ARRAY_SIZE(funcs) ? funcs[i] : NULL;
+}
+
+/* Its row plus one: 0 stays "no function". */
+int func_id(const struct func_def *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
+		if (funcs[i] == f)
+			return (int)i + 1;
+	return 0;
+}
+
+const struct func_def *func_of(const struct node *call)
+{
+	if (call->kind != AST_CALL || call->id < 1 || (size_t)call->id > ARRAY_SIZE(funcs))
+		return NULL;
+	return funcs[call->id - 1];
+}
+
+struct node *func_arg(struct node *call, int i)
+{
+	struct node *a = call->list;
+
+	while (a && i-- > 0)
+		a = a->next;
+	return a;
+}
+
+bool func_const_int(struct scope *sc, struct node *n, const char *what, int64_t *v)
+{
+	if (!n->folded || n->kind != AST_INT) {
+		sc_error(sc, n->loc, "%s must be a constant integer", what);
+		return false;
+	}
+	*v = (int64_t)n->num;
+	return true;
+}

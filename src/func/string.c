@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Strings: str() reads one, startswith() and contains() test one. */
+#include <string.h>
+
+#include "codegen/cg.h"
+#include "func/func.h"
+#include "options.h"
+#include "sema/scope.h"
+
+/* str(p, n): n characters, as in bpftrace, so n + 1 bytes with the NUL,
+ * n clamped to 0 .. -s minus 1. A constant n sizes the string; a run-time
+ * n is clamped where it is computed (run_len below) in a string of -s. */
+static void str_sema(struct scope *sc, struct node *n)
+{
+	struct node *p = func_arg(n, 0), *len = func_arg(n, 1);
+	int64_t size = sc->s->opts->strsize;
+
+	sema_expr(sc, p);
+	if (type_bad(p->type))
+		return;
+	if (len) {
+		sema_expr(sc, len);
+		if (type_bad(len->type))
+			return;
+		if (!type_is_int(len->type)) {
+			sc_error(sc, len->loc, "the length of str() must be an integer, not %s",
+				 type_name(len->type, (char[32]){0}, 32));
+			return;
+		}
+		if (len->folded && len->kind == AST_INT) {
+			int64_t c = (int64_t)len->num;
+			size = c < 0 ? 1 : c >= size ? size : c + 1;
+		}
+	}
+	if (p->type.kind == T_STR) {
+		n->type = type_str(p->type.len < size ? p->type.len : (unsigned int)size);
+		return;
+	}
+	if (!type_is_int(p->type)) {
+		sc_error(sc, p->loc, "str() needs a pointer, not %s",
+			 type_name(p->type, (char[32]){0}, 32));
+		return;
+	}
+	n->type = type_str((unsigned int)size);
+}
+
+static void addr(struct cg *cg, int reg, int base, int off)
+{
+	cg_emit(cg, MOV64_REG(reg, base));
+	if (off)
+		cg_emit(cg, ALU64_IMM(BPF_ADD, reg, off));
+}
+
+static void zero(struct cg *cg, int base, int off, int len)
+{
+	for (int i = 0; i < (int)ALIGN8(len); i += 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));
+}
+
+/* A run-time n of str(p, n): bytes to keep, NUL included, clamped to
+ * 1 .. size (n to 0 .. size - 1) so the verifier sees the bound; into a
+ * stack slot, returned. */
+static int run_len(struct cg *cg, struct node *len, int size)
+{
+	int slot = cg_stack_alloc(cg, 8), pos = cg_label(cg), ok = cg_label(cg);
+
+	cg_expr_scratch(cg, len, R2);
+	cg_jmp_imm(cg, BPF_JSGE, R2, 0, pos);
+	cg_emit(cg, MOV64_IMM(R2, 0));
+	cg_place(cg, pos);
+	cg_jmp_imm(cg, BPF_JSLE, R2, size - 1, ok);
+	cg_emit(cg, MOV64_IMM(R2, size - 1));
+	cg_place(cg, ok);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, 1));
+	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)slot));
+	return slot;
+}
+
+static bool run_time(const struct node *len)
+{
+	return len && !(len->folded && len->kind == AST_INT);
+}
+
+/* Cut a string at a run-time keep (in the slot): zero each byte from
+ * keep - 1 on, one compare and one store a byte. */
+static void cut(struct cg *cg, int base, int off, int slot, int len)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)slot));
+	for (int i = 0; i < len; i++) {
+		int skip = cg_label(cg);
+		cg_jmp_imm(cg, BPF_JGT, R1, i + 1, skip);
+		cg_emit(cg, ST(BPF_B, base, (int16_t)(off + i), 0));
+		cg_place(cg, skip);
+	}
+}
+
+/* The size argument of a read helper: constant, or the run-time slot. */
+static void size_arg(struct cg *cg, int slot, int size)
+{
+	if (slot)
+		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)slot));
+	else
+		cg_emit(cg, MOV64_IMM(R2, size));
+}
+
+/* str(p[, n]): a user-space string (kernel probes try user memory, then
+ * kernel memory: tracepoint arguments can be either). The helpers stop
+ * at a NUL and end the string with one: n characters of data that is not
+ * NUL-terminated come out as n characters. */
+static void str_emit(struct cg *cg, struct node *n, int base, int off, int len)
+{
+	int size = (int)n->type.len < len ? (int)n->type.len : len;
+	bool user = cg->probe->kind->flags & PK_USER;
+	struct node *nlen = n->list->next;
+	int slot = run_time(nlen) ? run_len(cg, nlen, size) : 0;
+
+	if (n->list->type.kind == T_STR) {
+		cg_str(cg, n->list, base, off, len);
+		if ((int)n->type.len < len)
+			cg_str_terminate(cg, base, off, (int)n->type.len, len);
+		if (slot)
+			cut(cg, base, off, slot, size);
+		return;
+	}
+	int saved = user ? 0 : cg_stack_alloc(cg, 8);
+
+	zero(cg, base, off, len);
+	cg_expr_scratch(cg, n->list, R3);
+	if (!user)
+		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
+	addr(cg, R1, base, off);
+	size_arg(cg, slot, size);
+	cg_call(cg, BPF_FUNC_probe_read_user_str);
+	if (user) {
+		cg_count_failed_read(cg, BPF_JSGE, 0);
+		return;
+	}
+	int done = cg_label(cg);
+	cg_jmp_imm(cg, BPF_JSGE, R0, 0, done);
+	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
+	addr(cg, R1, base, off);
+	size_arg(cg, slot, size);
+	cg_call(cg, BPF_FUNC_probe_read_kernel_str);
+	cg_count_failed_read(cg, BPF_JSGE, 0);
+	cg_place(cg, done);
+}
+
+/* startswith(s, "lit"), contains(s, "lit"): a string and a constant. */
+static void strtest_sema(struct scope *sc, struct node *n)
+{
+	struct node *needle;
+
+	sema_expr(sc, n->list);
+	sema_charp_to_str(sc, &n->list);
+	needle = func_arg(n, 1);
+	sema_expr(sc, needle);
+	if (type_bad(n->list->type))
+		return;
+	if (n->list->type.kind != T_STR)
+		sc_error(sc, n->list->loc, "%s() needs a string", n->name);
+	else if (needle->kind != AST_STR)
+		sc_error(sc, needle->loc, "the second argument of %s() must be a constant string",
+			 n->name);
+	else if (needle->len == 0 || memchr(needle->name, 0, needle->len))
+		sc_error(sc, needle->loc, "%s() needs a non-empty string without NUL bytes",
+			 n->name);
+	else
+		n->type = type_int(8, true);
+}
+
+static void startswith_emit(struct cg *cg, struct node *n, int reg)
+{
+	struct node *s = n->list, *p = s->next;
+	int mark = cg->sp, no = cg_label(cg), done = cg_label(cg);
+	int full = (int)p->len / 8, rest = (int)p->len % 8;
+
+	if (p->len + 1 > s->type.len) {
+		cg_mov_imm(cg, reg, 0);
+		return;
+	}
+	int off = cg_str_materialize(cg, s, (int)s->type.len);
+	cg_str_cmp_literal(cg, off, p, full, no);
+	if (rest) {
+		uint64_t mask = (1ULL << (8 * rest)) - 1;
+		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(off + full * 8)));
+		cg_ld_imm64(cg, R2, mask);
+		cg_emit(cg, ALU64_REG(BPF_AND, R1, R2));
+		cg_ld_imm64(cg, R2, cg_str_lit_word(p->name, p->len, (size_t)full * 8) & mask);
+		cg_jmp_reg(cg, BPF_JNE, R1, R2, no);
+	}
+	cg_mov_imm(cg, reg, 1);
+	cg_goto(cg, done);
+	cg_place(cg, no);
+	cg_mov_imm(cg, reg, 0);
+	cg_place(cg, done);
+	cg->sp = mark;
+}
+
+/* A bounded loop over start positions; the needle is compared unrolled. */
+static void contains_emit(struct cg *cg, struct node *n, int reg)
+{
+	struct node *s = n->list, *p = s->next;
+	int len = (int)s->type.len, L = (int)p->len;
+	int mark = cg->sp, loop = cg_label(cg), next = cg_label(cg), no = cg_label(cg),
+	    done = cg_label(cg);
+
+	if (L > len - 1) {
+		cg_mov_imm(cg, reg, 0);
+		return;
+	}
+	int off = cg_str_materialize(cg, s, len);
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_place(cg, loop);
+	cg_jmp_imm(cg, BPF_JGT, R4, len - 1 - L, no);
+	cg_emit(cg, MOV64_REG(R2, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
+	cg_emit(cg, LDX(BPF_B, R3, R2, 0));
+	cg_jmp_imm(cg, BPF_JEQ, R3, 0, no);
+	for (int j = 0; j < L; j++) {
+		if (j)
+			cg_emit(cg, LDX(BPF_B, R3, R2, (int16_t)j));
+		cg_jmp_imm(cg, BPF_JNE, R3, (unsigned char)p->name[j], next);
+	}
+	cg_mov_imm(cg, reg, 1);
+	cg_goto(cg, done);
+	cg_place(cg, next);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R4, 1));
+	cg_goto(cg, loop);
+	cg_place(cg, no);
+	cg_mov_imm(cg, reg, 0);
+	cg_place(cg, done);
+	cg->sp = mark;
+}
+
+const struct func_def func_str = {
+	.name = "str", .min = 1, .max = 2, .sema = str_sema, .emit_mem = str_emit,
+};
+const struct func_def func_startswith = {
+	.name = "startswith", .min = 2, .max = 2, .sema = strtest_sema, .emit = startswith_emit,
+};
+const struct func_def func_contains = {
+	.name = "contains", .min = 2, .max = 2, .sema = strtest_sema, .emit = contains_emit,
+};
