@@ -13,11 +13,15 @@
 #include "ast/type.h"
 #include "sema/sema.h"
 
+struct options;
+struct probe;
+
 struct cg;
 
 /* struct pt_regs offsets (x86-64). */
 #define PT_REGS_AX 80
 #define PT_REGS_IP 128
+#define PT_REGS_CS 136
 
 struct builtin_def {
 	const char *name;
@@ -27,6 +31,9 @@ struct builtin_def {
 	unsigned int len;
 	unsigned int needs;	/* probe flags every probe of the clause must have */
 	bool stacks;		/* needs the stack map */
+	/* Whether it can be used in probe p: false after saying why at loc
+	 * (cpid without -c, usermode without registers). NULL: anywhere. */
+	bool (*check)(const struct options *o, const struct probe *p, struct loc loc);
 	/* Its value into reg (numbers). */
 	void (*emit)(struct cg *cg, int reg);
 	/* Its value into memory at base + off, len bytes (strings, stacks). */

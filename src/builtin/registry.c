@@ -8,12 +8,14 @@
 
 extern const struct builtin_def builtin_pid, builtin_tid, builtin_uid, builtin_gid, builtin_cpu,
 	builtin_comm, builtin_nsecs, builtin_elapsed, builtin_cgroup, builtin_retval,
-	builtin_func, builtin_probe, builtin_ustack, builtin_kstack;
+	builtin_func, builtin_probe, builtin_ustack, builtin_kstack, builtin_rand, builtin_jiffies,
+	builtin_ncpus, builtin_numaid, builtin_cpid, builtin_usermode;
 
 static const struct builtin_def *const builtins[] = {
 	&builtin_pid, &builtin_tid, &builtin_uid, &builtin_gid, &builtin_cpu, &builtin_comm,
 	&builtin_nsecs, &builtin_elapsed, &builtin_cgroup, &builtin_retval, &builtin_func,
-	&builtin_probe, &builtin_ustack, &builtin_kstack,
+	&builtin_probe, &builtin_ustack, &builtin_kstack, &builtin_rand, &builtin_jiffies,
+	&builtin_ncpus, &builtin_numaid, &builtin_cpid, &builtin_usermode,
 };
 
 const struct builtin_def *builtin_find(const char *name)

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The task the probe fires in: pid, tid, uid, gid, comm, cgroup, and the
- * cpu it runs on. */
+/* The task the probe fires in: pid, tid, uid, gid, comm, pcomm, cgroup,
+ * username; the cpu and NUMA node it runs on, and whether it was in user
+ * mode. */
+#include <linux/bpf.h>
+
+#include "ast/diag.h"
 #include "builtin/builtin.h"
 #include "codegen/cg.h"
+#include "probe/probe.h"
 
 #define COMM_LEN 16
 
@@ -55,6 +60,38 @@ static void cgroup(struct cg *cg, int reg)
 	helper_value(cg, BPF_FUNC_get_current_cgroup_id, reg);
 }
 
+static void numaid(struct cg *cg, int reg)
+{
+	helper_value(cg, BPF_FUNC_get_numa_node_id, reg);
+}
+
+/* Whether the registers are the user's: the privilege level in the low
+ * bits of cs is 3 (x86-64). A uprobe always fires in user mode. */
+static void usermode(struct cg *cg, int reg)
+{
+	if (cg->probe->kind->flags & PK_USER) {
+		cg_emit(cg, MOV64_IMM(reg, 1));
+		return;
+	}
+	cg_emit(cg, LDX(BPF_DW, reg, R6, PT_REGS_CS));
+	cg_emit(cg, ALU64_IMM(BPF_AND, reg, 3));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, reg, 1));	/* 3 -> 4, 0..2 -> 1..3 */
+	cg_emit(cg, ALU64_IMM(BPF_RSH, reg, 2));
+}
+
+/* Only programs whose context holds the interrupted registers (uprobes,
+ * kprobes, perf events: profile, interval, software, watchpoint). */
+static bool usermode_check(const struct options *o, const struct probe *p, struct loc loc)
+{
+	(void)o;
+	if (p->kind->prog_type == BPF_PROG_TYPE_KPROBE ||
+	    p->kind->prog_type == BPF_PROG_TYPE_PERF_EVENT)
+		return true;
+	diag_error(loc, "'usermode' needs the registers of the interrupted task, which %s "
+		   "probes do not have", p->kind->name);
+	return false;
+}
+
 static void comm(struct cg *cg, int base, int off, int len)
 {
 	/* the helper writes min(len, 16) bytes: the rest must be zeroes */
@@ -81,4 +118,11 @@ const struct builtin_def builtin_cgroup = {
 };
 const struct builtin_def builtin_comm = {
 	.name = "comm", .id = B_COMM, .kind = T_STR, .len = COMM_LEN, .emit_mem = comm,
+};
+const struct builtin_def builtin_numaid = {
+	.name = "numaid", .id = B_NUMAID, .kind = T_INT, .emit = numaid,
+};
+const struct builtin_def builtin_usermode = {
+	.name = "usermode", .id = B_USERMODE, .kind = T_INT, .emit = usermode,
+	.check = usermode_check,
 };

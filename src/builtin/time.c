@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Time: nsecs (the monotonic clock) and elapsed (since plumb started). */
+/* Time: nsecs (the monotonic clock), elapsed (since plumb started) and
+ * jiffies (the kernel's ticks). */
 #include "builtin/builtin.h"
 #include "codegen/cg.h"
 
@@ -25,4 +26,16 @@ const struct builtin_def builtin_nsecs = {
 };
 const struct builtin_def builtin_elapsed = {
 	.name = "elapsed", .id = B_ELAPSED, .kind = T_INT, .emit = elapsed,
+};
+
+/* The kernel's tick counter, 64 bits wide on every architecture. */
+static void jiffies(struct cg *cg, int reg)
+{
+	cg_call(cg, BPF_FUNC_jiffies64);
+	if (reg != R0)
+		cg_emit(cg, MOV64_REG(reg, R0));
+}
+
+const struct builtin_def builtin_jiffies = {
+	.name = "jiffies", .id = B_JIFFIES, .kind = T_INT, .emit = jiffies,
 };

@@ -52,10 +52,13 @@ enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
 /* Offsets in the CG_MAP_CONFIG value, which user space and the programs
  * share: the start time; "stopped", which every program tests first (set
  * by plumb at stop, or by exit()); exit()'s status, 1 << 32 | status, the
- * first one winning; then per event id, how many print() and clear()
+ * first one winning; the -c command's pid (cpid); then per event id, how many print() and clear()
  * requests found the event buffer full (plumb polls these, so none is
  * lost). */
-enum { CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_EXIT = 16, CONFIG_EVENTS = 24 };
+enum {
+	CONFIG_START_NS = 0, CONFIG_STOPPED = 8, CONFIG_EXIT = 16, CONFIG_CPID = 24,
+	CONFIG_EVENTS = 32,
+};
 #define CONFIG_EXITED (1ULL << 32)
 #define CONFIG_EVENT(id) (CONFIG_EVENTS + 8 * ((id) - 1))
 #define CONFIG_SIZE(nevents) (CONFIG_EVENTS + 8 * (nevents))

@@ -87,6 +87,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--"
+%token NPARAMS "'$#'"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
@@ -268,6 +269,7 @@ primary:
 	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
 	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
 	| POSITIONAL		{ $$ = ast_new(AST_POSITIONAL, @$); $$->num = $1; }
+	| NPARAMS		{ $$ = ast_new(AST_POSITIONAL, @$); $$->op = '#'; }
 	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
 	| map			{ $$ = $1; }
 	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }

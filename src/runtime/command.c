@@ -7,6 +7,7 @@
  * whole tree when plumb dies. It exits as soon as the shell does. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/rt.h"
+#include "util/util.h"
 
 #define PLUMB_GONE SIGUSR1	/* the guard's parent-death signal */
 
@@ -68,13 +70,44 @@ void rt_kill_tree(pid_t pid, int sig)
 	vec_free(&tree);
 }
 
-static void run_shell(const char *cmd, const sigset_t *oldmask)
+/* Whether the shell may run cmd as itself ("exec CMD"): one program and
+ * its arguments, no shell syntax, not one of dash's builtins. Then the
+ * command's pid is the shell's, which is cpid, as when bpftrace runs a
+ * command without a shell. */
+static bool runs_as_shell(const char *cmd)
 {
+	static const char *const builtins[] = {
+		".", ":", "[", "alias", "bg", "break", "cd", "chdir", "command", "continue", "echo",
+		"eval", "exec", "exit", "export", "false", "fc", "fg", "getopts", "hash", "jobs",
+		"kill", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift",
+		"test", "times", "trap", "true", "type", "ulimit", "umask", "unalias", "unset",
+		"wait",
+	};
+	size_t skip = strspn(cmd, " \t"), len = strcspn(cmd + skip, " \t");
+
+	if (cmd[strcspn(cmd, "|&;<>()$`\\\"'*?[]#~=%{}!\n")] || !len)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (strlen(builtins[i]) == len && !strncmp(cmd + skip, builtins[i], len))
+			return false;
+	return true;
+}
+
+/* The shell, once plumb lets it go (a byte on hold), or never (end of
+ * file: plumb stopped during BEGIN). */
+static void run_shell(const char *cmd, const sigset_t *oldmask, int hold)
+{
+	char go;
+	char *line = runs_as_shell(cmd) ? xasprintf("exec %s", cmd) : xstrdup(cmd);
+
+	if (read(hold, &go, 1) != 1)
+		_exit(127);
+	close(hold);
 	rt_signals_for_child();
 	rt_fds_for_child();
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 	_exit(127);
 }
 
@@ -112,7 +145,19 @@ static void guard_wait(pid_t shell, int sfd)
 	}
 }
 
-static void guard(pid_t plumb, const char *cmd, const sigset_t *oldmask)
+/* Every descriptor but the two the guard keeps. */
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+static void guard(pid_t plumb, const char *cmd, const sigset_t *oldmask, int hold, int tell)
 {
 	sigset_t set;
 	int sfd;
@@ -120,7 +165,7 @@ static void guard(pid_t plumb, const char *cmd, const sigset_t *oldmask)
 
 	/* plumb's descriptors (BPF links, perf events, the ring buffer)
 	 * are not the guard's to hold */
-	close_range(3, ~0U, 0);
+	close_all_but(hold, tell);
 	prctl(PR_SET_NAME, "plumb-cmd");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -132,21 +177,60 @@ static void guard(pid_t plumb, const char *cmd, const sigset_t *oldmask)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	shell = fork();
-	if (shell == 0)
-		run_shell(cmd, oldmask);
-	if (shell < 0 || sfd < 0)
+	if (shell == 0) {
+		close(tell);
+		run_shell(cmd, oldmask, hold);
+	}
+	close(hold);
+	if (write(tell, &shell, sizeof(shell)) != sizeof(shell) || shell < 0 || sfd < 0)
 		_exit(127);
+	close(tell);
 	guard_wait(shell, sfd);
 }
 
-/* The guard's pid (the command's tree hangs below it), or -1. */
-pid_t rt_command_start(const char *cmd, const sigset_t *oldmask)
+/* The guard's pid (the command's tree hangs below it), or -1. The
+ * command waits for rt_command_release(); *cmd_pid is its pid (0 when
+ * unknown), *release the descriptor that lets it go. */
+pid_t rt_command_start(const char *cmd, const sigset_t *oldmask, pid_t *cmd_pid, int *release)
 {
-	pid_t plumb = getpid(), pid;
+	pid_t plumb = getpid(), pid, shell = 0;
+	int hold[2], tell[2];
 
+	*cmd_pid = 0;
+	*release = -1;
+	if (pipe2(hold, O_CLOEXEC))
+		return -1;
+	if (pipe2(tell, O_CLOEXEC)) {
+		close(hold[0]);
+		close(hold[1]);
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
-	if (pid == 0)
-		guard(plumb, cmd, oldmask);
+	if (pid == 0) {
+		close(hold[1]);
+		close(tell[0]);
+		guard(plumb, cmd, oldmask, hold[0], tell[1]);
+	}
+	close(hold[0]);
+	close(tell[1]);
+	if (pid > 0 && read(tell[0], &shell, sizeof(shell)) == sizeof(shell) && shell > 0)
+		*cmd_pid = shell;
+	close(tell[0]);
+	if (pid < 0)
+		close(hold[1]);
+	else
+		*release = hold[1];
 	return pid;
+}
+
+/* The command runs from now on. */
+void rt_command_release(int release)
+{
+	if (release < 0)
+		return;
+	if (write(release, "", 1) != 1) {
+		/* the shell is gone already: the guard reports its status */
+	}
+	close(release);
 }

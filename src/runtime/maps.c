@@ -139,6 +139,18 @@ bool rt_config_read(struct rt *rt, uint64_t *buf)
 	return fd >= 0 && !bpf_map_lookup_elem(fd, &(uint32_t){0}, buf);
 }
 
+/* cpid's value, for the programs to read. */
+void rt_set_cpid(struct rt *rt, pid_t pid)
+{
+	uint64_t *config = xcalloc(1, rt_config_size(rt));
+
+	if (rt_config_read(rt, config)) {
+		config[CONFIG_CPID / 8] = (uint64_t)pid;
+		bpf_map_update_elem(rt->ifds[-CG_MAP_CONFIG - 1], &(uint32_t){0}, config, 0);
+	}
+	free(config);
+}
+
 /* Every program returns at once from now on. */
 void rt_stop_programs(struct rt *rt)
 {

@@ -69,6 +69,7 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 bool rt_maps_create(struct rt *rt);
 void rt_maps_close(struct rt *rt);
 void rt_stop_programs(struct rt *rt);
+void rt_set_cpid(struct rt *rt, pid_t pid);
 size_t rt_config_size(const struct rt *rt);
 bool rt_chains_create(struct rt *rt);
 bool rt_chains_fill(struct rt *rt);
@@ -105,7 +106,8 @@ void rt_fds_for_child(void);	/* the -c command gets the limit plumb was given */
 void rt_fds_report(const char *what);	/* EMFILE: "too many open files", figures */
 
 /* command.c: the -c command, below a guard that outlives no plumb */
-pid_t rt_command_start(const char *cmd, const sigset_t *oldmask);
+pid_t rt_command_start(const char *cmd, const sigset_t *oldmask, pid_t *cmd_pid, int *release);
+void rt_command_release(int release);	/* the command runs from now on */
 void rt_kill_tree(pid_t pid, int sig);	/* a process and its descendants */
 
 /* load.c */

@@ -121,18 +121,25 @@ static void detach_all(struct rt *rt)
 		probe_detach(rt->sema->probes.v[i]);
 }
 
-static void start_child(struct rt *rt, const sigset_t *oldmask)
+/* The -c command's processes exist before the probes are attached, so
+ * that cpid has its value in every program (set before any runs); the
+ * command runs once BEGIN is done. */
+static int start_child(struct rt *rt, const sigset_t *oldmask)
 {
-	pid_t pid = rt_command_start(rt->opts->cmd, oldmask);
+	pid_t cmd_pid;
+	int release;
+	pid_t pid = rt_command_start(rt->opts->cmd, oldmask, &cmd_pid, &release);
 
 	if (pid < 0) {
 		errmsg("cannot start the command: %s", strerror(errno));
 		rt->stop = true;
 		rt->exit_code = EXIT_RUNTIME;
-		return;
+		return -1;
 	}
 	rt->child = pid;
 	bin_symcache_watch(rt->out.syms, pid, true);
+	rt_set_cpid(rt, cmd_pid);
+	return release;
 }
 
 static void stop_child(struct rt *rt)
@@ -499,8 +506,11 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 	reserve_detach();
 	rt.out = (struct out){ .json = opts->json, .f = out_stdout(), .sema = s,
 			       .syms = bin_symcache_new(), .stack_fd = -1 };
+	int release = -1;
 	if (!setup(&rt) || !rt_report_start(&rt) || !rt_serve_start(&rt) ||
-	    !attach_all(&rt)) {
+	    (opts->cmd && (release = start_child(&rt, &oldmask)) < 0) || !attach_all(&rt)) {
+		if (release >= 0)
+			close(release);
 		teardown(&rt);
 		if (rt.out.f != stdout)
 			fclose(rt.out.f);
@@ -514,11 +524,15 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 		rt_run_once(&rt, PK_BEGIN);
 		if (rt.rb)
 			ring_buffer__consume(rt.rb);
-		if (opts->cmd && !rt.stop)
-			start_child(&rt, &oldmask);
+		if (!rt.stop) {
+			rt_command_release(release);
+			release = -1;
+		}
 		rt.timerfd = start_timer(opts);
 		loop(&rt);
 	}
+	if (release >= 0)
+		close(release);	/* never run: the shell exits at once */
 	finish(&rt);
 	teardown(&rt);
 	if (rt.out.f != stdout)

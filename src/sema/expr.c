@@ -57,6 +57,16 @@ static bool probes_have(struct scope *sc, struct node *n, unsigned int needs)
 	return true;
 }
 
+/* The builtin's own conditions, for every probe of the clause. */
+static void builtin_checks(struct scope *sc, struct node *n, const struct builtin_def *b)
+{
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		if (p && !b->check(sc->s->opts, p, n->loc))
+			return;
+	}
+}
+
 static bool arg_ident(struct scope *sc, struct node *n, int idx)
 {
 	struct type t = type_int(8, true);
@@ -141,7 +151,8 @@ static void ident(struct scope *sc, struct node *n)
 	if (b) {
 		n->id = b->id;
 		n->type = builtin_type(b);
-		probes_have(sc, n, b->needs);
+		if (probes_have(sc, n, b->needs) && b->check)
+			builtin_checks(sc, n, b);
 		if (b->stacks)
 			sc->s->needs_stacks = true;
 		return;
@@ -187,6 +198,10 @@ static void positional(struct scope *sc, struct node *n)
 	uint64_t idx = n->num;
 	char *end;
 
+	if (n->op == '#') {	/* $#: how many there are */
+		positional_int(n, (uint64_t)o->nparams, false);
+		return;
+	}
 	if (idx == 0 || idx > (uint64_t)o->nparams) {
 		sc_error(sc, n->loc, "positional parameter $%llu is not given (%d given)",
 			 (unsigned long long)idx, o->nparams);

@@ -213,17 +213,27 @@ const char *closest_name(const char *name, const char *const *cands, size_t n)
 	return bestd <= limit ? best : NULL;
 }
 
-bool parse_duration(const char *s, uint64_t *ns, bool bare_is_seconds)
+uint64_t duration_unit(const char *unit)
 {
 	static const struct {
 		const char *unit;
 		uint64_t mult;
 	} units[] = {
 		{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000ULL},
-		{"m", 60000000000ULL}, {"h", 3600000000000ULL},
+		{"m", 60000000000ULL}, {"h", 3600000000000ULL}, {"d", 86400000000000ULL},
 	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(unit, units[i].unit))
+			return units[i].mult;
+	return 0;
+}
+
+bool parse_duration(const char *s, uint64_t *ns, bool bare_is_seconds)
+{
 	char *end;
 	unsigned long long v;
+	uint64_t mult;
 
 	if (!isdigit((unsigned char)*s))
 		return false;
@@ -236,15 +246,11 @@ bool parse_duration(const char *s, uint64_t *ns, bool bare_is_seconds)
 			return false;
 		end = "s";
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return false;
-		*ns = v * units[i].mult;
-		return true;
-	}
-	return false;
+	mult = duration_unit(end);
+	if (!mult || v > UINT64_MAX / mult)
+		return false;
+	*ns = v * mult;
+	return true;
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

@@ -77,5 +77,7 @@ const char *closest_name(const char *name, const char *const *cands, size_t n);
 /* Parse a duration such as 5s, 200ms, 10us, 3m or a bare number of seconds
  * into nanoseconds. Returns false on a malformed or absurd value. */
 bool parse_duration(const char *s, uint64_t *ns, bool bare_is_seconds);
+/* Nanoseconds in one unit: ns us ms s m h d; 0 for anything else. */
+uint64_t duration_unit(const char *unit);
 
 #endif
