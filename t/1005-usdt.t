@@ -107,7 +107,7 @@ for variant in querysim querysim-nopie lib; do
 	is "$(jv @lat)" "$(gt "$GT" latency.sum)" \
 		"$variant: sum of queryend arg0 ($(spec "$file" queryend))"
 	is "$(jv @n)" "$(gt "$GT" queryend.calls)" "$variant: queryend count"
-	is "$(jq -r '.data["@p7"] // empty | .["1"]' "$TMP/out")" "$(gt "$GT" plan7.latency.sum)" \
+	is "$(jq -r '.data["@p7"] // empty | .["true"]' "$TMP/out")" "$(gt "$GT" plan7.latency.sum)" \
 		"$variant: latency sum of plan 7 queries"
 	is "$(keys @snap)" "$(awk '$1 == "snapshot" { print $3 "," $4, $2 }' "$GT" | sort)" \
 		"$variant: beginsnapshot strings ($(spec "$file" beginsnapshot))"

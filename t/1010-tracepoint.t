@@ -98,7 +98,7 @@ cp /bin/true "$TMP/bin/${TPPROG}"
 trace "${TPPROG}; ${TPPROG}; $TMP/bin/${TPPROG}" \
 	't:sched:sched_process_exec /comm == "'"$TPPROG"'"/ {
 		@[args.filename, args.pid == pid, args.old_pid == tid] = count(); }'
-is "$(cat "$TMP/out")" "@[$TMP/bin/${TPPROG}, 1, 1]: 3" \
+is "$(cat "$TMP/out")" "@[$TMP/bin/${TPPROG}, true, true]: 3" \
 	"__data_loc char[] filename of 3 execs, and the integers after it"
 
 trace "${TPPROG}; ${TPPROG}" \
@@ -109,12 +109,12 @@ is "$(cat "$TMP/out")" "@[$(printf %.11s "$TMP/bin/${TPPROG}")]: 2" \
 trace "${TPPROG}; ${TPPROG}; ${TPPROG}; ${TPPROG}" \
 	't:sched:sched_process_exit /args.comm == "'"$TPPROG"'"/ {
 		@[args.comm, args.pid == pid, args.group_dead] = count(); }'
-is "$(cat "$TMP/out")" "@[${TPPROG}, 1, 1]: 4" "char comm[16] of 4 exits, compared and as a key"
+is "$(cat "$TMP/out")" "@[${TPPROG}, true, 1]: 4" "char comm[16] of 4 exits, compared and as a key"
 
 trace 'printf %s '"$TPREN"' >/proc/$$/comm' \
 	't:task:task_rename /args.newcomm == "'"$TPREN"'"/ {
 		@[args.oldcomm, args.newcomm, args.pid == pid, str(args.newcomm, 4)] = count(); }'
-is "$(cat "$TMP/out")" "@[sh, ${TPREN}, 1, $(printf %.4s "$TPREN")]: 1" \
+is "$(cat "$TMP/out")" "@[sh, ${TPREN}, true, $(printf %.4s "$TPREN")]: 1" \
 	"task_rename: two char[16] fields, and str(field, n)"
 
 trace "${TPPROG}" \
@@ -149,7 +149,7 @@ trace "for i in \$(seq 20); do : <$F; done; echo >$TMP/go; while kill -0 $A 2>/d
 	-p "$A"
 wait "$A" 2>/dev/null
 is "$(cat "$TMP/out")" "@: 30
-@p[1]: 30" "-p: only the 30 opens of that process, not the 20 of another"
+@p[true]: 30" "-p: only the 30 opens of that process, not the 20 of another"
 
 # ---- diagnostics ----
 

@@ -95,7 +95,7 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	is "$(cat "$TMP/out")" "rawtracepoint:sched_switch" "-l rt:EVENT"
 	# a pointer is an integer: the task switched in is never NULL
 	run_plumb -q -t 300ms 'rawtracepoint:sched_switch { @[args.next != 0] = count(); }'
-	like "$(cat "$TMP/out")" "^@\[1\]: [0-9]+$" "rawtracepoint:sched_switch: args.next, a pointer, as an integer"
+	like "$(cat "$TMP/out")" "^@\[true\]: [0-9]+$" "rawtracepoint:sched_switch: args.next, a pointer, as an integer"
 	ok "$(grep -c '^@\[0\]' "$TMP/out")" "... and never 0"
 else
 	skip "no kernel BTF"

@@ -68,15 +68,15 @@ is "$(grep . "$TMP/out" | sed 's/+0x[0-9a-f]*\]/]/' | sort)" "$(callers)" \
 	"usym(*(u64 *)reg(\"sp\")) at leaf's entry: each caller, as often as the target called"
 run_plumb -q -c "strreg callers 2 5 >$TMP/gt" \
 	'p:strreg:leaf { @[usym(reg("ip")), reg("ip") == *(u64 *)reg("sp")] = count(); }'
-is "$(grep . "$TMP/out")" "@[leaf, 0]: 7" "usym(reg(\"ip\")) at leaf's entry is leaf, 2 + 5 times"
+is "$(grep . "$TMP/out")" "@[leaf, false]: 7" "usym(reg(\"ip\")) at leaf's entry is leaf, 2 + 5 times"
 # arg0 is di, retval is ax: reg() reads the same pt_regs
 run_plumb -q -c "strreg callers 4 4 >$TMP/gt" \
 	'p:strreg:leaf { @a[arg0 == reg("di")] = count(); }
 	 uretprobe:strreg:leaf { @r[retval == reg("ax")] = count(); }'
-is "$(grep . "$TMP/out" | sort | tr '\n' ' ')" "@a[1]: 8 @r[1]: 8 " \
+is "$(grep . "$TMP/out" | sort | tr '\n' ' ')" "@a[true]: 8 @r[true]: 8 " \
 	"reg(\"di\") is arg0 and reg(\"ax\") is retval on every call"
 run_plumb -q -c "strreg names >$TMP/gt" \
 	'usdt:strreg:strreg:loaded { @[reg("sp") != 0, reg("ip") == 0] = count(); }'
-is "$(grep . "$TMP/out")" "@[1, 0]: $(grep -c '^name ' "$TMP/gt")" "reg() in a USDT probe"
+is "$(grep . "$TMP/out")" "@[true, false]: $(grep -c '^name ' "$TMP/gt")" "reg() in a USDT probe"
 
 done_testing

@@ -36,6 +36,8 @@ enum ast_kind {
 	AST_UNOP,	/* op: '-', '~', '!', '*' (deref); a */
 	AST_TERNARY,	/* a ? b : c */
 	AST_CAST,	/* name: type words; a: operand */
+	AST_BOOL,	/* num: true (1) or false (0); sema makes it a bool AST_INT */
+	AST_SIZEOF,	/* name: type words, or a: an expression (not evaluated) */
 };
 
 /* Operator codes: single characters as themselves, the rest from here. */

@@ -56,7 +56,7 @@ bool type_eq(struct type a, struct type b)
 
 bool type_is_int(struct type t)
 {
-	return t.kind == T_INT || t.kind == T_PTR;
+	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_BOOL;
 }
 
 bool type_bad(struct type t)
@@ -109,6 +109,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 		break;
 	case T_PROBE:
 		snprintf(buf, len, "probe name");
+		break;
+	case T_BOOL:
+		snprintf(buf, len, "bool");
 		break;
 	}
 	return buf;
@@ -217,5 +220,20 @@ size_t type_storage(struct type t)
 		return 0;
 	default:
 		return 8;
+	}
+}
+
+size_t type_sizeof(struct type t)
+{
+	switch (t.kind) {
+	case T_INT:
+	case T_BOOL:
+		return t.size;
+	case T_PTR:
+		return 8;
+	case T_STR:
+		return t.len;
+	default:
+		return type_storage(t);
 	}
 }

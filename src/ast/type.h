@@ -19,6 +19,7 @@ enum type_kind {
 	T_KSTACK,	/* kernel stack (stack id) */
 	T_USYM,		/* user address to symbolise (address + pid) */
 	T_PROBE,	/* probe or function name, an index into a table */
+	T_BOOL,		/* true or false: 0 or 1 in 64 bits, printed as a word */
 };
 
 struct type {
@@ -41,6 +42,14 @@ static inline struct type type_str(unsigned int len)
 	return t;
 }
 
+/* bool: an integer for arithmetic and conditions (size 1, unsigned),
+ * kept as 0 or 1, and printed "true" or "false" as bpftrace does. */
+static inline struct type type_bool(void)
+{
+	struct type t = { .kind = T_BOOL, .size = 1 };
+	return t;
+}
+
 static inline struct type type_of(enum type_kind k)
 {
 	struct type t = { .kind = k };
@@ -48,7 +57,7 @@ static inline struct type type_of(enum type_kind k)
 }
 
 bool type_eq(struct type a, struct type b);
-/* An integer or a pointer: what arithmetic takes. */
+/* An integer, a bool or a pointer: what arithmetic takes. */
 bool type_is_int(struct type t);
 /* The type of an expression whose error was reported already: stay quiet
  * about it. */
@@ -65,5 +74,8 @@ bool type_parse(const char *words, struct type *out);
 bool type_is_word(const char *word);
 /* Bytes a value of this type takes in a map key or an event record. */
 size_t type_storage(struct type t);
+/* sizeof: the bytes of a value of this type as the program sees it (an
+ * s32 is 4, a string its length), not what plumb keeps it in. */
+size_t type_sizeof(struct type t);
 
 #endif

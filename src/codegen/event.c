@@ -72,6 +72,22 @@ static void printf_record(struct cg *cg, struct node *call, const struct event *
 	output(cg, rec, (int)f->size, FULL_LOST, id);
 }
 
+/* print(value): the header, then the value as a map would keep it. */
+static void value_record(struct cg *cg, struct node *call, const struct event *ev, int id)
+{
+	int size = 8 + (int)type_storage(ev->type);
+	int rec = cg_stack_alloc(cg, size);
+	struct node *v = call->list;
+
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));
+	if (ev->type.kind == T_STR)
+		cg_str(cg, v, R10, rec + 8, (int)ev->type.len);
+	else
+		cg_store_value(cg, v, R10, rec + 8);
+	cg->cur = call->loc;
+	output(cg, rec, size, FULL_LOST, id);
+}
+
 void cg_event_call(struct cg *cg, struct node *call)
 {
 	int mark = cg->sp, id = (int)call->num;
@@ -81,6 +97,8 @@ void cg_event_call(struct cg *cg, struct node *call)
 		printf_record(cg, call, ev, id);
 	} else if (ev->kind == EV_EXIT) {
 		exit_call(cg, ev, id);
+	} else if (ev->kind == EV_VALUE) {
+		value_record(cg, call, ev, id);
 	} else {
 		int rec = cg_stack_alloc(cg, 8);
 		cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));

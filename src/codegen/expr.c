@@ -268,6 +268,16 @@ static void ternary(struct cg *cg, struct node *n, int reg)
 	cg_place(cg, done);
 }
 
+/* (bool)x: 1 unless x is 0. */
+static void to_bool(struct cg *cg, int reg)
+{
+	int zero = cg_label(cg);
+
+	cg_jmp_imm(cg, BPF_JEQ, reg, 0, zero);
+	cg_emit(cg, MOV64_IMM(reg, 1));
+	cg_place(cg, zero);
+}
+
 static void local_read(struct cg *cg, struct node *n, int reg)
 {
 	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)n->local->slot));
@@ -315,6 +325,8 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 		cg->cur = n->loc;
 		if (n->type.kind == T_INT)
 			cg_extend(cg, reg, n->type.size, n->type.sign);
+		else if (n->type.kind == T_BOOL && n->a->type.kind != T_BOOL)
+			to_bool(cg, reg);
 		break;
 	default:
 		cg_error(cg, n->loc, "cannot compute this value here");

@@ -33,9 +33,13 @@ static void map_event(struct scope *sc, struct node *n, enum event_kind kind)
 	sc->s->needs_ringbuf = true;
 }
 
+/* print(@m) of a whole map; anything else is a value (sema/print.c). */
 static void print_sema(struct scope *sc, struct node *n)
 {
-	map_event(sc, n, EV_PRINT);
+	if (n->list->kind == AST_MAP && !n->list->list)
+		map_event(sc, n, EV_PRINT);
+	else
+		sema_print_value(sc, n);
 }
 
 static void clear_sema(struct scope *sc, struct node *n)

@@ -165,7 +165,7 @@ static void strtest_sema(struct scope *sc, struct node *n)
 		sc_error(sc, needle->loc, "%s() needs a non-empty string without NUL bytes",
 			 n->name);
 	else
-		n->type = type_int(8, true);
+		n->type = type_bool();
 }
 
 static void startswith_emit(struct cg *cg, struct node *n, int reg)

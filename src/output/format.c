@@ -129,6 +129,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		else
 			stack_str(o, sb, p, t.kind == T_USTACK);
 		break;
+	case T_BOOL:
+		sb_puts(sb, word(p) ? "true" : "false");
+		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,
 			      sizeof(buf));

@@ -42,8 +42,6 @@ static void hist_array(struct strbuf *sb, const struct map *m, const uint64_t *v
 static void value(struct out *o, struct strbuf *sb, const struct map *m, const uint64_t *v,
 		  int nvals)
 {
-	struct strbuf tmp = {0};
-
 	if (m->agg && m->agg->shape == AGG_BUCKETS) {
 		hist_array(sb, m, v, nvals);
 		return;
@@ -54,9 +52,7 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 	}
 	if (out_number(sb, m, v))
 		return;
-	out_value_str(o, &tmp, m->val, (const uint8_t *)v);
-	sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
-	sb_free(&tmp);
+	out_value_json(o, sb, m->val, (const uint8_t *)v);
 }
 
 static const char *json_type(const struct map *m)

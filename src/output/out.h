@@ -65,6 +65,13 @@ size_t *out_map_order(const struct out_mapdata *d);
 void out_key(struct out *o, struct strbuf *sb, const struct map *m, const uint8_t *key,
 	     bool json);
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
+/* A value as JSON: integers as numbers, bool as true or false, the rest
+ * as the string the text output shows (value.c). */
+void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
+/* print(value): the value on a line of its own; with -j,
+ * {"type":"value","data":V} as bpftrace writes it. */
+void out_value_line(struct out *o, struct type t, const uint8_t *p);
+
 /* The single number an entry shows (an aggregation's of shape AGG_NUMBER,
  * an integer value); false for stats, histograms and non-numbers. */
 bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v);

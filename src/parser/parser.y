@@ -80,13 +80,14 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token <str> PROBE "probe" IDENT "identifier" MAP "map" LOCAL "variable"
 %token <str> TYPEWORD "type name" SIGWORD "argument name"
 %token <strlit> STRING "string"
+%token <num> BOOL "true or false"
 %token <num> INT "integer" POSITIONAL "positional parameter" ASSIGNOP "compound assignment"
 %token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
 %token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
 %token IF "if" ELSE "else" SELF "self" ARROW "->"
 %token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
-%token INC "++" DEC "--"
+%token INC "++" DEC "--" SIZEOF "sizeof"
 %token NPARAMS "'$#'"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
@@ -266,6 +267,7 @@ typewords:
 
 primary:
 	INT			{ $$ = ast_int(@$, $1); }
+	| BOOL			{ $$ = ast_new(AST_BOOL, @$); $$->num = $1; }
 	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
 	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
 	| POSITIONAL		{ $$ = ast_new(AST_POSITIONAL, @$); $$->num = $1; }
@@ -277,6 +279,8 @@ primary:
 	| IDENT ARROW IDENT	{ $$ = ast_name(AST_FIELD, @$, $3); $$->a = ast_name(AST_IDENT, @1, $1); }
 	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
 	| '(' expr ')'		{ $$ = $2; }
+	| SIZEOF '(' typewords ')' { $$ = ast_name(AST_SIZEOF, @$, $3); }
+	| SIZEOF '(' expr ')'	{ $$ = mk(AST_SIZEOF, @$, $3, NULL, NULL); }
 	;
 
 map:

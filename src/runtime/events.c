@@ -113,6 +113,12 @@ int rt_event(void *ctx, void *data, size_t size)
 	case EV_CLEAR:
 		rt_map_clear(rt, ev->map);
 		break;
+	case EV_VALUE:
+		if (size >= 8 + type_storage(ev->type)) {
+			out_value_line(&rt->out, ev->type, (const uint8_t *)data + 8);
+			rt_check_stdout(rt);
+		}
+		break;
 	}
 	return 0;
 }

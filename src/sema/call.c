@@ -96,11 +96,13 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 static bool key_type_ok(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
-	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE;
+	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE || t.kind == T_BOOL;
 }
 
 static bool same_kind(struct type a, struct type b)
 {
+	if (a.kind == T_BOOL)
+		return b.kind == T_BOOL;	/* an integer key would print as a bool */
 	if (type_is_int(a) && type_is_int(b))
 		return true;
 	if (a.kind == T_USTACK)
@@ -139,7 +141,8 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			continue;
 		}
 		if (!m->typed && write) {
-			m->keys[i] = type_is_int(t) ? type_int(8, t.kind == T_INT && t.sign) : t;
+			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ?
+				     type_int(8, t.kind == T_INT && t.sign) : t;
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
 			sc_error(sc, (*k)->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
 				 n->name, type_name(m->keys[i], (char[32]){0}, 32),

@@ -292,7 +292,7 @@ static void binop_strings(struct scope *sc, struct node *n)
 	}
 	sema_charp_to_str(sc, &n->a);
 	sema_charp_to_str(sc, &n->b);
-	n->type = type_int(8, true);
+	n->type = type_bool();
 }
 
 static void binop(struct scope *sc, struct node *n)
@@ -316,7 +316,7 @@ static void binop(struct scope *sc, struct node *n)
 	switch (n->op) {
 	case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
 	case OP_AND: case OP_OR:
-		n->type = type_int(8, true);
+		n->type = type_bool();
 		break;
 	case OP_SHL: case OP_SHR:
 		n->type = type_promote(n->a->type, n->a->type);
@@ -345,7 +345,7 @@ static void unop(struct scope *sc, struct node *n)
 		n->type = type_int(n->a->type.size, n->a->type.sign);
 		return;
 	}
-	n->type = n->op == '!' ? type_int(8, true) : type_promote(n->a->type, n->a->type);
+	n->type = n->op == '!' ? type_bool() : type_promote(n->a->type, n->a->type);
 }
 
 static void ternary(struct scope *sc, struct node *n)
@@ -366,6 +366,8 @@ static void ternary(struct scope *sc, struct node *n)
 	} else if (n->b->type.kind == T_PTR && n->b->type.chr && n->c->type.kind == T_PTR &&
 		   n->c->type.chr) {
 		n->type = n->b->type;	/* still a char *: a string where it is kept */
+	} else if (n->b->type.kind == T_BOOL && n->c->type.kind == T_BOOL) {
+		n->type = type_bool();
 	} else if (type_is_int(n->b->type) && type_is_int(n->c->type)) {
 		n->type = type_promote(n->b->type, n->c->type);
 	} else {
@@ -375,15 +377,27 @@ static void ternary(struct scope *sc, struct node *n)
 	}
 }
 
+/* The type a cast or sizeof names. "bool" in a cast is the language's
+ * bool; in a probe signature type_parse keeps it C's byte. */
+static bool named_type(struct scope *sc, struct node *n, struct type *t)
+{
+	if (!strcmp(n->name, "bool") || !strcmp(n->name, "_Bool")) {
+		*t = type_bool();
+		return true;
+	}
+	if (type_parse(n->name, t))
+		return true;
+	sc_error(sc, n->loc, "unknown type '%s'", n->name);
+	return false;
+}
+
 static void cast(struct scope *sc, struct node *n)
 {
 	struct type t;
 
 	sema_expr(sc, n->a);
-	if (!type_parse(n->name, &t)) {
-		sc_error(sc, n->loc, "unknown type '%s'", n->name);
+	if (!named_type(sc, n, &t))
 		return;
-	}
 	if (type_bad(n->a->type))
 		return;
 	if (!type_is_int(n->a->type)) {
@@ -393,11 +407,45 @@ static void cast(struct scope *sc, struct node *n)
 	n->type = t;
 }
 
+/* sizeof(type) and sizeof(expr): a u64 constant from the type, the
+ * expression never evaluated. */
+static void size_of(struct scope *sc, struct node *n)
+{
+	struct type t;
+
+	if (n->a) {
+		sema_expr(sc, n->a);
+		t = n->a->type;
+		if (type_bad(t))
+			return;
+		if (t.kind == T_VOID) {
+			sc_error(sc, n->a->loc, "sizeof() of an expression without a value");
+			return;
+		}
+	} else if (!named_type(sc, n, &t)) {
+		return;
+	}
+	ast_free(n->a);
+	n->a = NULL;
+	n->kind = AST_INT;
+	n->num = type_sizeof(t);
+	n->folded = true;
+	n->type = type_int(8, false);
+}
+
+/* true and false: constants of type bool. */
+static void bool_lit(struct node *n)
+{
+	n->kind = AST_INT;
+	n->folded = true;
+	n->type = type_bool();
+}
+
 void sema_expr(struct scope *sc, struct node *n)
 {
 	/* a constant folded by the first walk keeps the type it was folded
 	 * with: -1 is an s64, not the u64 0xffff... */
-	if (n->kind == AST_INT && n->folded && n->type.kind == T_INT)
+	if (n->kind == AST_INT && n->folded && (n->type.kind == T_INT || n->type.kind == T_BOOL))
 		return;
 	n->type = type_of(T_NONE);
 	switch (n->kind) {
@@ -440,6 +488,12 @@ void sema_expr(struct scope *sc, struct node *n)
 		break;
 	case AST_CAST:
 		cast(sc, n);
+		break;
+	case AST_BOOL:
+		bool_lit(n);
+		break;
+	case AST_SIZEOF:
+		size_of(sc, n);
 		break;
 	default:
 		sc_error(sc, n->loc, "not an expression");

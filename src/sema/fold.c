@@ -119,6 +119,8 @@ void sema_fold(struct node *n)
 	case AST_CAST:
 		if (is_const(n->a) && n->type.kind == T_INT)
 			become(n, truncate_to(n->a->num, n->type));
+		else if (is_const(n->a) && n->type.kind == T_BOOL)
+			become(n, n->a->num != 0);
 		break;
 	default:
 		break;

@@ -30,6 +30,8 @@ void sema_expr(struct scope *sc, struct node *n);
 void sema_stmt(struct scope *sc, struct node *n);
 void sema_call(struct scope *sc, struct node *n, bool as_stmt);
 struct fmt *sema_printf(struct scope *sc, struct node *call);
+/* print(value) for anything but a whole map: an EV_VALUE event. */
+void sema_print_value(struct scope *sc, struct node *call);
 enum map_use { MAP_USE_READ, MAP_USE_WRITE, MAP_USE_KEY };
 /* Check a map reference's keys; READ also types the value (aggregations
  * cannot be read), KEY checks only the key (delete). */

@@ -79,13 +79,14 @@ struct fmt {
 };
 
 /* Kinds of records sent through the ring buffer. */
-enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR };
+enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE };
 
 struct event {
 	enum event_kind kind;
 	struct fmt *fmt;	/* EV_PRINTF */
 	struct map *map;	/* EV_PRINT, EV_CLEAR */
 	int code;		/* EV_EXIT */
+	struct type type;	/* EV_VALUE: print(value), the value after the header */
 };
 
 struct options;

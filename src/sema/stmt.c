@@ -105,7 +105,10 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
 	}
-	if (type_is_int(t))
+	/* a bool stays one; an integer map takes a bool as 0 or 1 */
+	if (t.kind == T_BOOL && m->typed && m->val.kind == T_INT)
+		t = m->val;
+	else if (type_is_int(t) && t.kind != T_BOOL)
 		t = type_int(8, t.kind == T_INT && t.sign);
 	if (!m->typed) {
 		m->typed = true;
@@ -144,7 +147,8 @@ static void assign_local(struct scope *sc, struct node *st)
 		l->next = sc->locals;
 		sc->locals = l;
 	} else if (type_is_int(l->type) != type_is_int(st->b->type) ||
-		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind)) {
+		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind) ||
+		   (l->type.kind == T_BOOL && st->b->type.kind != T_BOOL && st->op == '=')) {
 		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
 			 tname(l->type), tname(st->b->type));
 	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
@@ -201,7 +205,7 @@ static void assign(struct scope *sc, struct node *st)
 		value_type(sc, st, target->map);
 		target->type = target->map->val;
 	}
-	if (st->op != '=' && !type_is_int(target->type))
+	if (st->op != '=' && (!type_is_int(target->type) || target->type.kind == T_BOOL))
 		sc_error(sc, st->loc, "%s= needs an integer variable", ast_op_name(st->op));
 	if (st->op == '/' || st->op == '%') {
 		if (st->b->kind == AST_INT && st->b->num == 0)

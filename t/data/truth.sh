@@ -115,9 +115,9 @@ str_test_prog() {
 	esac
 }
 
-# map_false_true MAP: "FALSE TRUE" of a map keyed by a test, from -j
+# map_false_true MAP: "FALSE TRUE" of a map keyed by a test (a bool), from -j
 map_false_true() {
-	jq -r --arg m "$1" 'select(.data[$m] != null) | .data[$m] | "\(.["0"] // 0) \(.["1"] // 0)"' "$OUT"
+	jq -r --arg m "$1" 'select(.data[$m] != null) | .data[$m] | "\(.["false"] // 0) \(.["true"] // 0)"' "$OUT"
 }
 
 # jv MAP [KEY]: a map's value from -j output; an object with its keys

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Values on their own, as print(value) shows them, and any value as
+ * JSON: one function per form, dispatched on the type, so that a new
+ * type of value (a tuple, a struct) is one more case here. */
+#include <string.h>
+
+#include "output/out.h"
+
+static uint64_t word(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
+{
+	struct strbuf tmp = {0};
+
+	switch (t.kind) {
+	case T_BOOL:
+		sb_puts(sb, word(p) ? "true" : "false");
+		return;
+	case T_INT:
+	case T_PTR:
+		if (t.kind == T_INT && t.sign)
+			sb_printf(sb, "%lld", (long long)word(p));
+		else
+			sb_printf(sb, "%llu", (unsigned long long)word(p));
+		return;
+	default:
+		out_value_str(o, &tmp, t, p);
+		sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+		sb_free(&tmp);
+	}
+}
+
+void out_value_line(struct out *o, struct type t, const uint8_t *p)
+{
+	struct strbuf sb = {0};
+
+	if (o->json) {
+		sb_puts(&sb, "{\"type\":\"value\",\"data\":");
+		out_value_json(o, &sb, t, p);
+		sb_puts(&sb, "}\n");
+	} else {
+		out_value_str(o, &sb, t, p);
+		sb_putc(&sb, '\n');
+	}
+	fputs(sb.s, o->f);
+	sb_free(&sb);
+}
