@@ -18,11 +18,12 @@ enum ast_kind {
 	AST_EXPR_STMT,	/* a: the expression */
 	AST_ASSIGN,	/* a: target (map, local, self); b: value; op: '=' or a binop */
 	AST_IF,		/* a: condition; b: then block; c: else block / AST_IF or NULL */
-	AST_WHILE,	/* a: condition; b: block */
+	AST_WHILE,	/* a: condition; b: block; id: its loop (sema->loops) */
 	AST_UNROLL,	/* a: the count (a constant); b: block */
-	AST_FOR,	/* a: the AST_LOCAL; list: start, end; b: block */
+	AST_FOR,	/* a: the AST_LOCAL; list: start, end; b: block; id: as while */
 	AST_BREAK,
 	AST_CONTINUE,
+	AST_RETURN,	/* ends the clause; a: a value, refused */
 	AST_INT,	/* num */
 	AST_STR,	/* name: bytes, len */
 	AST_IDENT,	/* name: builtin or argument name */

@@ -45,10 +45,13 @@ enum {
 #define CG_CHAIN_CLAUSES 128
 #define CG_CHAIN_MAX 34
 
-/* Slots of CG_MAP_STATS: lost events, then one per map for drops, then
- * one per read site (sema->reads) for failed reads. */
+/* Slots of CG_MAP_STATS: lost events, then one per map for drops, one
+ * per while or for loop (sema->loops) for the times it stopped at its
+ * cap, then one per read site (sema->reads) for failed reads. */
 enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
-#define STAT_READ_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
+#define CG_LOOP_MAX 1024	/* trips of one while or for loop: codegen/stmt.c */
+#define STAT_LOOP_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
+#define STAT_READ_BASE(s) (STAT_LOOP_BASE(s) + (int)(s)->loops.n)
 /* Offsets in the CG_MAP_CONFIG value, which user space and the programs
  * share: the start time; "stopped", which every program tests first (set
  * by plumb at stop, or by exit()); exit()'s status, 1 << 32 | status, the

@@ -28,8 +28,9 @@ static void stmt_if(struct cg *cg, struct node *n)
 /* Every loop counts its trips in a hidden stack slot and ends after
  * CG_LOOP_MAX of them, whatever its condition says: the verifier then
  * always sees a bound, even when the condition depends on run-time
- * values. The man page documents the cap. */
-#define CG_LOOP_MAX 1024
+ * values. The man page documents the cap; a loop that reaches it with
+ * its condition still true counts that in its stats slot, and plumb
+ * reports it at the end. */
 
 static int trips_init(struct cg *cg)
 {
@@ -39,10 +40,16 @@ static int trips_init(struct cg *cg)
 	return slot;
 }
 
-static void trips_check(struct cg *cg, int slot, int done)
+/* Before each trip, once the condition has said go on. */
+static void trips_check(struct cg *cg, struct node *loop, int slot, int done)
 {
+	int go = cg_label(cg);
+
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)slot));
-	cg_jmp_imm(cg, BPF_JGE, R1, CG_LOOP_MAX, done);
+	cg_jmp_imm(cg, BPF_JLT, R1, CG_LOOP_MAX, go);
+	cg_stat_inc(cg, STAT_LOOP_BASE(cg->sema) + loop->id);
+	cg_goto(cg, done);
+	cg_place(cg, go);
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
 	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)slot));
 }
@@ -64,8 +71,8 @@ static void stmt_while(struct cg *cg, struct node *n)
 	int top = cg_label(cg), done = cg_label(cg), slot = trips_init(cg);
 
 	cg_place(cg, top);
-	trips_check(cg, slot, done);
 	cg_cond_false(cg, n->a, done);
+	trips_check(cg, n, slot, done);
 	loop_body(cg, n->b, done, top);
 	cg_goto(cg, top);
 	cg_place(cg, done);
@@ -98,7 +105,7 @@ static void stmt_for(struct cg *cg, struct node *n)
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)var));
 	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)end));
 	cg_jmp_reg(cg, BPF_JSGE, R1, R2, done);
-	trips_check(cg, slot, done);
+	trips_check(cg, n, slot, done);
 	loop_body(cg, n->b, done, next);
 	cg_place(cg, next);
 	cg->cur = n->a->loc;
@@ -133,6 +140,9 @@ static void stmt(struct cg *cg, struct node *n)
 		break;
 	case AST_CONTINUE:
 		cg_goto(cg, cg->loop_next);
+		break;
+	case AST_RETURN:
+		cg_goto(cg, cg->exit_label);
 		break;
 	case AST_EXPR_STMT:
 		func_of(n->a)->emit_stmt(cg, n->a);

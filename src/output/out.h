@@ -54,6 +54,9 @@ void out_lost(struct out *o, uint64_t lost);
 void out_map_full(struct out *o, const struct map *m, uint64_t drops);
 /* n reads of memory failed at where ("file:line:col"), source what. */
 void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what);
+/* The loop at where (source what) stopped n times at its cap of max
+ * trips, its condition still true. */
+void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const char *what);
 /* Sort entries (largest value last) and print the map; nothing when
  * the map is empty. */
 void out_map(struct out *o, struct out_mapdata *d);

@@ -200,6 +200,25 @@ void out_map_full(struct out *o, const struct map *m, uint64_t drops)
 	sb_free(&sb);
 }
 
+void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const char *what)
+{
+	struct strbuf sb = {0};
+
+	fprintf(stderr, "plumb: the loop at %s (%s) stopped at its cap of %d trips %llu "
+		"time%s, its condition still true\n", where, what, max, (unsigned long long)n,
+		n == 1 ? "" : "s");
+	if (!o->json)
+		return;
+	sb_printf(&sb, "{\"type\":\"loop_cap\",\"data\":{\"times\":%llu,\"cap\":%d,"
+		  "\"location\":", (unsigned long long)n, max);
+	sb_json_string(&sb, where, strlen(where));
+	sb_puts(&sb, ",\"source\":");
+	sb_json_string(&sb, what, strlen(what));
+	sb_puts(&sb, "}}\n");
+	fputs(sb.s, o->f);
+	sb_free(&sb);
+}
+
 void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what)
 {
 	struct strbuf sb = {0};

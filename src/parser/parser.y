@@ -85,7 +85,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
 %token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
 %token IF "if" ELSE "else" SELF "self" ARROW "->"
-%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" DOTDOT ".."
+%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--" SIZEOF "sizeof"
 %token NPARAMS "'$#'"
@@ -195,6 +195,8 @@ simple:
 	| DEC lvalue		{ $$ = mk_assign(@$, $2, '-', ast_int(@1, 1)); }
 	| BREAK			{ $$ = ast_new(AST_BREAK, @$); }
 	| CONTINUE		{ $$ = ast_new(AST_CONTINUE, @$); }
+	| RETURN		{ $$ = ast_new(AST_RETURN, @$); }
+	| RETURN expr		{ $$ = mk(AST_RETURN, @$, $2, NULL, NULL); }
 	| IDENT '=' expr	{ $$ = bad_target(@1, $1, $3); }
 	| IDENT ASSIGNOP expr	{ $$ = bad_target(@1, $1, $3); }
 	;

@@ -422,6 +422,29 @@ void rt_print_failed_reads(struct rt *rt)
 	}
 }
 
+/* Loops that ended at their trip cap rather than by their condition:
+ * the rest of their work was not done, which must not pass unseen. */
+void rt_print_loop_caps(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+	const struct src *src = diag_src();
+
+	for (size_t i = 0; i < s->loops.n; i++) {
+		uint64_t n = rt_stat(rt, STAT_LOOP_BASE(s) + (int)i);
+		struct strbuf where = {0}, what = {0};
+		int line, col;
+
+		if (!n)
+			continue;
+		diag_linecol(s->loops.v[i].start, &line, &col);
+		sb_printf(&where, "%s:%d:%d", src ? src->name : "<program>", line, col);
+		site_text(&what, s->loops.v[i]);
+		out_loop_cap(&rt->out, n, CG_LOOP_MAX, where.s, what.s ? what.s : "");
+		sb_free(&where);
+		sb_free(&what);
+	}
+}
+
 /* The program arrays of chained programs, each as long as its chain. */
 bool rt_chains_create(struct rt *rt)
 {

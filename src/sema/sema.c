@@ -214,6 +214,7 @@ void sema_free(struct sema *s)
 		free(s->probe_names.v[i]);
 	vec_free(&s->probe_names);
 	vec_free(&s->reads);
+	vec_free(&s->loops);
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)
 			free_locals(c->b->local);

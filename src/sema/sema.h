@@ -99,6 +99,7 @@ struct sema {
 	VEC(struct probe *) probes;
 	VEC(char *) probe_names;	/* values of func / probe, by id */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
+	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
 	bool needs_ringbuf, needs_stacks;
 	bool self_pending;	/* a map read in its own first assignment */
 	bool self_default;	/* ... is then typed as an integer (sc_self_read) */

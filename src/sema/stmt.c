@@ -226,6 +226,15 @@ static void cond(struct scope *sc, struct node *n)
 		sc_error(sc, n->loc, "condition must be an integer, not %s", tname(n->type));
 }
 
+/* A loop that counts the events it ended at its trip cap (codegen). */
+static void capped_loop(struct scope *sc, struct node *n)
+{
+	if (!sc->report)
+		return;
+	n->id = (int)sc->s->loops.n;
+	vec_push(&sc->s->loops, n->loc);
+}
+
 static void loop_body(struct scope *sc, struct node *b)
 {
 	sc->loops++;
@@ -300,6 +309,7 @@ void sema_stmt(struct scope *sc, struct node *n)
 			block(sc, n->c);
 		break;
 	case AST_WHILE:
+		capped_loop(sc, n);
 		cond(sc, n->a);
 		loop_body(sc, n->b);
 		break;
@@ -307,7 +317,13 @@ void sema_stmt(struct scope *sc, struct node *n)
 		unroll(sc, n);
 		break;
 	case AST_FOR:
+		capped_loop(sc, n);
 		for_range(sc, n);
+		break;
+	case AST_RETURN:
+		if (n->a)
+			sc_error(sc, n->a->loc, "return ends the clause and takes no value (exit(N) "
+				 "sets plumb's exit status)");
 		break;
 	case AST_BREAK:
 	case AST_CONTINUE:
