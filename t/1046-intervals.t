@@ -73,7 +73,7 @@ P=$!
 prev=0 good=0 bad=0 seen=0
 while kill -0 "$P" 2>/dev/null; do
 	if [ -f "$F" ] && cp "$F" "$TMP/snap" 2>/dev/null; then
-		if tail -1 "$TMP/snap" | grep -q '^plumb_series_dropped_total{map="@st"} 0$' &&
+		if tail -1 "$TMP/snap" | grep -q '^plumb_series_omitted{map="@st"} 0$' &&
 		   promtool check metrics <"$TMP/snap" >/dev/null 2>&1; then
 			v=$(awk '$1 == "plumb_n_total" { print $2 }' "$TMP/snap")
 			[ "$v" -ge "$prev" ] && good=$((good + 1)) || bad=$((bad + 1))

@@ -52,6 +52,8 @@ void out_printf_line(struct out *o, const char *text, size_t len);
 void out_lost(struct out *o, uint64_t lost);
 /* Updates a full map dropped. */
 void out_map_full(struct out *o, const struct map *m, uint64_t drops);
+/* A read site's place ("file:line:col") and source text, appended. */
+void out_read_site(struct loc loc, struct strbuf *where, struct strbuf *what);
 /* n reads of memory failed at where ("file:line:col"), source what. */
 void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what);
 /* The loop at where (source what) stopped n times at its cap of max

@@ -5,6 +5,7 @@
  * counters, stats() a summary of _count and _sum, the histograms
  * histograms, the rest gauges). The help text is the clause that fills
  * the map, so a dashboard shows what was measured. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +13,25 @@
 #include "codegen/cg.h"
 #include "output/prom.h"
 
+/* The series a map ever left out of an exposition, as hashes of their
+ * label sets, so that plumb_series_dropped_total counts each once and
+ * never goes down (a clear() or --interval-clear forgets nothing here).
+ * Up to PROM_DROPPED_REMEMBERED of them; past that, a left-out series not
+ * among them counts at every exposition that leaves it out ("over"), so
+ * the counter may count a series twice but still never decreases. */
+struct seen {
+	uint64_t *slots;		/* open addressing; 0 is empty */
+	size_t cap, n;
+	uint64_t over;
+};
+
 struct pmap {
 	const struct map *m;
 	char *name;			/* prefix + map name */
 	char *labels[MAP_MAX_KEYS];
 	const char *help;		/* the clause's text, help_len bytes */
 	size_t help_len;
+	struct seen dropped;		/* under prom.lock */
 };
 
 struct prom {
@@ -25,6 +39,9 @@ struct prom {
 	char *prefix;
 	unsigned max_series;
 	struct pmap *maps;		/* one per sema map, by id */
+	char **read_where, **read_what;	/* each read site's labels */
+	/* --listen's thread and the -i timer's --textfile both render */
+	pthread_mutex_t lock;
 };
 
 bool prom_valid_prefix(const char *p)
@@ -125,6 +142,15 @@ struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_ser
 		if (s->maps.v[i]->kind == MAP_GLOBAL)
 			name_map(p, &p->maps[i]);
 	}
+	p->read_where = xcalloc(s->reads.n + 1, sizeof(char *));
+	p->read_what = xcalloc(s->reads.n + 1, sizeof(char *));
+	for (size_t i = 0; i < s->reads.n; i++) {
+		struct strbuf where = {0}, what = {0};
+		out_read_site(s->reads.v[i], &where, &what);
+		p->read_where[i] = where.s ? where.s : xstrdup("");
+		p->read_what[i] = what.s ? what.s : xstrdup("");
+	}
+	pthread_mutex_init(&p->lock, NULL);
 	return p;
 }
 
@@ -136,7 +162,15 @@ void prom_free(struct prom *p)
 		free(p->maps[i].name);
 		for (int k = 0; k < MAP_MAX_KEYS; k++)
 			free(p->maps[i].labels[k]);
+		free(p->maps[i].dropped.slots);
 	}
+	for (size_t i = 0; i < p->s->reads.n; i++) {
+		free(p->read_where[i]);
+		free(p->read_what[i]);
+	}
+	free(p->read_where);
+	free(p->read_what);
+	pthread_mutex_destroy(&p->lock);
 	free(p->maps);
 	free(p->prefix);
 	free(p);
@@ -294,86 +328,281 @@ static void labels_of(struct out *o, const struct pmap *pm, const uint8_t *key,
 	sb_free(&v);
 }
 
-/* The map's family; returns how many series the cap left out. */
-static uint64_t render_map(struct prom *p, const struct pmap *pm, struct out *o,
+/* ---- series that print alike ---- */
+
+/* Keys that differ can print the same (one function as usym() in two
+ * processes, stacks, strings whose bytes that are not UTF-8 both print
+ * as U+FFFD): one series each would be a
+ * duplicate sample, which a scraper refuses. They are one series, whose
+ * value is what the aggregation makes of both, as it makes one of the
+ * CPUs' copies: counts, sums and buckets add, min and max keep the
+ * extreme, avg follows from the summed count and sum. A plain value
+ * cannot be combined: the largest is shown. */
+static void merge_value(const struct out_mapdata *d, uint64_t *to, const uint64_t *v,
+			uint64_t *to_sum, uint64_t sum)
+{
+	const struct map *m = d->m;
+
+	*to_sum += sum;
+	if (m->agg)
+		m->agg->combine(to, v, d->nvals);
+	else if (m->val.sign ? (int64_t)v[0] > (int64_t)to[0] : v[0] > to[0])
+		to[0] = v[0];
+}
+
+struct bylabel {
+	const struct out_mapdata *d;
+	char **labels;
+};
+
+static int by_label(const void *a, const void *b, void *arg)
+{
+	const struct bylabel *c = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b, ks = c->d->m->key_size;
+	int r = strcmp(c->labels[x], c->labels[y]);
+
+	return r ? r : memcmp(c->d->keys + x * ks, c->d->keys + y * ks, ks);
+}
+
+/* d's entries merged by label set into md, labels[i] md's i-th label set
+ * (taken from the entries' labels, which are freed). Each series keeps
+ * the smallest of its keys, for a stable order. */
+static char **merge_series(const struct out_mapdata *d, char **labels, struct out_mapdata *md)
+{
+	size_t *idx = xcalloc(d->n + 1, sizeof(size_t)), ks = d->m->key_size, nv = d->nvals;
+	struct bylabel c = { d, labels };
+	char **ml = xcalloc(d->n + 1, sizeof(char *));
+
+	*md = (struct out_mapdata){ .m = d->m, .nvals = nv };
+	md->keys = xcalloc(d->n + 1, ks ? ks : 1);
+	md->vals = xcalloc(d->n + 1, nv * 8);
+	md->sums = xcalloc(d->n + 1, 8);
+	for (size_t i = 0; i < d->n; i++)
+		idx[i] = i;
+	qsort_r(idx, d->n, sizeof(size_t), by_label, &c);
+	for (size_t j = 0; j < d->n; j++) {
+		size_t i = idx[j], k = md->n;
+		const uint64_t *v = d->vals + i * nv;
+		uint64_t sum = d->sums ? d->sums[i] : 0;
+		if (k && !strcmp(ml[k - 1], labels[i])) {
+			merge_value(d, md->vals + (k - 1) * nv, v, &md->sums[k - 1], sum);
+			free(labels[i]);
+			continue;
+		}
+		if (d->keys)	/* a keyless map's has none */
+			memcpy(md->keys + k * ks, d->keys + i * ks, ks);
+		memcpy(md->vals + k * nv, v, nv * 8);
+		md->sums[k] = sum;
+		ml[md->n++] = labels[i];
+	}
+	free(idx);
+	free(labels);
+	return ml;
+}
+
+static char **entry_labels(struct out *o, const struct pmap *pm, const struct out_mapdata *d)
+{
+	char **labels = xcalloc(d->n + 1, sizeof(char *));
+	struct strbuf lb = {0};
+
+	for (size_t i = 0; i < d->n; i++) {
+		labels_of(o, pm, d->keys ? d->keys + i * pm->m->key_size : NULL, &lb);
+		labels[i] = xstrdup(lb.s ? lb.s : "");
+	}
+	sb_free(&lb);
+	return labels;
+}
+
+/* ---- the series cap ---- */
+
+#define PROM_DROPPED_REMEMBERED 65536
+
+static uint64_t hash_labels(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+static bool seen_has(const struct seen *st, uint64_t h, size_t *slot)
+{
+	size_t i = st->cap ? h & (st->cap - 1) : 0;
+
+	for (; st->cap && st->slots[i]; i = (i + 1) & (st->cap - 1))
+		if (st->slots[i] == h)
+			return true;
+	*slot = i;
+	return false;
+}
+
+static void seen_grow(struct seen *st)
+{
+	struct seen big = { .cap = st->cap ? st->cap * 2 : 64 };
+	size_t slot;
+
+	big.slots = xcalloc(big.cap, 8);
+	for (size_t i = 0; i < st->cap; i++)
+		if (st->slots[i] && !seen_has(&big, st->slots[i], &slot))
+			big.slots[slot] = st->slots[i], big.n++;
+	big.over = st->over;
+	free(st->slots);
+	*st = big;
+}
+
+/* A series left out: counted if it was never left out before. */
+static void seen_add(struct seen *st, const char *labels)
+{
+	uint64_t h = hash_labels(labels);
+	size_t slot = 0;
+
+	if (st->cap && seen_has(st, h, &slot))
+		return;
+	if (st->n >= PROM_DROPPED_REMEMBERED) {
+		st->over++;
+		return;
+	}
+	if (st->n * 2 >= st->cap) {
+		seen_grow(st);
+		seen_has(st, h, &slot);
+	}
+	st->slots[slot] = h;
+	st->n++;
+}
+
+/* The map's family; returns how many series the cap left out of it. */
+static uint64_t render_map(struct prom *p, struct pmap *pm, struct out *o,
 			   const struct prom_source *src, bool om, struct strbuf *sb)
 {
 	const struct map *m = pm->m;
-	struct out_mapdata d;
-	struct strbuf lb = {0};
-	char *fam;
+	struct out_mapdata raw, d;
+	char *fam, **labels;
 	size_t *order, from;
 
-	if (!src->read(src->ctx, m, &d))
+	if (!src->read(src->ctx, m, &raw))
 		return 0;
 	fam = counter(m) && !om ? xasprintf("%s_total", pm->name) : xstrdup(pm->name);
 	family(sb, fam, family_type(m), pm->help ? pm->help : m->name,
 	       pm->help ? pm->help_len : strlen(m->name), om);
 	free(fam);
-	if (!d.n && !m->nkeys && m->agg) {
+	if (!raw.n && !m->nkeys && m->agg) {
 		/* a keyless aggregation exists from the start, at zero */
-		uint64_t *zero = xcalloc(d.nvals, 8);
-		entry(sb, pm, "", zero, d.nvals, 0);
+		uint64_t *zero = xcalloc(raw.nvals, 8);
+		entry(sb, pm, "", zero, raw.nvals, 0);
 		free(zero);
 	}
+	labels = merge_series(&raw, entry_labels(o, pm, &raw), &d);
+	out_mapdata_free(&raw);
 	order = out_map_order(&d);
 	from = d.n > p->max_series ? d.n - p->max_series : 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t j = 0; j < from; j++)
+		seen_add(&pm->dropped, labels[order[j]]);
+	pthread_mutex_unlock(&p->lock);
 	for (size_t j = from; j < d.n; j++) {
 		size_t i = order[j];
-		labels_of(o, pm, d.keys ? d.keys + i * m->key_size : NULL, &lb);
-		entry(sb, pm, lb.s ? lb.s : "", d.vals + i * d.nvals, d.nvals,
-		      d.sums ? d.sums[i] : 0);
+		entry(sb, pm, labels[i], d.vals + i * d.nvals, d.nvals, d.sums[i]);
 	}
+	for (size_t i = 0; i < d.n; i++)
+		free(labels[i]);
+	free(labels);
 	free(order);
-	sb_free(&lb);
 	out_mapdata_free(&d);
 	return from;
 }
 
-static void own_counters(struct prom *p, const struct prom_source *src, const uint64_t *dropped,
+/* "# HELP NAME TEXT" and "# TYPE NAME TYPE" of one of plumb's own
+ * families; a counter's name gets _total but in OpenMetrics. */
+static char *own_family(struct prom *p, struct strbuf *sb, const char *name, const char *type,
+			bool om, const char *help)
+{
+	bool total = !strcmp(type, "counter") && !om;
+	char *n = xasprintf("%s%s", p->prefix, name);
+
+	sb_printf(sb, "# HELP %s%s %s\n# TYPE %s%s %s\n", n, total ? "_total" : "", help, n,
+		  total ? "_total" : "", type);
+	return n;
+}
+
+static void map_label(struct strbuf *sb, const struct map *m)
+{
+	sb_puts(sb, "{map=\"");
+	escape(sb, m->name, strlen(m->name), true);
+	sb_puts(sb, "\"}");
+}
+
+static void own_counters(struct prom *p, const struct prom_source *src, const uint64_t *omitted,
 			 bool om, struct strbuf *sb)
 {
 	const struct sema *s = p->s;
-	struct strbuf lb = {0};
-	char *n;
+	char *n, help[160];
 
-	n = xasprintf("%sevents_lost", p->prefix);
-	sb_printf(sb, "# HELP %s%s Events the BPF programs could not hand to plumb: the ring "
-		  "buffer was full.\n# TYPE %s%s counter\n%s_total %llu\n", n, om ? "" : "_total",
-		  n, om ? "" : "_total", n, (unsigned long long)src->stat(src->ctx, STAT_LOST));
+	n = own_family(p, sb, "events_lost", "counter", om, "Events the BPF programs could not "
+		       "hand to plumb: the ring buffer was full.");
+	sb_printf(sb, "%s_total %llu\n", n, (unsigned long long)src->stat(src->ctx, STAT_LOST));
 	free(n);
-	n = xasprintf("%smap_updates_dropped", p->prefix);
-	sb_printf(sb, "# HELP %s%s Map updates dropped because the map was full.\n"
-		  "# TYPE %s%s counter\n", n, om ? "" : "_total", n, om ? "" : "_total");
+	n = own_family(p, sb, "map_updates_dropped", "counter", om,
+		       "Map updates dropped because the map was full.");
 	for (size_t i = 0; i < s->maps.n; i++) {
-		sb_reset(&lb);
-		escape(&lb, s->maps.v[i]->name, strlen(s->maps.v[i]->name), true);
-		sb_printf(sb, "%s_total{map=\"%s\"} %llu\n", n, lb.s,
+		sb_printf(sb, "%s_total", n);
+		map_label(sb, s->maps.v[i]);
+		sb_printf(sb, " %llu\n",
 			  (unsigned long long)src->stat(src->ctx, STAT_MAP_BASE + (int)i));
 	}
 	free(n);
-	n = xasprintf("%sseries_dropped", p->prefix);
-	sb_printf(sb, "# HELP %s%s Keys of a map left out of this exposition: more than "
-		  "--max-series (%u).\n# TYPE %s%s counter\n", n, om ? "" : "_total",
-		  p->max_series, n, om ? "" : "_total");
-	for (size_t i = 0; i < s->maps.n; i++)
-		if (exported(s->maps.v[i]))
-			sb_printf(sb, "%s_total{map=\"%s\"} %llu\n", n, s->maps.v[i]->name,
-				  (unsigned long long)dropped[i]);
+	if (s->reads.n) {
+		n = own_family(p, sb, "failed_reads", "counter", om, "Reads of memory by the "
+			       "program that failed (a bad address, or memory not paged in), by "
+			       "place in the program; each was read as 0 or an empty string.");
+		for (size_t i = 0; i < s->reads.n; i++) {
+			sb_printf(sb, "%s_total{location=\"", n);
+			escape(sb, p->read_where[i], strlen(p->read_where[i]), true);
+			sb_puts(sb, "\",expression=\"");
+			escape(sb, p->read_what[i], strlen(p->read_what[i]), true);
+			sb_printf(sb, "\"} %llu\n", (unsigned long long)src->stat(
+					  src->ctx, STAT_READ_BASE(s) + (int)i));
+		}
+		free(n);
+	}
+	snprintf(help, sizeof(help), "Series of a map ever left out of an exposition for being "
+		 "more than --max-series (%u), each counted once.", p->max_series);
+	n = own_family(p, sb, "series_dropped", "counter", om, help);
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < s->maps.n; i++) {
+		if (!exported(s->maps.v[i]))
+			continue;
+		sb_printf(sb, "%s_total", n);
+		map_label(sb, s->maps.v[i]);
+		sb_printf(sb, " %llu\n", (unsigned long long)(p->maps[i].dropped.n +
+							     p->maps[i].dropped.over));
+	}
+	pthread_mutex_unlock(&p->lock);
 	free(n);
-	sb_free(&lb);
+	snprintf(help, sizeof(help), "Series of a map left out of this exposition for being more "
+		 "than --max-series (%u).", p->max_series);
+	n = own_family(p, sb, "series_omitted", "gauge", om, help);
+	for (size_t i = 0; i < s->maps.n; i++) {
+		if (!exported(s->maps.v[i]))
+			continue;
+		sb_puts(sb, n);
+		map_label(sb, s->maps.v[i]);
+		sb_printf(sb, " %llu\n", (unsigned long long)omitted[i]);
+	}
+	free(n);
 }
 
 void prom_render(struct prom *p, struct out *o, const struct prom_source *src, bool openmetrics,
 		 struct strbuf *sb)
 {
-	uint64_t *dropped = xcalloc(p->s->maps.n + 1, 8);
+	uint64_t *omitted = xcalloc(p->s->maps.n + 1, 8);
 
 	for (size_t i = 0; i < p->s->maps.n; i++)
 		if (exported(p->maps[i].m))
-			dropped[i] = render_map(p, &p->maps[i], o, src, openmetrics, sb);
-	own_counters(p, src, dropped, openmetrics, sb);
+			omitted[i] = render_map(p, &p->maps[i], o, src, openmetrics, sb);
+	own_counters(p, src, omitted, openmetrics, sb);
 	if (openmetrics)
 		sb_puts(sb, "# EOF\n");
-	free(dropped);
+	free(omitted);
 }

@@ -219,6 +219,24 @@ void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const c
 	sb_free(&sb);
 }
 
+/* "file:line:col" of a read site, and its source on one line and not
+ * too long to quote. */
+void out_read_site(struct loc loc, struct strbuf *where, struct strbuf *what)
+{
+	const struct src *src = diag_src();
+	int line, col, n = 0;
+
+	diag_linecol(loc.start, &line, &col);
+	sb_printf(where, "%s:%d:%d", src ? src->name : "<program>", line, col);
+	for (int i = loc.start; src && i < loc.end && (size_t)i < src->len; i++, n++) {
+		if (n == 60) {
+			sb_puts(what, "...");
+			break;
+		}
+		sb_putc(what, src->text[i] == '\n' || src->text[i] == '\t' ? ' ' : src->text[i]);
+	}
+}
+
 void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *what)
 {
 	struct strbuf sb = {0};

@@ -357,44 +357,27 @@ void rt_warn_drops(struct rt *rt)
 	fflush(rt->out.f);
 }
 
-/* The source of a read site, on one line and not too long to quote. */
-static void site_text(struct strbuf *sb, struct loc loc)
-{
-	const struct src *src = diag_src();
-	int n = 0;
-
-	for (int i = loc.start; src && i < loc.end && (size_t)i < src->len; i++, n++) {
-		if (n == 60) {
-			sb_puts(sb, "...");
-			break;
-		}
-		sb_putc(sb, src->text[i] == '\n' || src->text[i] == '\t' ? ' ' : src->text[i]);
-	}
-}
-
 /* -k: the reads that failed since the last call, each at its place in
  * the program, as they happen. The loop calls this at most once a
  * second, so a place that keeps failing is reported once a second. */
 void rt_report_helper_errors(struct rt *rt)
 {
 	struct sema *s = rt->sema;
-	const struct src *src = diag_src();
 
 	if (!rt->reads_seen)
 		rt->reads_seen = xcalloc(s->reads.n ? s->reads.n : 1, sizeof(uint64_t));
 	for (size_t i = 0; i < s->reads.n; i++) {
 		uint64_t n = rt_stat(rt, STAT_READ_BASE(s) + (int)i), d = n - rt->reads_seen[i];
-		struct strbuf what = {0};
-		int line, col;
+		struct strbuf where = {0}, what = {0};
 
 		if (n <= rt->reads_seen[i])
 			continue;
 		rt->reads_seen[i] = n;
-		diag_linecol(s->reads.v[i].start, &line, &col);
-		site_text(&what, s->reads.v[i]);
-		warnmsg("%s:%d:%d: %llu failed read%s of %s: a bad address or memory not "
-			"paged in (read as 0 or \"\")", src ? src->name : "<program>", line, col,
-			(unsigned long long)d, d == 1 ? "" : "s", what.s ? what.s : "");
+		out_read_site(s->reads.v[i], &where, &what);
+		warnmsg("%s: %llu failed read%s of %s: a bad address or memory not "
+			"paged in (read as 0 or \"\")", where.s, (unsigned long long)d,
+			d == 1 ? "" : "s", what.s ? what.s : "");
+		sb_free(&where);
 		sb_free(&what);
 	}
 }
@@ -404,18 +387,14 @@ void rt_report_helper_errors(struct rt *rt)
 void rt_print_failed_reads(struct rt *rt)
 {
 	struct sema *s = rt->sema;
-	const struct src *src = diag_src();
 
 	for (size_t i = 0; i < s->reads.n; i++) {
 		uint64_t n = rt_stat(rt, STAT_READ_BASE(s) + (int)i);
 		struct strbuf where = {0}, what = {0};
-		int line, col;
 
 		if (!n)
 			continue;
-		diag_linecol(s->reads.v[i].start, &line, &col);
-		sb_printf(&where, "%s:%d:%d", src ? src->name : "<program>", line, col);
-		site_text(&what, s->reads.v[i]);
+		out_read_site(s->reads.v[i], &where, &what);
 		out_failed_reads(&rt->out, n, where.s, what.s ? what.s : "");
 		sb_free(&where);
 		sb_free(&what);
@@ -427,18 +406,14 @@ void rt_print_failed_reads(struct rt *rt)
 void rt_print_loop_caps(struct rt *rt)
 {
 	struct sema *s = rt->sema;
-	const struct src *src = diag_src();
 
 	for (size_t i = 0; i < s->loops.n; i++) {
 		uint64_t n = rt_stat(rt, STAT_LOOP_BASE(s) + (int)i);
 		struct strbuf where = {0}, what = {0};
-		int line, col;
 
 		if (!n)
 			continue;
-		diag_linecol(s->loops.v[i].start, &line, &col);
-		sb_printf(&where, "%s:%d:%d", src ? src->name : "<program>", line, col);
-		site_text(&what, s->loops.v[i]);
+		out_read_site(s->loops.v[i], &where, &what);
 		out_loop_cap(&rt->out, n, CG_LOOP_MAX, where.s, what.s ? what.s : "");
 		sb_free(&where);
 		sb_free(&what);

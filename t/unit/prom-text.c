@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Test helper for the Prometheus exposition (src/output/prom.c), with no
- * kernel: the program is parsed and checked as with -n, then every map
+ * kernel: the program is compiled as with -n, then every map
  * is given made-up contents and the exposition is printed.
  *
- *   prom-text [-o] [-m MAX_SERIES] [-n ENTRIES] [-p PREFIX] 'PROGRAM'
+ *   prom-text [-o] [-m MAX_SERIES] [-n ENTRIES] [-p PREFIX] [-r ROUNDS] 'PROGRAM'
  *
- * -o: OpenMetrics. Entry i of a keyed map has keys made from i (strings
+ * The program is compiled too, so that its read sites (str(), ...) are
+ * known. -o: OpenMetrics. Entry i of a keyed map has keys made from i (strings
  * from a list of awkward ones: quotes, backslashes, newlines, bytes that
  * are not UTF-8) and values made from i, so that the expected text can be
  * worked out by hand. */
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "agg/agg.h"
+#include "compile/compile.h"
 #include "options.h"
 #include "output/prom.h"
 #include "parser/parse.h"
@@ -22,10 +24,10 @@
 
 static const char *const strings[] = {
 	"plain", "with \"quotes\"", "back\\slash", "new\nline", "bad \xff\xfe byte",
-	"caf\xc3\xa9", "",
+	"caf\xc3\xa9", "", "bad \xfe\xfd byte",
 };
 
-static size_t entries = 3;
+static size_t entries = 3, offset;
 
 static void fill_key(const struct map *m, uint8_t *key, size_t i)
 {
@@ -35,7 +37,7 @@ static void fill_key(const struct map *m, uint8_t *key, size_t i)
 		if (m->keys[k].kind == T_STR)
 			strncpy((char *)key, strings[i % ARRAY_SIZE(strings)], sz - 1);
 		else
-			memcpy(key, &(uint64_t){ i * 10 + (uint64_t)k }, 8);
+			memcpy(key, &(uint64_t){ (i + offset) * 10 + (uint64_t)k }, 8);
 		key += sz;
 	}
 }
@@ -88,39 +90,56 @@ static uint64_t fake_stat(void *ctx, int slot)
 	return (uint64_t)slot * 2;
 }
 
+static void render(struct prom *p, struct out *out, const struct prom_source *src, bool om,
+		   const char *rounds)
+{
+	struct strbuf sb = {0};
+
+	do {
+		if (rounds) {
+			entries = strtoul(rounds, (char **)&rounds, 10);
+			offset = strtoul(rounds + 1, (char **)&rounds, 10);
+			rounds = *rounds ? rounds + 1 : NULL;
+			puts("---");
+		}
+		sb_reset(&sb);
+		prom_render(p, out, src, om, &sb);
+		fputs(sb.s ? sb.s : "", stdout);
+	} while (rounds);
+	sb_free(&sb);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .strsize = 64, .map_entries = 1024, .dry_run = true };
 	const char *prefix = PROM_DEFAULT_PREFIX;
 	unsigned max = PROM_DEFAULT_MAX_SERIES;
 	bool om = false;
-	struct sema s = {0};
+	struct compile cp = {0};
 	int c, rc = 2;
 
-	while ((c = getopt(argc, argv, "om:n:p:")) != -1) {
+	const char *rounds = NULL;
+
+	while ((c = getopt(argc, argv, "om:n:p:r:")) != -1) {
 		switch (c) {
 		case 'o': om = true; break;
 		case 'm': max = (unsigned)atoi(optarg); break;
 		case 'n': entries = (size_t)atoi(optarg); break;
 		case 'p': prefix = optarg; break;
+		case 'r': rounds = optarg; break;
 		default: return 2;
 		}
 	}
 	if (optind >= argc)
 		return 2;
-	struct program *prog = parse_program("<cmdline>", argv[optind], strlen(argv[optind]));
-	if (prog && sema_program(&s, prog, &o)) {
-		struct prom *p = prom_new(&s, prefix, max);
-		struct out out = { .f = stdout, .sema = &s, .stack_fd = -1 };
+	if (compile_text(&cp, "<cmdline>", argv[optind], strlen(argv[optind]), &o)) {
+		struct prom *p = prom_new(&cp.sema, prefix, max);
+		struct out out = { .f = stdout, .sema = &cp.sema, .stack_fd = -1 };
 		struct prom_source src = { NULL, fake_read, fake_stat };
-		struct strbuf sb = {0};
-		prom_render(p, &out, &src, om, &sb);
-		fputs(sb.s ? sb.s : "", stdout);
-		sb_free(&sb);
+		render(p, &out, &src, om, rounds);
 		prom_free(p);
 		rc = 0;
 	}
-	sema_free(&s);
-	program_free(prog);
+	compile_free(&cp);
 	return rc;
 }
