@@ -107,6 +107,14 @@ like "$(cat "$TMP/r.prom")" "^plumb_anon_total\\{s=\"hello\"\\} $(gt "$TMP/truth
 	'... and the readable string counted'
 lint "$TMP/r.prom" 'promtool: failed reads'
 
+# ---- loops stopped at their cap: a counter per loop ----
+run_plumb -q --textfile "$TMP/l.prom" 'BEGIN { $i = 0; while ($i < 5000) { $i++; } @n = count(); exit(); }'
+is "$rc" 0 'a loop at its cap, to a textfile: exit 0'
+is "$(grep '^plumb_loop_caps_total{' "$TMP/l.prom")" \
+	'plumb_loop_caps_total{location="<cmdline>:1:17",expression="while ($i < 5000) { $i++; }"} 1' \
+	'the loop that stopped at its cap once, at its place'
+lint "$TMP/l.prom" 'promtool: loop caps'
+
 # ---- live: scrapes while clear() empties the map and -i --interval-clear runs ----
 # A cap of 2 on a map of work()'s arguments, cleared every 100 ms by the
 # program, with --interval-clear on top: the counter never goes down.

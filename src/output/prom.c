@@ -25,6 +25,13 @@ struct seen {
 	uint64_t over;
 };
 
+/* Places in the program that count what went wrong there (failed
+ * reads, loops stopped at their cap): "file:line:col" and source text. */
+struct places {
+	char **where, **what;
+	size_t n;
+};
+
 struct pmap {
 	const struct map *m;
 	char *name;			/* prefix + map name */
@@ -39,7 +46,7 @@ struct prom {
 	char *prefix;
 	unsigned max_series;
 	struct pmap *maps;		/* one per sema map, by id */
-	char **read_where, **read_what;	/* each read site's labels */
+	struct places reads, loops;	/* read sites, loops: their labels */
 	/* --listen's thread and the -i timer's --textfile both render */
 	pthread_mutex_t lock;
 };
@@ -129,6 +136,29 @@ static void name_map(struct prom *p, struct pmap *pm)
 	}
 }
 
+static void places_new(struct places *pl, const struct loc *locs, size_t n)
+{
+	pl->n = n;
+	pl->where = xcalloc(n + 1, sizeof(char *));
+	pl->what = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf where = {0}, what = {0};
+		out_read_site(locs[i], &where, &what);
+		pl->where[i] = where.s ? where.s : xstrdup("");
+		pl->what[i] = what.s ? what.s : xstrdup("");
+	}
+}
+
+static void places_free(struct places *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		free(pl->where[i]);
+		free(pl->what[i]);
+	}
+	free(pl->where);
+	free(pl->what);
+}
+
 struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_series)
 {
 	struct prom *p = xcalloc(1, sizeof(*p));
@@ -142,14 +172,8 @@ struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_ser
 		if (s->maps.v[i]->kind == MAP_GLOBAL)
 			name_map(p, &p->maps[i]);
 	}
-	p->read_where = xcalloc(s->reads.n + 1, sizeof(char *));
-	p->read_what = xcalloc(s->reads.n + 1, sizeof(char *));
-	for (size_t i = 0; i < s->reads.n; i++) {
-		struct strbuf where = {0}, what = {0};
-		out_read_site(s->reads.v[i], &where, &what);
-		p->read_where[i] = where.s ? where.s : xstrdup("");
-		p->read_what[i] = what.s ? what.s : xstrdup("");
-	}
+	places_new(&p->reads, s->reads.v, s->reads.n);
+	places_new(&p->loops, s->loops.v, s->loops.n);
 	pthread_mutex_init(&p->lock, NULL);
 	return p;
 }
@@ -164,12 +188,8 @@ void prom_free(struct prom *p)
 			free(p->maps[i].labels[k]);
 		free(p->maps[i].dropped.slots);
 	}
-	for (size_t i = 0; i < p->s->reads.n; i++) {
-		free(p->read_where[i]);
-		free(p->read_what[i]);
-	}
-	free(p->read_where);
-	free(p->read_what);
+	places_free(&p->reads);
+	places_free(&p->loops);
 	pthread_mutex_destroy(&p->lock);
 	free(p->maps);
 	free(p->prefix);
@@ -533,6 +553,21 @@ static void map_label(struct strbuf *sb, const struct map *m)
 	sb_puts(sb, "\"}");
 }
 
+/* One counter per place, from stat slot base on; frees the name n. */
+static void places(const struct prom_source *src, struct strbuf *sb,
+		   const struct places *pl, int base, char *n)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		sb_printf(sb, "%s_total{location=\"", n);
+		escape(sb, pl->where[i], strlen(pl->where[i]), true);
+		sb_puts(sb, "\",expression=\"");
+		escape(sb, pl->what[i], strlen(pl->what[i]), true);
+		sb_printf(sb, "\"} %llu\n",
+			  (unsigned long long)src->stat(src->ctx, base + (int)i));
+	}
+	free(n);
+}
+
 static void own_counters(struct prom *p, const struct prom_source *src, const uint64_t *omitted,
 			 bool om, struct strbuf *sb)
 {
@@ -552,20 +587,17 @@ static void own_counters(struct prom *p, const struct prom_source *src, const ui
 			  (unsigned long long)src->stat(src->ctx, STAT_MAP_BASE + (int)i));
 	}
 	free(n);
-	if (s->reads.n) {
-		n = own_family(p, sb, "failed_reads", "counter", om, "Reads of memory by the "
-			       "program that failed (a bad address, or memory not paged in), by "
-			       "place in the program; each was read as 0 or an empty string.");
-		for (size_t i = 0; i < s->reads.n; i++) {
-			sb_printf(sb, "%s_total{location=\"", n);
-			escape(sb, p->read_where[i], strlen(p->read_where[i]), true);
-			sb_puts(sb, "\",expression=\"");
-			escape(sb, p->read_what[i], strlen(p->read_what[i]), true);
-			sb_printf(sb, "\"} %llu\n", (unsigned long long)src->stat(
-					  src->ctx, STAT_READ_BASE(s) + (int)i));
-		}
-		free(n);
-	}
+	/* a program without such places has no such family */
+	if (p->reads.n)
+		places(src, sb, &p->reads, STAT_READ_BASE(s), own_family(p, sb, "failed_reads",
+		       "counter", om, "Reads of memory by the program that failed (a bad "
+		       "address, or memory not paged in), by place in the program; each was "
+		       "read as 0 or an empty string."));
+	snprintf(help, sizeof(help), "Loops that stopped at their cap of %d trips, their "
+		 "condition still true, by place in the program.", CG_LOOP_MAX);
+	if (p->loops.n)
+		places(src, sb, &p->loops, STAT_LOOP_BASE(s),
+		       own_family(p, sb, "loop_caps", "counter", om, help));
 	snprintf(help, sizeof(help), "Series of a map ever left out of an exposition for being "
 		 "more than --max-series (%u), each counted once.", p->max_series);
 	n = own_family(p, sb, "series_dropped", "counter", om, help);
