@@ -404,22 +404,6 @@ struct adopts {
 	bool json;
 };
 
-static int bad_option(const char *fmt, const char *arg)
-{
-	fputs("plumb argdist: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'plumb argdist -h' for more information.\n", stderr);
-	return EXIT_USAGE;
-}
-
-static bool positive(const char *s, long *out)
-{
-	char *end;
-
-	*out = strtol(s, &end, 10);
-	return *s && !*end && *out > 0 && *out < (1L << 30);
-}
-
 static void add_spec(struct argdist *ad, char kind, const char *text)
 {
 	struct adspec a = { .kind = kind };
@@ -431,21 +415,15 @@ static void add_spec(struct argdist *ad, char kind, const char *text)
 	ad->v[ad->n++] = a;
 }
 
+static int bad_option(const char *fmt, const char *arg)
+{
+	return compat_bad_option("argdist", fmt, arg);
+}
+
+/* This tool's own options; compat_option() has the others. */
 static int one_option(int c, struct adopts *ao, struct options *o)
 {
-	long v;
-
 	switch (c) {
-	case 'p':
-		if (!positive(optarg, &v))
-			return bad_option("-p needs a process id, not '%s'", optarg);
-		o->pid = (pid_t)v;
-		break;
-	case 'z':
-		if (!positive(optarg, &v) || v < 2 || v > 256)
-			return bad_option("-z needs a string size from 2 to 256 bytes, not '%s'", optarg);
-		o->strsize = (unsigned int)v;
-		break;
 	case 'i':
 		if (!parse_duration(optarg, &ao->ad.interval_ns, true) ||
 		    ao->ad.interval_ns < 1000000)
@@ -458,11 +436,11 @@ static int one_option(int c, struct adopts *ao, struct options *o)
 					  optarg);
 		break;
 	case 'n':
-		if (!positive(optarg, &ao->ad.count))
+		if (!compat_positive(optarg, &ao->ad.count))
 			return bad_option("-n needs a number of intervals, not '%s'", optarg);
 		break;
 	case 'T':
-		if (!positive(optarg, &ao->ad.top))
+		if (!compat_positive(optarg, &ao->ad.top))
 			return bad_option("-T needs a number of rows, not '%s'", optarg);
 		break;
 	case 'C':
@@ -470,15 +448,8 @@ static int one_option(int c, struct adopts *ao, struct options *o)
 		add_spec(&ao->ad, (char)c, optarg);
 		break;
 	case 'c': ao->ad.cumulative = true; break;
-	case 'v': o->verbose = true; break;
-	case 'j': o->json = true; break;
-	case 'I': break;
-	case 'h':
-		fputs(usage_text, stdout);
-		exit(EXIT_OK);
 	default:
-		fputs("Try 'plumb argdist -h' for more information.\n", stderr);
-		return EXIT_USAGE;
+		return compat_option("argdist", c, 'z', usage_text, o);
 	}
 	return -1;
 }

@@ -90,6 +90,16 @@ int trace_main(int argc, char **argv, struct options *o, compat_run_fn run);
 /* Run the program text built: parse it with the origins in force, say
  * what it is under -v, run it. */
 int compat_run(struct ctext *t, const char *tool, struct options *o, compat_run_fn run);
+/* "plumb TOOL: " the message (fmt with arg), the -h hint; EXIT_USAGE. */
+int compat_bad_option(const char *tool, const char *fmt, const char *arg);
+/* s is a whole number from 1 to 2^30 - 1, into *out. */
+bool compat_positive(const char *s, long *out);
+/* The options the tools share, after getopt returned c: -p PID, the
+ * string size (strsize_opt: argdist's -z, trace's -Z), -v, -j, -I (BCC's
+ * header includes: plumb needs none), -h (prints usage, exits), and
+ * anything unknown. -1 when it was taken, else the exit status. */
+int compat_option(const char *tool, int c, int strsize_opt, const char *usage,
+		  struct options *o);
 /* "plumb -s 80 'PROGRAM'" for -v and hints. */
 void compat_oneliner(struct strbuf *sb, const struct options *o, const char *text, size_t len);
 

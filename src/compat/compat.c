@@ -3,7 +3,9 @@
  * program they build goes through plumb's parser, checks, code generator
  * and runtime like any one-liner, with diagnostics pointed back at the
  * specifier that produced the text. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compat/compat-int.h"
@@ -69,4 +71,53 @@ int compat_run(struct ctext *t, const char *tool, struct options *o, compat_run_
 	diag_set_origins(NULL, 0);
 	program_free(prog);
 	return rc;
+}
+
+/* ---- the options argdist and trace share ---- */
+
+int compat_bad_option(const char *tool, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "plumb %s: ", tool);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'plumb %s -h' for more information.\n", tool);
+	return EXIT_USAGE;
+}
+
+bool compat_positive(const char *s, long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	return *s && !*end && *out > 0 && *out < (1L << 30);
+}
+
+int compat_option(const char *tool, int c, int strsize_opt, const char *usage,
+		  struct options *o)
+{
+	char msg[80];
+	long v;
+
+	if (c == strsize_opt) {
+		snprintf(msg, sizeof(msg), "-%c needs a string size from 2 to 256 bytes, not '%%s'", c);
+		if (!compat_positive(optarg, &v) || v < 2 || v > 256)
+			return compat_bad_option(tool, msg, optarg);
+		o->strsize = (unsigned int)v;
+		return -1;
+	}
+	switch (c) {
+	case 'p':
+		if (!compat_positive(optarg, &v))
+			return compat_bad_option(tool, "-p needs a process id, not '%s'", optarg);
+		o->pid = (pid_t)v;
+		return -1;
+	case 'v': o->verbose = true; return -1;
+	case 'j': o->json = true; return -1;
+	case 'I': return -1;
+	case 'h':
+		fputs(usage, stdout);
+		exit(EXIT_OK);
+	default:
+		fprintf(stderr, "Try 'plumb %s -h' for more information.\n", tool);
+		return EXIT_USAGE;
+	}
 }

@@ -377,53 +377,24 @@ static void line(struct rt *rt, void *ctx, const char *text, size_t len)
 
 static int bad_option(const char *fmt, const char *arg)
 {
-	fputs("plumb trace: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'plumb trace -h' for more information.\n", stderr);
-	return EXIT_USAGE;
+	return compat_bad_option("trace", fmt, arg);
 }
 
-static bool positive(const char *s, long *out)
-{
-	char *end;
-
-	*out = strtol(s, &end, 10);
-	return *s && !*end && *out > 0 && *out < (1L << 30);
-}
-
+/* This tool's own options; compat_option() has the others. */
 static int one_option(int c, struct tracer *tr, struct options *o)
 {
-	long v;
-
 	switch (c) {
-	case 'p':
-		if (!positive(optarg, &v))
-			return bad_option("-p needs a process id, not '%s'", optarg);
-		o->pid = (pid_t)v;
-		break;
-	case 'Z':
-		if (!positive(optarg, &v) || v < 2 || v > 256)
-			return bad_option("-Z needs a string size from 2 to 256 bytes, not '%s'", optarg);
-		o->strsize = (unsigned int)v;
-		break;
 	case 'M':
-		if (!positive(optarg, &tr->max_events))
+		if (!compat_positive(optarg, &tr->max_events))
 			return bad_option("-M needs a number of events, not '%s'", optarg);
 		break;
 	case 'T': tr->time = true; break;
 	case 't': tr->timestamp = true; break;
 	case 'U': tr->ustack = true; break;
 	case 'K': tr->kstack = true; break;
-	case 'v': o->verbose = true; break;
-	case 'j': o->json = true; break;
-	case 'S':
-	case 'I': break;
-	case 'h':
-		fputs(usage_text, stdout);
-		exit(EXIT_OK);
+	case 'S': break;
 	default:
-		fputs("Try 'plumb trace -h' for more information.\n", stderr);
-		return EXIT_USAGE;
+		return compat_option("trace", c, 'Z', usage_text, o);
 	}
 	return -1;
 }
