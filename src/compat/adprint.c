@@ -65,23 +65,9 @@ static void sort_by_key(struct out_mapdata *d)
 
 static const uint64_t *prev_vals(const struct out_mapdata *prev, const uint8_t *key)
 {
-	size_t lo = 0, hi = prev->n, ks = key_size(prev->m);
+	long i = prev->m ? out_mapdata_find(prev, key) : -1;
 
-	if (!prev->m || !prev->n)
-		return NULL;
-	if (!ks)
-		return prev->vals;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = memcmp(prev->keys + mid * ks, key, ks);
-		if (!c)
-			return prev->vals + mid * prev->nvals;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return i < 0 ? NULL : prev->vals + (size_t)i * prev->nvals;
 }
 
 /* What changed since the last interval: entries whose values moved. */
@@ -279,15 +265,7 @@ static void print_spec(struct rt *rt, const struct argdist *ad, struct adspec *a
 
 static void print_interval(struct rt *rt, struct argdist *ad)
 {
-	char stamp[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime_r(&now, &tm));
-	if (rt->out.json)
-		fprintf(rt->out.f, "{\"type\":\"time\",\"data\":\"%s\"}\n", stamp);
-	else
-		fprintf(rt->out.f, "[%s]\n", stamp);
+	out_time_line(&rt->out, "[%H:%M:%S]\n", "%H:%M:%S");
 	for (size_t i = 0; i < ad->n; i++)
 		print_spec(rt, ad, &ad->v[i]);
 	ad->printed++;

@@ -74,6 +74,27 @@ void out_map(struct out *o, struct out_mapdata *d)
 	free(order);
 }
 
+long out_mapdata_find(const struct out_mapdata *d, const uint8_t *key)
+{
+	size_t lo = 0, hi = d->n, ks = d->m ? d->m->key_size : 0;
+
+	if (!d->n)
+		return -1;
+	if (!key || !d->keys)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(d->keys + mid * ks, key, ks);
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 void out_mapdata_free(struct out_mapdata *d)
 {
 	free(d->keys);

@@ -52,6 +52,12 @@ void out_printf_line(struct out *o, const char *text, size_t len);
 void out_lost(struct out *o, uint64_t lost);
 /* Updates a full map dropped. */
 void out_map_full(struct out *o, const struct map *m, uint64_t drops);
+/* The local time heading an interval's report: strftime's text_fmt, or
+ * with -j a {"type":"time"} record of json_fmt (JSON-escaped already). */
+void out_time_line(struct out *o, const char *text_fmt, const char *json_fmt);
+/* The index of key's entry in d, whose entries are in key order (-1 if
+ * none); a keyless map's one entry for key NULL. */
+long out_mapdata_find(const struct out_mapdata *d, const uint8_t *key);
 /* A read site's place ("file:line:col") and source text, appended. */
 void out_read_site(struct loc loc, struct strbuf *where, struct strbuf *what);
 /* n reads of memory failed at where ("file:line:col"), source what. */

@@ -2,6 +2,7 @@
 /* Text output, for people at a terminal. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agg/agg.h"
@@ -217,6 +218,22 @@ void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const c
 	sb_puts(&sb, "}}\n");
 	fputs(sb.s, o->f);
 	sb_free(&sb);
+}
+
+void out_time_line(struct out *o, const char *text_fmt, const char *json_fmt)
+{
+	char buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	if (o->json) {
+		strftime(buf, sizeof(buf), json_fmt, &tm);
+		fprintf(o->f, "{\"type\":\"time\",\"data\":\"%s\"}\n", buf);
+	} else {
+		strftime(buf, sizeof(buf), text_fmt, &tm);
+		fputs(buf, o->f);
+	}
 }
 
 /* "file:line:col" of a read site, and its source on one line and not

@@ -81,19 +81,6 @@ static bool write_textfile(struct rt *rt)
 
 /* ---- intervals ---- */
 
-static void time_line(struct rt *rt)
-{
-	char buf[32];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	strftime(buf, sizeof(buf), "%H:%M:%S", localtime_r(&now, &tm));
-	if (rt->out.json)
-		fprintf(rt->out.f, "{\"type\":\"time\",\"data\":\"%s\\n\"}\n", buf);
-	else
-		fprintf(rt->out.f, "%s\n", buf);
-}
-
 static uint64_t entry_count(const struct out_mapdata *d, size_t i)
 {
 	const uint64_t *v = d->vals + i * d->nvals;
@@ -138,26 +125,6 @@ static void sorted_copy(const struct out_mapdata *d, struct out_mapdata *c)
 	free(order);
 }
 
-/* The index of key in the sorted snapshot s, or -1. */
-static long find(const struct out_mapdata *s, const uint8_t *key)
-{
-	size_t lo = 0, hi = s->n, ks = s->m->key_size;
-
-	if (!s->m->nkeys)
-		return s->n ? 0 : -1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(s->keys + mid * ks, key, ks);
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* d becomes d minus prev, entry by entry; an entry whose count went
  * down was cleared by the program (clear(), delete()) and counts from
  * zero. Entries with nothing new are dropped, as a cleared map has none. */
@@ -166,7 +133,7 @@ static void subtract(struct out_mapdata *d, const struct out_mapdata *prev)
 	size_t ks = d->m->key_size, n = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
-		long p = find(prev, d->keys ? d->keys + i * ks : NULL);
+		long p = out_mapdata_find(prev, d->keys ? d->keys + i * ks : NULL);
 		uint64_t *v = d->vals + i * d->nvals;
 		if (p >= 0 && entry_count(d, i) >= entry_count(prev, (size_t)p)) {
 			for (size_t j = 0; j < d->nvals; j++)
@@ -211,7 +178,7 @@ static void interval_map(struct rt *rt, const struct map *m)
 static void print_interval(struct rt *rt)
 {
 	if (printing(rt))
-		time_line(rt);
+		out_time_line(&rt->out, "%H:%M:%S\n", "%H:%M:%S\\n");
 	for (size_t i = 0; i < rt->sema->maps.n; i++)
 		interval_map(rt, rt->sema->maps.v[i]);
 	fflush(rt->out.f);
