@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What probe kinds share: splitting specs, argument
- * signatures, and detaching what was attached. */
+ * signatures, perf events on every CPU, and detaching what was attached. */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -268,4 +271,27 @@ void probe_free(struct probe *p)
 	free(p->provider);
 	free(p->name);
 	free(p);
+}
+
+bool probe_attach_every_cpu(struct probe *p, struct perf_event_attr *a, int prog_fd,
+			    int *nattached, const char *fail_fmt)
+{
+	struct probe_site *s = &p->sites.v[0];
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		int fd = probe_perf_event_open(a, -1, cpu);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			errmsg(fail_fmt, cpu, p->spec, strerror(errno));
+			return false;
+		}
+		if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
+			return false;
+	}
+	if (p->opts->verbose)
+		fprintf(stderr, "plumb: attached %s on %zu CPUs\n", p->spec, s->fds.n);
+	(*nattached)++;
+	return true;
 }

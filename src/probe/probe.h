@@ -180,6 +180,12 @@ int probe_uprobe_multi_type(void);
 /* Attach prog_fd to an already opened perf event fd (links, enables). */
 bool probe_attach_perf_fd(struct probe_site *s, int pfd, int prog_fd, uint64_t cookie,
 			  const char *what);
+/* Open a on every CPU (an offline one, ENODEV, is passed over) and
+ * attach prog_fd to each, as p's one site: profile:, software:. fail_fmt
+ * says why not, with the CPU, the spec and the error, in that order
+ * ("%2$s on CPU %1$d: %3$s"). */
+bool probe_attach_every_cpu(struct probe *p, struct perf_event_attr *a, int prog_fd,
+			    int *nattached, const char *fail_fmt);
 /* Signature processing: fill p->sig from the AST's AST_SIGARG list. */
 bool probe_signature(struct probe *p);
 /* A named signature argument's index, or -1. */

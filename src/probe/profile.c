@@ -32,26 +32,10 @@ static bool profile_attach(struct probe *p, int variant, int prog_fd, int *natta
 		.sample_period = p->period,
 		.freq = p->period_hz,
 	};
-	struct probe_site *s = &p->sites.v[0];
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
 	(void)variant;
-	for (int cpu = 0; cpu < ncpu; cpu++) {
-		int fd = probe_perf_event_open(&a, -1, cpu);
-		if (fd < 0 && errno == ENODEV)
-			continue;	/* offline CPU */
-		if (fd < 0) {
-			errmsg("cannot start sampling on CPU %d for %s: %s", cpu, p->spec,
-			       strerror(errno));
-			return false;
-		}
-		if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
-			return false;
-	}
-	if (p->opts->verbose)
-		fprintf(stderr, "plumb: attached %s on %zu CPUs\n", p->spec, s->fds.n);
-	(*nattached)++;
-	return true;
+	return probe_attach_every_cpu(p, &a, prog_fd, nattached,
+				      "cannot start sampling on CPU %1$d for %2$s: %3$s");
 }
 
 static bool profile_list(struct probe_lister *l, char **parts, int n)

@@ -111,25 +111,10 @@ static bool software_attach(struct probe *p, int variant, int prog_fd, int *natt
 		.config = p->config,
 		.sample_period = p->period,
 	};
-	struct probe_site *s = &p->sites.v[0];
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
 	(void)variant;
-	for (int cpu = 0; cpu < ncpu; cpu++) {
-		int fd = probe_perf_event_open(&a, -1, cpu);
-		if (fd < 0 && errno == ENODEV)
-			continue;	/* offline CPU */
-		if (fd < 0) {
-			errmsg("cannot open %s on CPU %d: %s", p->spec, cpu, strerror(errno));
-			return false;
-		}
-		if (!probe_attach_perf_fd(s, fd, prog_fd, s->cookie, p->spec))
-			return false;
-	}
-	if (p->opts->verbose)
-		fprintf(stderr, "plumb: attached %s on %zu CPUs\n", p->spec, s->fds.n);
-	(*nattached)++;
-	return true;
+	return probe_attach_every_cpu(p, &a, prog_fd, nattached,
+				      "cannot open %2$s on CPU %1$d: %3$s");
 }
 
 /* -l 'software:PATTERN': the events, each with its default count. */
