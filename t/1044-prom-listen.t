@@ -13,42 +13,13 @@ need_cmd python3
 need_cmd promtool
 use_targets
 
-PIDS=
-cleanup() {
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_banner FILE: until plumb says its probes are attached (20 s at most)
-wait_banner() {
-	for _ in $(seq 400); do
-		grep -q '^Attached' "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# exits_within SECONDS PID: it is gone in time
-exits_within() {
-	for _ in $(seq $(($1 * 20))); do
-		kill -0 "$2" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 PROG='u:memsqld:querystart(char *query, u64 plan) { @queries[str(query)] = count(); }
 u:memsqld:queryend(u64 latency) { @latency = hist(latency); }'
 
-"$PLUMB" --listen "127.0.0.1:$PORT" "$PROG" >"$TMP/out" 2>"$TMP/err" &
-P=$!; PIDS="$P"
+bg_plumb "$TMP/out" "$TMP/err" --listen "127.0.0.1:$PORT" "$PROG"
+PIDS="$P"
 wait_banner "$TMP/err"
 ok $? "plumb attached, serving on port $PORT"
 memsqld -n 300 >"$TMP/gt"
@@ -123,8 +94,8 @@ greedy.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 100)
 print("holding", flush=True)
 time.sleep(30)
 PY
-"$PLUMB" --listen "127.0.0.1:$PORT" 'u:memsqld:querystart { @n = count(); }' >"$TMP/out" 2>"$TMP/err" &
-P=$!; PIDS="$P"
+bg_plumb "$TMP/out" "$TMP/err" --listen "127.0.0.1:$PORT" 'u:memsqld:querystart { @n = count(); }'
+PIDS="$P"
 wait_banner "$TMP/err"
 python3 "$TMP/hostile.py" "$PORT" >"$TMP/hostile" 2>&1 &
 H=$!; PIDS="$P $H"
@@ -140,9 +111,9 @@ wait "$H" 2>/dev/null
 
 # Heavy tracing with scrapes all along: every event line arrives, none
 # lost, and the count scraped last equals the ground truth.
-"$PLUMB" --listen "127.0.0.1:$PORT" 'u:memsqld:querystart(char *q, u64 plan) { @n = count(); printf("%d\n", plan); }' \
-	>"$TMP/out" 2>"$TMP/err" &
-P=$!; PIDS="$P"
+bg_plumb "$TMP/out" "$TMP/err" --listen "127.0.0.1:$PORT" \
+	'u:memsqld:querystart(char *q, u64 plan) { @n = count(); printf("%d\n", plan); }'
+PIDS="$P"
 wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 ( while kill -0 "$P" 2>/dev/null; do curl -s "127.0.0.1:$PORT/metrics" >/dev/null; done ) &
 S=$!; PIDS="$P $S"

@@ -13,29 +13,7 @@ need_cmd curl
 need_cmd python3
 use_targets
 
-PIDS=
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do
-		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-		kill -9 "$p" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_banner() {
-	for _ in $(seq 400); do
-		grep -q '^Attached' "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # Two hosts: each its own copy of memsqld (probes attach by inode), its
 # own plumb on its own port.

@@ -21,7 +21,19 @@ _n=0
 _failed=0
 _planned=
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/plumb-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# Background processes a test starts go in PIDS (space-separated): at
+# exit, pass or fail, each gets SIGTERM, and SIGKILL if it is still
+# there 5 s later.
+PIDS=
+stop_pids() {
+	for _p in $PIDS; do kill "$_p" 2>/dev/null; done
+	for _p in $PIDS; do
+		for _ in $(seq 100); do kill -0 "$_p" 2>/dev/null || break; sleep 0.05; done
+		kill -9 "$_p" 2>/dev/null
+	done
+	PIDS=
+}
+trap 'stop_pids; rm -rf "$TMP"' EXIT
 
 plan() { _planned=$1; echo "1..$1"; }
 
@@ -131,4 +143,43 @@ run_plumb() {
 	"$PLUMB" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	return 0
+}
+
+# A TCP port free on loopback now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bg_plumb OUT ERR ARGS...: plumb in the background, stdout to OUT and
+# stderr to ERR, its pid in P. ERR is emptied here first: emptied only by
+# the background shell, a wait_banner that looked before that shell ran
+# would read an earlier run's banner, and the test would go on before
+# plumb attached (under load: a target's USDT probe counted by it but not
+# by plumb, and a SIGINT sent before plumb's main() lost, as a background
+# job starts with SIGINT ignored).
+bg_plumb() {
+	_out=$1 _err=$2
+	shift 2
+	: >"$_err"
+	"$PLUMB" "$@" >"$_out" 2>"$_err" &
+	P=$!
+}
+
+# wait_banner FILE: until plumb says its probes are attached (20 s at
+# most). FILE must have been emptied before plumb started (bg_plumb).
+wait_banner() {
+	for _ in $(seq 400); do
+		grep -q '^Attached' "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# exits_within SECONDS PID: it is gone in time
+exits_within() {
+	for _ in $(seq $(($1 * 20))); do
+		kill -0 "$2" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
 }
