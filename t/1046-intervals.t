@@ -54,9 +54,8 @@ is "$(jq -s '[.[] | select(.type == "map") | .data["@n"] // empty] | add' "$TMP/
 	"$(gt "$TMP/gt" querystart.calls)" 'JSON intervals add up to the ground truth'
 
 # Ctrl-C in the middle: the partial interval is printed too.
-"$PLUMB" -i 10s --interval-clear "$PROG" >"$TMP/out" 2>"$TMP/err" &
-P=$!
-for _ in $(seq 100); do grep -q '^Attached' "$TMP/err" && break; sleep 0.05; done
+bg_plumb "$TMP/out" "$TMP/err" -i 10s --interval-clear "$PROG"
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 memsqld -n 100 >"$TMP/gt"
 kill -INT "$P"
 wait "$P"

@@ -161,9 +161,10 @@ memsqld -w -t 1 -n 300 -F 0 <"$TMP/w2.in" >"$GT.2" &
 q2=$!
 exec 4>"$TMP/w1.in" 5>"$TMP/w2.in"
 for _ in $(seq 100); do grep -q ready "$GT.1" "$GT.2" 2>/dev/null && [ "$(grep -l ready "$GT.1" "$GT.2" | wc -l)" = 2 ] && break; sleep 0.05; done
+: >"$TMP/err"	# no earlier banner (t/lib.sh: bg_plumb)
 "$PLUMB" argdist -p "$q1" -C 'u:memsqld:querystart()' >"$TMP/out" 2>"$TMP/err" 4>&- 5>&- &
 ppid=$!
-for _ in $(seq 100); do grep -q Attached "$TMP/err" && break; sleep 0.05; done
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 echo >&4
 echo >&5
 exec 4>&- 5>&-
@@ -182,9 +183,9 @@ is "$(counts 'u:memsqld:querystart()')" "total calls $(gt "$GT.1" querystart.cal
 	"-p: the traced process's calls, 'total calls' as argdist names them"
 
 # ---- Ctrl-C: the partial interval is printed ----
-"$PLUMB" argdist -i 60 -C 'u:memsqld:querystart()' >"$TMP/out" 2>"$TMP/err" &
-ppid=$!
-for _ in $(seq 100); do grep -q Attached "$TMP/err" && break; sleep 0.05; done
+bg_plumb "$TMP/out" "$TMP/err" argdist -i 60 -C 'u:memsqld:querystart()'
+ppid=$P
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 memsqld -t 2 -n 100 -F 0 >"$GT"
 kill -INT $ppid
 wait $ppid

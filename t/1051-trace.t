@@ -73,9 +73,10 @@ calls -w -t 3 -n 20 <"$TMP/w2.in" >"$GT.2" &
 q2=$!
 exec 4>"$TMP/w1.in" 5>"$TMP/w2.in"
 for _ in $(seq 100); do [ "$(cat "$GT.1" "$GT.2" 2>/dev/null | grep -c ready)" = 2 ] && break; sleep 0.05; done
+: >"$TMP/err"	# no earlier banner (t/lib.sh: bg_plumb)
 "$PLUMB" trace -p "$q1" 'p:calls:tick' >"$TMP/out" 2>"$TMP/err" 4>&- 5>&- &
 ppid=$!
-for _ in $(seq 100); do grep -q Attached "$TMP/err" && break; sleep 0.05; done
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 echo >&4
 echo >&5
 exec 4>&- 5>&-

@@ -56,9 +56,9 @@ cxxsim -w -W -n 200 -d "$LIB:work" <"$TMP/in" >"$GT" &
 cpid=$!
 exec 3>"$TMP/in"
 for _ in $(seq 100); do grep -q '^ready' "$GT" && break; sleep 0.1; done
-"$PLUMB" -p "$cpid" "$PROG" >"$TMP/out" 2>"$TMP/err" &
-ppid=$!
-for _ in $(seq 100); do grep -qs '^Attached' "$TMP/err" && break; sleep 0.1; done
+bg_plumb "$TMP/out" "$TMP/err" -p "$cpid" "$PROG"
+ppid=$P
+wait_banner "$TMP/err" || diag "no banner: $(cat "$TMP/err")"
 echo >&3
 for _ in $(seq 100); do grep -q '^done' "$GT" && break; sleep 0.1; done
 sleep 0.5	# plumb looks at the maps ten times a second
