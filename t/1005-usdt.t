@@ -453,7 +453,7 @@ nth() {	# nth Q: the count of text Q (0-based, table order)
 is "$(jv @eq)" "$(nth 0)" "q == \"...\": the count of text 0"
 is "$(jv @sel)" "$(($(nth 0) + $(nth 1) + $(nth 4)))" "startswith(str(arg0), \"SELECT\"): texts 0, 1, 4"
 is "$(jv @users)" "$(nth 0)" "contains(q, \"users\"): text 0"
-is "$(jv @cust)" "" "contains(q, \"customers\"): never, the word is past the 63 bytes read"
+is "$(jv @cust)" "0" "contains(q, \"customers\"): never (0), the word is past the 63 bytes read"
 trace "querysim -t 3 -n 200 -F 0 >$GT" \
 	'u:querysim:querystart(char *q) /contains(q, "customers")/ { @cust = count(); }' -s 256
 is "$(jv @cust)" "$(nth 4)" "contains(q, \"customers\") with -s 256: text 4"

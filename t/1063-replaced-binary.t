@@ -67,8 +67,12 @@ sleep 0.3
 kill -INT $pid
 wait $pid
 is "$?" 0 "plumb goes on, and stops at SIGINT with status 0"
+# (a count never taken prints 0, as bpftrace prints it)
 is "$(cat "$TMP/out")" "go
-@kept: 100" "... the binary left alone is traced, every call counted; the overwritten one is not"
+@cp: 0
+@cptick: 0
+@kept: 100
+@mv: 0" "... the binary left alone is traced, every call counted; the overwritten one is not"
 is "$(wc -l <"$TMP/err")" 2 "... one line per replaced binary, no more"
 
 done_testing

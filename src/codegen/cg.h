@@ -180,6 +180,7 @@ void cg_assign(struct cg *cg, struct node *stmt);
 /* Build n's keys on the stack; returns the offset (or 0 for keyless). */
 int cg_map_key(struct cg *cg, struct node *n);
 void cg_delete(struct cg *cg, struct node *call);
+void cg_has_key(struct cg *cg, struct node *call, int reg);
 void cg_stat_inc(struct cg *cg, int slot);
 
 /* event.c: printf, exit, print, clear */

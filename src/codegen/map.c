@@ -149,10 +149,27 @@ static void delete_key(struct cg *cg, struct map *m, int koff)
 
 void cg_delete(struct cg *cg, struct node *call)
 {
+	for (struct node *m = call->list; m; m = m->next) {
+		int mark = cg->sp;
+		delete_key(cg, m->map, cg_map_key(cg, m));
+		cg->sp = mark;
+	}
+}
+
+/* has_key(@m, k): whether the lookup finds the element. */
+void cg_has_key(struct cg *cg, struct node *call, int reg)
+{
 	int mark = cg->sp;
 	struct node *m = call->list;
 
-	delete_key(cg, m->map, cg_map_key(cg, m));
+	int done = cg_label(cg);
+
+	lookup(cg, m->map, cg_map_key(cg, m));
+	if (reg != R0)
+		cg_emit(cg, MOV64_IMM(reg, 0));
+	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
+	cg_emit(cg, MOV64_IMM(reg, 1));
+	cg_place(cg, done);
 	cg->sp = mark;
 }
 

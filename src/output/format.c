@@ -167,7 +167,15 @@ static void signed_or_not(struct strbuf *sb, bool sign, uint64_t v)
 		sb_printf(sb, "%llu", (unsigned long long)v);
 }
 
-bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v)
+/* v / div, as C divides a value of that sign. */
+static uint64_t divided(uint64_t v, bool sign, uint64_t div)
+{
+	if (div <= 1)
+		return v;
+	return sign ? (uint64_t)((int64_t)v / (int64_t)div) : v / div;
+}
+
+bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v, uint64_t div)
 {
 	uint64_t n;
 	bool sign;
@@ -175,13 +183,14 @@ bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v)
 	if (m->agg) {
 		if (m->agg->shape != AGG_NUMBER)
 			return false;
-		m->agg->number(m, v, &n, &sign);
-		signed_or_not(sb, sign, n);
+		if (!m->agg->number(m, v, &n, &sign))
+			n = 0;	/* an empty scalar's avg, min or max: 0, as bpftrace */
+		signed_or_not(sb, sign, divided(n, sign, div));
 		return true;
 	}
 	if (m->val.kind != T_INT && m->val.kind != T_PTR)
 		return false;
-	signed_or_not(sb, m->val.sign, v[0]);
+	signed_or_not(sb, m->val.sign, divided(v[0], m->val.sign, div));
 	return true;
 }
 

@@ -50,7 +50,7 @@ static void value(struct out *o, struct strbuf *sb, const struct map *m, const u
 		out_stats(sb, m, v, true);
 		return;
 	}
-	if (out_number(sb, m, v))
+	if (out_number(sb, m, v, o->div))
 		return;
 	out_value_json(o, sb, m->val, (const uint8_t *)v);
 }

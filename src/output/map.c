@@ -60,17 +60,33 @@ size_t *out_map_order(const struct out_mapdata *d)
 	return order;
 }
 
+/* print(@m, top, div) on a histogram: its bucket counts divided. */
+static void divide_buckets(struct out_mapdata *d, uint64_t div)
+{
+	if (div <= 1 || !d->m->agg || d->m->agg->shape != AGG_BUCKETS)
+		return;
+	for (size_t i = 0; i < d->n * d->nvals; i++)
+		d->vals[i] /= div;
+}
+
 void out_map(struct out *o, struct out_mapdata *d)
 {
-	size_t *order;
+	struct out_mapdata shown = *d;
+	size_t *order, skip = 0;
 
 	if (!d->n)
 		return;
 	order = out_map_order(d);
+	/* the top entries are the last, largest ones, still printed in order */
+	if (o->top && o->top < d->n && d->m->nkeys) {
+		skip = d->n - o->top;
+		shown.n = o->top;
+	}
+	divide_buckets(d, o->div);
 	if (o->json)
-		out_json_map(o, d, order);
+		out_json_map(o, &shown, order + skip);
 	else
-		out_text_map(o, d, order);
+		out_text_map(o, &shown, order + skip);
 	free(order);
 }
 

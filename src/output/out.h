@@ -35,6 +35,11 @@ struct out {
 	struct bin_symcache *syms;
 	int stack_fd;		/* the stack trace map, -1 if none */
 	struct bin *site_bin;	/* the last probe binary opened to symbolise */
+	/* print(@m, top, div) of the map being printed: only the top
+	 * entries (0: all), numbers and bucket counts divided by div (0 or
+	 * 1: as they are). */
+	size_t top;
+	uint64_t div;
 };
 
 /* Standard output as a line-buffered stream that remembers why a write
@@ -85,7 +90,7 @@ void out_value_line(struct out *o, struct type t, const uint8_t *p);
 
 /* The single number an entry shows (an aggregation's of shape AGG_NUMBER,
  * an integer value); false for stats, histograms and non-numbers. */
-bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v);
+bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v, uint64_t div);
 /* stats(): "count N, average A, total T", or its JSON object. */
 void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json);
 

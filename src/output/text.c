@@ -41,7 +41,7 @@ static void scalar(struct out *o, const struct map *m, const uint64_t *v, struct
 {
 	if (m->agg && m->agg->shape == AGG_STATS)
 		out_stats(sb, m, v, false);
-	else if (!out_number(sb, m, v))
+	else if (!out_number(sb, m, v, o->div))
 		out_value_str(o, sb, m->val, (const uint8_t *)v);
 }
 

@@ -107,11 +107,15 @@ int rt_event(void *ctx, void *data, size_t size)
 		rt_poll_requests(rt);
 		break;
 	case EV_PRINT:
-		rt_print_map(rt, ev->map);
+		rt_print_map_top(rt, ev->map, ev->top, ev->div);
 		rt_check_stdout(rt);
 		break;
 	case EV_CLEAR:
 		rt_map_clear(rt, ev->map);
+		rt_map_cleared(rt, ev->map);
+		break;
+	case EV_ZERO:
+		rt_map_zero(rt, ev->map);
 		break;
 	case EV_VALUE:
 		if (size >= 8 + type_storage(ev->type)) {
@@ -148,12 +152,16 @@ static void late_request(struct rt *rt, const struct event *ev, uint64_t n)
 {
 	char what[300];
 
-	snprintf(what, sizeof(what), "%s(%s)", ev->kind == EV_PRINT ? "print" : "clear",
-		 ev->map->name);
+	snprintf(what, sizeof(what), "%s(%s)", ev->kind == EV_PRINT ? "print" :
+		 ev->kind == EV_ZERO ? "zero" : "clear", ev->map->name);
 	if (ev->kind == EV_PRINT)
-		rt_print_map(rt, ev->map);
-	else
+		rt_print_map_top(rt, ev->map, ev->top, ev->div);
+	else if (ev->kind == EV_ZERO)
+		rt_map_zero(rt, ev->map);
+	else {
 		rt_map_clear(rt, ev->map);
+		rt_map_cleared(rt, ev->map);
+	}
 	errmsg("%llu %s request%s found the event buffer full: carried out once, out of order "
 	       "with the output around it",
 	       (unsigned long long)n, what, n == 1 ? "" : "s");
@@ -177,7 +185,8 @@ void rt_poll_requests(struct rt *rt)
 	for (size_t id = 1; id <= nev && !rt->pipe_gone; id++) {
 		const struct event *ev = &rt->sema->events.v[id - 1];
 		uint64_t asked = rt->config[CONFIG_EVENT(id) / 8];
-		if ((ev->kind == EV_PRINT || ev->kind == EV_CLEAR) && asked > rt->requests[id]) {
+		if ((ev->kind == EV_PRINT || ev->kind == EV_CLEAR || ev->kind == EV_ZERO) &&
+		    asked > rt->requests[id]) {
 			late_request(rt, ev, asked - rt->requests[id]);
 			rt->requests[id] = asked;
 		}

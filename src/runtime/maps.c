@@ -314,6 +314,39 @@ void rt_map_clear(struct rt *rt, const struct map *m)
 	free(key);
 }
 
+/* zero(@m): every value 0, every key kept. */
+void rt_map_zero(struct rt *rt, const struct map *m)
+{
+	int fd = rt->map_fds[m->id];
+	size_t vsize = m->percpu ? (size_t)rt->ncpus * ALIGN8(m->val_size) : m->val_size;
+	uint8_t *key, *next, *zero;
+
+	if (m->array) {
+		rt_map_clear(rt, m);
+		return;
+	}
+	key = xcalloc(1, m->key_size);
+	next = xcalloc(1, m->key_size);
+	zero = xcalloc(1, vsize);
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, next); prev = key) {
+		memcpy(key, next, m->key_size);
+		bpf_map_update_elem(fd, key, zero, BPF_EXIST);
+	}
+	free(key);
+	free(next);
+	free(zero);
+}
+
+/* print(@m, top, div) */
+void rt_print_map_top(struct rt *rt, const struct map *m, uint32_t top, uint64_t div)
+{
+	rt->out.top = top;
+	rt->out.div = div;
+	rt_print_map(rt, m);
+	rt->out.top = 0;
+	rt->out.div = 1;
+}
+
 uint64_t rt_stat(struct rt *rt, int slot)
 {
 	uint64_t *buf = xcalloc((size_t)rt->ncpus, 8), sum = 0;
@@ -326,14 +359,41 @@ uint64_t rt_stat(struct rt *rt, int slot)
 	return sum;
 }
 
+/* A keyless map that holds nothing prints as bpftrace prints a scalar
+ * never assigned: "@x: 0" (an empty string, "count 0, average 0, total
+ * 0"); a histogram prints nothing, and so does a map that clear()
+ * emptied. */
+static void empty_scalar(struct rt *rt, const struct map *m, struct out_mapdata *d)
+{
+	bool shown = m->agg ? m->agg->shape != AGG_BUCKETS :
+		type_is_int(m->val) || m->val.kind == T_STR;
+
+	if (d->n || m->nkeys || !shown || (rt->cleared && rt->cleared[m->id]))
+		return;
+	free(d->keys);
+	free(d->vals);
+	d->keys = xcalloc(1, m->key_size ? m->key_size : 1);
+	d->vals = xcalloc(d->nvals ? d->nvals : 1, 8 + ALIGN8(m->val_size));
+	d->n = 1;
+}
+
 void rt_print_map(struct rt *rt, const struct map *m)
 {
 	struct out_mapdata d;
 
 	if (m->kind != MAP_GLOBAL || !rt_map_read(rt, m, &d))
 		return;
+	empty_scalar(rt, m, &d);
 	out_map(&rt->out, &d);
 	out_mapdata_free(&d);
+}
+
+/* clear(@m) was called: an empty scalar is then not printed. */
+void rt_map_cleared(struct rt *rt, const struct map *m)
+{
+	if (!rt->cleared)
+		rt->cleared = xcalloc(rt->sema->maps.n + 1, sizeof(bool));
+	rt->cleared[m->id] = true;
 }
 
 void rt_print_maps(struct rt *rt)

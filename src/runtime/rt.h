@@ -46,6 +46,7 @@ struct rt {
 	uint64_t helpers_checked_ns;	/* -k: when they were last looked at */
 	uint64_t *config;	/* the config map's value, as last polled */
 	uint64_t *requests;	/* per event id: late print()/clear() requests done */
+	bool *cleared;		/* per map id: clear() was called on it */
 };
 
 /* Output done the way of another tool (plumb argdist and trace, in
@@ -77,6 +78,9 @@ bool rt_config_read(struct rt *rt, uint64_t *buf);
 int rt_map_fd(struct rt *rt, int id);
 bool rt_map_read(struct rt *rt, const struct map *m, struct out_mapdata *d);
 void rt_map_clear(struct rt *rt, const struct map *m);
+void rt_map_zero(struct rt *rt, const struct map *m);
+void rt_map_cleared(struct rt *rt, const struct map *m);
+void rt_print_map_top(struct rt *rt, const struct map *m, uint32_t top, uint64_t div);
 uint64_t rt_stat(struct rt *rt, int slot);
 void rt_print_maps(struct rt *rt);
 /* Say which maps dropped updates for want of room (and flush). */

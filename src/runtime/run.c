@@ -451,6 +451,7 @@ static void teardown(struct rt *rt)
 	rt_serve_stop(rt);
 	rt_report_free(rt);
 	free(rt->reads_seen);
+	free(rt->cleared);
 	stop_child(rt);
 	if (rt->rb)
 		ring_buffer__free(rt->rb);

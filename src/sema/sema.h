@@ -79,12 +79,14 @@ struct fmt {
 };
 
 /* Kinds of records sent through the ring buffer. */
-enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE };
+enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO };
 
 struct event {
 	enum event_kind kind;
 	struct fmt *fmt;	/* EV_PRINTF */
-	struct map *map;	/* EV_PRINT, EV_CLEAR */
+	struct map *map;	/* EV_PRINT, EV_CLEAR, EV_ZERO */
+	uint32_t top;		/* EV_PRINT: print(@m, top, div), 0 for all */
+	uint64_t div;		/* ... and 1 for values as they are */
 	int code;		/* EV_EXIT */
 	struct type type;	/* EV_VALUE: print(value), the value after the header */
 };
