@@ -49,6 +49,13 @@ struct agg_ops {
 	void (*emit_bucket)(struct cg *cg, const struct map *m, bool sign);
 	/* Codegen: update the value (or bucket) at R0 with the operand in R1. */
 	void (*emit_update)(struct cg *cg, const struct map *m);
+	/* Codegen: the number read in a probe (@c = count(); if (@c > 10)),
+	 * into reg, from the value's first two words summed over every CPU,
+	 * at [r10 + w0] and [r10 + w1]. NULL: it cannot be read there. */
+	void (*emit_read)(struct cg *cg, const struct map *m, int w0, int w1, int reg);
+	/* Codegen, for emit_read: fold one CPU's value at R0 into the words
+	 * at [r10 + w0] and [r10 + w1]; NULL: both add up. */
+	void (*emit_fold)(struct cg *cg, const struct map *m, int w0, int w1);
 	/* The number printed (shape AGG_NUMBER, and the sort key of the
 	 * others but buckets): its bits and whether it is signed. False when
 	 * there is none yet (the avg or min of nothing). */
@@ -76,6 +83,9 @@ size_t agg_nvals(const struct map *m);
 /* A min() or max() value as stored: the bias that makes "larger wins"
  * unsigned for both (agg/extreme.c). */
 uint64_t agg_bias(const struct map *m, uint64_t v);
+
+/* Add the word at [r0 + off] to the one at [r10 + slot] (emit_fold). */
+void agg_emit_fold_add(struct cg *cg, int off, int slot);
 
 /* The families' shared update: atomically add 1 at R0 (and, with sum, the
  * operand in R1 at R0 + 8). */

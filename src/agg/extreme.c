@@ -72,6 +72,40 @@ static void extreme_update(struct cg *cg, const struct map *m)
 	emit_max(cg);
 }
 
+/* In a probe: counts add up, the biased words' unsigned max wins (0, a
+ * CPU without a value, never does). */
+static void extreme_fold(struct cg *cg, const struct map *m, int w0, int w1)
+{
+	int keep = cg_label(cg);
+
+	(void)m;
+	agg_emit_fold_add(cg, 0, w0);
+	cg_emit(cg, LDX(BPF_DW, R1, R0, 8));
+	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)w1));
+	cg_jmp_reg(cg, BPF_JGE, R2, R1, keep);
+	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)w1));
+	cg_place(cg, keep);
+}
+
+/* unbias() in BPF; 0 when no CPU saw a value, as printed. */
+static void extreme_read(struct cg *cg, const struct map *m, int w0, int w1, int reg)
+{
+	int done = cg_label(cg);
+	int tmp = reg == R1 ? R2 : R1;
+
+	cg_emit(cg, MOV64_IMM(reg, 0));
+	cg_emit(cg, LDX(BPF_DW, tmp, R10, (int16_t)w0));
+	cg_jmp_imm(cg, BPF_JEQ, tmp, 0, done);
+	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)w1));
+	if (is_min(m))
+		cg_emit(cg, ALU64_IMM(BPF_XOR, reg, -1));
+	if (m->val.sign) {
+		cg_ld_imm64(cg, tmp, SIGN_BIT);
+		cg_emit(cg, ALU64_REG(BPF_XOR, reg, tmp));
+	}
+	cg_place(cg, done);
+}
+
 static size_t extreme_nvals(const struct map *m)
 {
 	(void)m;
@@ -112,6 +146,8 @@ const struct agg_ops agg_min = {
 	.nvals = extreme_nvals,
 	.combine = extreme_combine,
 	.emit_update = extreme_update,
+	.emit_read = extreme_read,
+	.emit_fold = extreme_fold,
 	.number = extreme_number,
 	.cmp = extreme_cmp,
 };
@@ -126,6 +162,8 @@ const struct agg_ops agg_max = {
 	.nvals = extreme_nvals,
 	.combine = extreme_combine,
 	.emit_update = extreme_update,
+	.emit_read = extreme_read,
+	.emit_fold = extreme_fold,
 	.number = extreme_number,
 	.cmp = extreme_cmp,
 };

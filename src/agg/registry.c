@@ -65,6 +65,14 @@ void agg_emit_add(struct cg *cg, bool sum)
 		cg_emit(cg, ATOMIC64(BPF_ADD, R0, R1, 8));
 }
 
+void agg_emit_fold_add(struct cg *cg, int off, int slot)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R0, (int16_t)off));
+	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)slot));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R1));
+	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)slot));
+}
+
 void agg_combine_add(uint64_t *out, const uint64_t *v, size_t n)
 {
 	for (size_t j = 0; j < n; j++)

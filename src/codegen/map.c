@@ -4,6 +4,8 @@
  * values: no update helper on the hot path, no lost counts. */
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "agg/agg.h"
 #include "codegen/cg.h"
 
@@ -88,10 +90,57 @@ static void lookup_or_insert(struct cg *cg, struct map *m, int koff, int fail)
 	cg_place(cg, have);
 }
 
+/* An aggregation read in a probe (@c = count(); if (@c > 10)): its
+ * first two words folded over every CPU's copy (added, or as the
+ * aggregation's emit_fold says), each found with
+ * bpf_map_lookup_percpu_elem, then its number (agg emit_read). The loop
+ * runs once per possible CPU, a constant the verifier sees. */
+static void agg_read(struct cg *cg, struct node *n, int reg)
+{
+	struct map *m = n->map;
+	int mark = cg->sp, koff = cg_map_key(cg, n);
+	int w = cg_stack_alloc(cg, 16), cpu = cg_stack_alloc(cg, 8);
+	int top = cg_label(cg), next = cg_label(cg), done = cg_label(cg);
+	int ncpus = libbpf_num_possible_cpus();
+
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)w, 0));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)(w + 8), 0));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)cpu, 0));
+	cg_place(cg, top);
+	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)cpu));
+	cg_jmp_imm(cg, BPF_JGE, R3, ncpus > 0 ? ncpus : 1, done);
+	cg_ld_map(cg, R1, m->id, false);
+	cg_emit(cg, MOV64_REG(R2, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, koff));
+	cg_call(cg, BPF_FUNC_map_lookup_percpu_elem);
+	cg_jmp_imm(cg, BPF_JEQ, R0, 0, next);
+	if (m->agg->emit_fold) {
+		m->agg->emit_fold(cg, m, w, w + 8);
+	} else {
+		agg_emit_fold_add(cg, 0, w);
+		if (m->agg->nvals(m) > 1)
+			agg_emit_fold_add(cg, 8, w + 8);
+	}
+	cg_place(cg, next);
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)cpu));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
+	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)cpu));
+	cg_goto(cg, top);
+	cg_place(cg, done);
+	m->agg->emit_read(cg, m, w, w + 8, reg);
+	cg->sp = mark;
+}
+
 void cg_map_read(struct cg *cg, struct node *n, int reg)
 {
-	int mark = cg->sp, koff = cg_map_key(cg, n);
+	int mark = cg->sp, koff;
 	int done = cg_label(cg);
+
+	if (n->map->agg) {
+		agg_read(cg, n, reg);
+		return;
+	}
+	koff = cg_map_key(cg, n);
 
 	lookup(cg, n->map, koff);
 	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);

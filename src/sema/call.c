@@ -193,9 +193,10 @@ bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use)
 		sc_error(sc, n->loc, "map %s is used but never assigned", n->name);
 		return false;
 	}
-	if (m->agg) {
-		sc_error(sc, n->loc, "%s is an aggregation; it cannot be read in a probe "
-			 "(print(%s) shows it)", n->name, n->name);
+	if (m->agg && !m->agg->emit_read) {
+		sc_error(sc, n->loc, "%s is a %s() aggregation; it cannot be read in a probe "
+			 "(count(), sum(), avg(), min() and max() can; print(%s) shows it)", n->name,
+			 m->agg->name, n->name);
 		return false;
 	}
 	n->type = m->val;
