@@ -12,6 +12,7 @@
 
 enum ast_kind {
 	AST_CLAUSE,	/* list: probes; a: predicate or NULL; b: AST_BLOCK */
+	AST_MAP_DECL,	/* let @m = KIND(N): name "@m"; a: AST_IDENT KIND; b: N */
 	AST_PROBE,	/* name: spec text; list: AST_SIGARG; probe: resolved */
 	AST_SIGARG,	/* name: words of the signature item ("char * query") */
 	AST_BLOCK,	/* list: statements */
@@ -74,6 +75,7 @@ struct node {
 struct program {
 	struct src src;
 	struct node *clauses;
+	struct node *decls;	/* AST_MAP_DECL */
 };
 
 struct node *ast_new(enum ast_kind kind, struct loc loc);

@@ -188,9 +188,13 @@ void out_map_full(struct out *o, const struct map *m, uint64_t drops)
 	struct strbuf sb = {0};
 
 	/* said to people on stderr with -j too: a record is easy to miss */
-	warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
-		"PLUMB_MAP_KEYS for more)", m->name, (unsigned long long)drops,
-		drops == 1 ? "" : "s", m->max_entries);
+	if (m->decl)
+		warnmsg("%s: %llu update%s dropped: the map is full (%u entries, as declared)",
+			m->name, (unsigned long long)drops, drops == 1 ? "" : "s", m->max_entries);
+	else
+		warnmsg("%s: %llu update%s dropped: the map is full (%u entries; set "
+			"PLUMB_MAP_KEYS for more)", m->name, (unsigned long long)drops,
+			drops == 1 ? "" : "s", m->max_entries);
 	if (!o->json)
 		return;
 	sb_puts(&sb, "{\"type\":\"map_full\",\"data\":{\"map\":");

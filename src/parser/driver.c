@@ -36,6 +36,7 @@ struct program *parse_program(const char *name, const char *text, size_t len)
 	yylex_destroy(scanner);
 	sb_free(&sb);
 	prog->clauses = ctx.clauses;
+	prog->decls = ctx.decls;
 	if (rc || diag_errors()) {
 		if (!diag_errors()) {
 			struct loc l = { (int)len, (int)len };
@@ -52,5 +53,6 @@ void program_free(struct program *p)
 	if (!p)
 		return;
 	ast_free_list(p->clauses);
+	ast_free_list(p->decls);
 	free(p);
 }

@@ -9,6 +9,7 @@
 
 struct parse_ctx {
 	struct node *clauses;
+	struct node *decls;	/* let @m = KIND(N); */
 };
 }
 
@@ -85,14 +86,14 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
 %token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
 %token IF "if" ELSE "else" SELF "self" ARROW "->"
-%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" DOTDOT ".."
+%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" LET "let" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--" SIZEOF "sizeof"
 %token NPARAMS "'$#'"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
-%type <node> expr primary map call_args expr_list
+%type <node> expr primary map call_args expr_list decls decl
 %type <str> typewords sigwords
 
 %destructor { free($$); } <str>
@@ -115,7 +116,18 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %%
 
 program:
-	clauses			{ ctx->clauses = $1; }
+	decls clauses		{ ctx->decls = $1; ctx->clauses = $2; }
+	;
+
+decls:
+	%empty			{ $$ = NULL; }
+	| decls decl		{ $$ = ast_append($1, $2); }
+	;
+
+decl:
+	LET MAP '=' IDENT '(' expr ')' ';'
+				{ $$ = mk(AST_MAP_DECL, @$, ast_name(AST_IDENT, @4, $4), $6, NULL);
+				  $$->name = $2; }
 	;
 
 clauses:

@@ -75,8 +75,11 @@ static int create_map(const struct map *m, int ncpus)
 	if (m->array)
 		type = BPF_MAP_TYPE_PERCPU_ARRAY;
 	else if (m->percpu)
-		type = BPF_MAP_TYPE_PERCPU_HASH;
-	if (!m->array && bytes > PREALLOC_MAX)
+		type = m->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
+	else if (m->lru)
+		type = BPF_MAP_TYPE_LRU_HASH;
+	/* LRU hashes are always preallocated: the kernel refuses the flag */
+	if (!m->array && !m->lru && bytes > PREALLOC_MAX)
 		flags = BPF_F_NO_PREALLOC;
 	return create(m->name, type, m->key_size, m->val_size, m->max_entries, flags);
 }

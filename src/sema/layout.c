@@ -15,7 +15,8 @@ static void layout_map(struct map *m, const struct options *o)
 	for (int i = 0; i < m->nkeys; i++)
 		m->key_size += type_storage(m->keys[i]);
 	if (m->agg) {
-		agg_layout(m, o->map_entries);
+		agg_layout(m, m->decl ? m->decl_entries : o->map_entries);
+		m->lru = m->decl == DECL_PERCPULRUHASH;
 		return;
 	}
 	m->val_size = type_storage(m->val);
@@ -28,8 +29,9 @@ static void layout_map(struct map *m, const struct options *o)
 		m->key_size = 8;
 		m->max_entries = 1;
 	} else {
-		m->max_entries = o->map_entries;
+		m->max_entries = m->decl ? m->decl_entries : o->map_entries;
 	}
+	m->lru = m->decl == DECL_LRUHASH;
 }
 
 static int by_name(const void *a, const void *b)

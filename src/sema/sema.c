@@ -186,6 +186,9 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 			return false;
 	if (!sema_probes(s))
 		return false;
+	sema_decls(s);
+	if (diag_errors())
+		return false;
 	diag_mute(true);
 	learn_types(s);
 	diag_mute(false);
@@ -193,6 +196,7 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 	if (diag_errors())
 		return false;
 	check_unused(s);
+	sema_decls_check(s);
 	sema_layout(s);
 	return !diag_errors();
 }

@@ -22,9 +22,16 @@ enum map_kind {
 	MAP_INTERNAL,		/* plumb's own bookkeeping */
 };
 
+/* let @m = KIND(N): the kernel map a program asked for. */
+enum map_decl { DECL_NONE, DECL_HASH, DECL_LRUHASH, DECL_PERCPUHASH, DECL_PERCPULRUHASH,
+		DECL_PERCPUARRAY };
+
 struct map {
 	char *name;		/* "@x", "@", "self->t" */
 	enum map_kind kind;
+	enum map_decl decl;
+	uint32_t decl_entries;	/* its N */
+	struct loc decl_loc;
 	struct loc loc;		/* where its type was first fixed */
 	bool typed;		/* keys and value known */
 	int nkeys;
@@ -39,6 +46,7 @@ struct map {
 	size_t val_size;	/* per value (per CPU for aggregations) */
 	uint32_t max_entries;
 	bool percpu;
+	bool lru;		/* declared lruhash or percpulruhash: full, it evicts */
 	bool array;		/* keyless aggregation: an array indexed by bucket */
 	int nbuckets;		/* bucketed aggregations (agg_ops.nbuckets) */
 };
@@ -116,6 +124,10 @@ int sema_event(struct sema *s, struct event ev);
 
 /* Passes (sema/<pass>.c). */
 bool sema_probes(struct sema *s);
+/* Map declarations: read before the walks, checked against the maps'
+ * use after them (decl.c). */
+void sema_decls(struct sema *s);
+void sema_decls_check(struct sema *s);
 void sema_fold(struct node *n);
 void sema_layout(struct sema *s);
 void fmt_free(struct fmt *f);
