@@ -14,6 +14,8 @@ struct options {
 	const char *cmd;	/* -c */
 	uint64_t duration_ns;	/* -t: 0 for none */
 	unsigned int strsize;	/* -s: default string size */
+	bool strsize_set, map_entries_set;	/* by -s or the environment: a config block
+						   does not change them */
 	bool quiet, verbose, dump, json, dry_run, list;
 	bool unsafe;		/* --unsafe: uprobes outside any known function */
 	bool helper_errors;	/* -k: report failed helpers as they happen */

@@ -282,6 +282,9 @@ static bool environment(struct options *o)
 	if ((!o->strsize && !env_setting(strlen_names, 2, 256, &strsize)) ||
 	    !env_setting(keys_names, 1, 1UL << 24, &keys))
 		return false;
+	const char *name;
+	o->strsize_set = o->strsize || env_first(strlen_names, &name);
+	o->map_entries_set = env_first(keys_names, &name);
 	if (!o->strsize)
 		o->strsize = (unsigned int)strsize;
 	o->map_entries = (uint32_t)keys;
@@ -293,7 +296,7 @@ static bool environment(struct options *o)
 static int run(struct compile *c, const struct options *o)
 {
 	if (!o->dry_run)
-		return rt_run(&c->sema, c->progs.v, c->progs.n, o);
+		return rt_run(&c->sema, c->progs.v, c->progs.n, &c->opts);
 	for (size_t i = 0; o->dump && i < c->progs.n; i++)
 		cg_dump(stdout, c->progs.v[i], &c->sema, NULL);
 	return EXIT_OK;

@@ -40,6 +40,8 @@ enum ast_kind {
 	AST_CAST,	/* name: type words; a: operand */
 	AST_BOOL,	/* num: true (1) or false (0); sema makes it a bool AST_INT */
 	AST_SIZEOF,	/* name: type words, or a: an expression (not evaluated) */
+	AST_CONFIG,	/* config = { ... }: list: AST_CONFIG_ITEM */
+	AST_CONFIG_ITEM, /* name: the setting; a: its value (AST_INT, AST_STR, AST_IDENT) */
 };
 
 /* Operator codes: single characters as themselves, the rest from here. */
@@ -76,6 +78,7 @@ struct program {
 	struct src src;
 	struct node *clauses;
 	struct node *decls;	/* AST_MAP_DECL */
+	struct node *config;	/* AST_CONFIG or NULL */
 };
 
 struct node *ast_new(enum ast_kind kind, struct loc loc);

@@ -27,7 +27,9 @@ static bool failed(struct compile *c)
 bool compile_program(struct compile *c, struct program *prog, const struct options *o)
 {
 	c->prog = prog;
-	if (!sema_program(&c->sema, prog, o) || !generate(c))
+	c->opts = *o;
+	if (!sema_config(&c->opts, prog->config) || !sema_program(&c->sema, prog, &c->opts) ||
+	    !generate(c))
 		return failed(c);
 	c->status = EXIT_OK;
 	return true;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "codegen/cg.h"
+#include "options.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
 #include "util/util.h"
@@ -22,6 +23,7 @@ struct compile {
 	struct sema sema;
 	VEC(struct cg_prog *) progs;	/* one per set of sites and variant, or a chain */
 	int status;		/* after a failure: EXIT_USAGE or EXIT_RUNTIME */
+	struct options opts;	/* the caller's, with the program's config block */
 };
 
 /* Parse text (named name in diagnostics), check it and generate code.

@@ -37,6 +37,7 @@ struct program *parse_program(const char *name, const char *text, size_t len)
 	sb_free(&sb);
 	prog->clauses = ctx.clauses;
 	prog->decls = ctx.decls;
+	prog->config = ctx.config;
 	if (rc || diag_errors()) {
 		if (!diag_errors()) {
 			struct loc l = { (int)len, (int)len };
@@ -54,5 +55,6 @@ void program_free(struct program *p)
 		return;
 	ast_free_list(p->clauses);
 	ast_free_list(p->decls);
+	ast_free_list(p->config);
 	free(p);
 }

@@ -10,6 +10,7 @@
 struct parse_ctx {
 	struct node *clauses;
 	struct node *decls;	/* let @m = KIND(N); */
+	struct node *config;	/* config = { ... } */
 };
 }
 
@@ -43,6 +44,26 @@ static struct node *mk(enum ast_kind k, struct loc l, struct node *a, struct nod
 	n->b = b;
 	n->c = c;
 	return n;
+}
+
+/* What comes before the probes: only "config = { ... }". */
+static struct node *mk_config(struct loc l, struct loc name_loc, char *name, struct node *items)
+{
+	struct node *n = mk(AST_CONFIG, l, NULL, NULL, NULL);
+
+	if (strcmp(name, "config"))
+		diag_error(name_loc, "unexpected '%s' before the probes: only a block "
+			   "'config = { NAME = VALUE; ... }' comes there", name);
+	free(name);
+	n->list = items;
+	return n;
+}
+
+/* bpftrace reads a config block only before the probes, and so does plumb. */
+static void late_config(struct node *config)
+{
+	diag_error(config->loc, "the config block comes before the probes");
+	ast_free(config);
 }
 
 /* "x = 1": name the kinds of variable there are. */
@@ -94,6 +115,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
 %type <node> expr primary map call_args expr_list decls decl
+%type <node> config config_items config_list config_item config_value
 %type <str> typewords sigwords
 
 %destructor { free($$); } <str>
@@ -117,6 +139,10 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 
 program:
 	decls clauses		{ ctx->decls = $1; ctx->clauses = $2; }
+	| config decls clauses	{ ctx->config = $1; ctx->decls = $2; ctx->clauses = $3; }
+	| decls clauses config	{ ctx->decls = $1; ctx->clauses = $2; late_config($3); }
+	| decls clauses config clauses
+				{ ctx->decls = $1; ctx->clauses = ast_append($2, $4); late_config($3); }
 	;
 
 decls:
@@ -128,6 +154,32 @@ decl:
 	LET MAP '=' IDENT '(' expr ')' ';'
 				{ $$ = mk(AST_MAP_DECL, @$, ast_name(AST_IDENT, @4, $4), $6, NULL);
 				  $$->name = $2; }
+	;
+
+config:
+	IDENT '=' '{' config_items '}'
+				{ $$ = mk_config(@$, @1, $1, $4); }
+	;
+
+config_items:
+	%empty			{ $$ = NULL; }
+	| config_list		{ $$ = $1; }
+	| config_list ';'	{ $$ = $1; }
+	;
+
+config_list:
+	config_item		{ $$ = $1; }
+	| config_list ';' config_item { $$ = ast_append($1, $3); }
+	;
+
+config_item:
+	IDENT '=' config_value	{ $$ = ast_name(AST_CONFIG_ITEM, @1, $1); $$->a = $3; }
+	;
+
+config_value:
+	INT			{ $$ = ast_int(@$, $1); }
+	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
+	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
 	;
 
 clauses:

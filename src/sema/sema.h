@@ -117,6 +117,9 @@ struct sema {
 
 /* Run every pass; false when any reported an error. */
 bool sema_program(struct sema *s, struct program *prog, const struct options *opts);
+/* A config = { ... } block into o, where the command line and the
+ * environment left a setting alone; false after reporting an error. */
+bool sema_config(struct options *o, struct node *config);
 void sema_free(struct sema *s);
 struct map *sema_map(struct sema *s, const char *name, enum map_kind kind);
 int sema_probe_name(struct sema *s, const char *name);
