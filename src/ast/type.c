@@ -113,6 +113,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 	case T_BOOL:
 		snprintf(buf, len, "bool");
 		break;
+	case T_USERNAME:
+		snprintf(buf, len, "username");
+		break;
 	}
 	return buf;
 }

@@ -20,6 +20,7 @@ enum type_kind {
 	T_USYM,		/* user address to symbolise (address + pid) */
 	T_PROBE,	/* probe or function name, an index into a table */
 	T_BOOL,		/* true or false: 0 or 1 in 64 bits, printed as a word */
+	T_USERNAME,	/* a uid, printed as its user's name (username) */
 };
 
 struct type {

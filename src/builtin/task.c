@@ -2,7 +2,9 @@
 /* The task the probe fires in: pid, tid, uid, gid, comm, pcomm, cgroup,
  * username; the cpu and NUMA node it runs on, and whether it was in user
  * mode. */
+#include <bpf/btf.h>
 #include <linux/bpf.h>
+#include <string.h>
 
 #include "ast/diag.h"
 #include "builtin/builtin.h"
@@ -108,6 +110,93 @@ static void comm(struct cg *cg, int base, int off, int len)
 	cg_call(cg, BPF_FUNC_get_current_comm);
 }
 
+/* A member's byte offset in struct type id, looking into anonymous
+ * structs and unions (a randomized task_struct nests its fields); -1
+ * when it has none. */
+static long member_offset(const struct btf *btf, __u32 id, const char *name, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; m && depth < 8 && i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		long off = (long)btf_member_bit_offset(t, (__u32)i) / 8, in;
+		if (mn && !strcmp(mn, name))
+			return off;
+		if (mn && *mn)
+			continue;
+		int rid = btf__resolve_type(btf, m->type);
+		const struct btf_type *mt = rid > 0 ? btf__type_by_id(btf, (__u32)rid) : NULL;
+		if (mt && (btf_is_struct(mt) || btf_is_union(mt)) &&
+		    (in = member_offset(btf, (__u32)rid, name, depth + 1)) >= 0)
+			return off + in;
+	}
+	return -1;
+}
+
+/* Where task_struct keeps group_leader and comm in the running kernel,
+ * from its BTF, looked up once; false without BTF. */
+static bool task_offsets(long *leader, long *comm_off)
+{
+	static int known;	/* 0: not looked up; 1: found; -1: not there */
+	static long l, c;
+
+	if (!known) {
+		struct btf *btf = btf__load_vmlinux_btf();
+		int id = btf ? btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT) : -1;
+		known = -1;
+		if (id > 0) {
+			l = member_offset(btf, (__u32)id, "group_leader", 0);
+			c = member_offset(btf, (__u32)id, "comm", 0);
+			if (l >= 0 && c >= 0)
+				known = 1;
+		}
+		btf__free(btf);
+	}
+	*leader = l;
+	*comm_off = c;
+	return known > 0;
+}
+
+/* The process's name: the comm of its thread group leader (bpftrace's
+ * task->group_leader->comm), read through the current task. The
+ * destination holds the leader's address for a moment, and is zeroed
+ * before the name is read into it, so that it stays a key. */
+static void pcomm(struct cg *cg, int base, int off, int len)
+{
+	long leader, comm_off;
+
+	task_offsets(&leader, &comm_off);
+	cg_call(cg, BPF_FUNC_get_current_task);
+	cg_emit(cg, MOV64_REG(R3, R0));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, (int32_t)leader));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_emit(cg, MOV64_IMM(R2, 8));
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_emit(cg, LDX(BPF_DW, R3, base, (int16_t)off));
+	for (int i = 0; i < (int)ALIGN8(len); i += 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, (int32_t)comm_off));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_emit(cg, MOV64_IMM(R2, len < COMM_LEN ? len : COMM_LEN));
+	cg_call(cg, BPF_FUNC_probe_read_kernel_str);
+}
+
+static bool pcomm_check(const struct options *o, const struct probe *p, struct loc loc)
+{
+	long leader, comm_off;
+
+	(void)o;
+	(void)p;
+	if (task_offsets(&leader, &comm_off))
+		return true;
+	diag_error(loc, "'pcomm' needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find the "
+		   "process's first thread");
+	return false;
+}
+
 const struct builtin_def builtin_pid = { .name = "pid", .id = B_PID, .kind = T_INT, .emit = pid };
 const struct builtin_def builtin_tid = { .name = "tid", .id = B_TID, .kind = T_INT, .emit = tid };
 const struct builtin_def builtin_uid = { .name = "uid", .id = B_UID, .kind = T_INT, .emit = uid };
@@ -118,6 +207,14 @@ const struct builtin_def builtin_cgroup = {
 };
 const struct builtin_def builtin_comm = {
 	.name = "comm", .id = B_COMM, .kind = T_STR, .len = COMM_LEN, .emit_mem = comm,
+};
+/* The uid, which user space names when it prints it. */
+const struct builtin_def builtin_username = {
+	.name = "username", .id = B_USERNAME, .kind = T_USERNAME, .emit = uid,
+};
+const struct builtin_def builtin_pcomm = {
+	.name = "pcomm", .id = B_PCOMM, .kind = T_STR, .len = COMM_LEN, .emit_mem = pcomm,
+	.check = pcomm_check,
 };
 const struct builtin_def builtin_numaid = {
 	.name = "numaid", .id = B_NUMAID, .kind = T_INT, .emit = numaid,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Keys and values as text: integers, strings, probe names, stacks and
  * symbols; JSON string escaping; histogram bucket bounds. */
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,19 @@ static void probe_name(struct out *o, struct strbuf *sb, uint64_t id)
 		sb_printf(sb, "probe#%llu", (unsigned long long)id);
 }
 
+/* A uid's user, from the password database as id(1) reads it; the
+ * number when it has no entry. */
+static void user_name(struct strbuf *sb, uid_t uid)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024];
+
+	if (!getpwuid_r(uid, &pw, buf, sizeof(buf), &found) && found)
+		sb_puts(sb, found->pw_name);
+	else
+		sb_printf(sb, "%u", (unsigned)uid);
+}
+
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
 {
 	char buf[512];
@@ -131,6 +145,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		break;
 	case T_BOOL:
 		sb_puts(sb, word(p) ? "true" : "false");
+		break;
+	case T_USERNAME:
+		user_name(sb, (uid_t)word(p));
 		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,

@@ -85,7 +85,8 @@ static bool runs_as_shell(const char *cmd)
 	};
 	size_t skip = strspn(cmd, " \t"), len = strcspn(cmd + skip, " \t");
 
-	if (cmd[strcspn(cmd, "|&;<>()$`\\\"'*?[]#~=%{}!\n")] || !len)
+	if (cmd[strcspn(cmd, "|&;<>()$`\\\"'*?[]#~%{}!\n")] || !len ||
+	    memchr(cmd + skip, '=', len))	/* VAR=value cmd */
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
 		if (strlen(builtins[i]) == len && !strncmp(cmd + skip, builtins[i], len))
