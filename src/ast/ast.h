@@ -40,6 +40,8 @@ enum ast_kind {
 	AST_CAST,	/* name: type words; a: operand */
 	AST_BOOL,	/* num: true (1) or false (0); sema makes it a bool AST_INT */
 	AST_SIZEOF,	/* name: type words, or a: an expression (not evaluated) */
+	AST_MACRO,	/* macro NAME(params) { ... }: name; list: params (AST_IDENT, AST_LOCAL,
+			   AST_MAP); a: AST_BLOCK, its statements; b: its value or NULL */
 	AST_CONFIG,	/* config = { ... }: list: AST_CONFIG_ITEM */
 	AST_CONFIG_ITEM, /* name: the setting; a: its value (AST_INT, AST_STR, AST_IDENT) */
 };
@@ -79,6 +81,7 @@ struct program {
 	struct node *clauses;
 	struct node *decls;	/* AST_MAP_DECL */
 	struct node *config;	/* AST_CONFIG or NULL */
+	struct node *macros;	/* AST_MACRO, expanded away before sema */
 };
 
 struct node *ast_new(enum ast_kind kind, struct loc loc);

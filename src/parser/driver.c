@@ -38,6 +38,12 @@ struct program *parse_program(const char *name, const char *text, size_t len)
 	prog->clauses = ctx.clauses;
 	prog->decls = ctx.decls;
 	prog->config = ctx.config;
+	prog->macros = ctx.macros;
+	if (!rc && !prog->clauses) {
+		struct loc l = { (int)len, (int)len };
+		diag_error(l, "the program has macros but no probe: write a probe and a block, "
+			   "e.g. 'BEGIN { ... }'");
+	}
 	if (rc || diag_errors()) {
 		if (!diag_errors()) {
 			struct loc l = { (int)len, (int)len };
@@ -56,5 +62,6 @@ void program_free(struct program *p)
 	ast_free_list(p->clauses);
 	ast_free_list(p->decls);
 	ast_free_list(p->config);
+	ast_free_list(p->macros);
 	free(p);
 }

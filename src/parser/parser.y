@@ -11,6 +11,7 @@ struct parse_ctx {
 	struct node *clauses;
 	struct node *decls;	/* let @m = KIND(N); */
 	struct node *config;	/* config = { ... } */
+	struct node *macros;	/* macro NAME(...) { ... } */
 };
 }
 
@@ -110,12 +111,13 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" LET "let" DOTDOT ".."
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--" SIZEOF "sizeof"
-%token NPARAMS "'$#'"
+%token NPARAMS "'$#'" MACRO "macro"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
 %type <node> expr primary map call_args expr_list decls decl
 %type <node> config config_items config_list config_item config_value
+%type <node> macro macro_params macro_param_list macro_param macro_body
 %type <str> typewords sigwords
 
 %destructor { free($$); } <str>
@@ -184,7 +186,40 @@ config_value:
 
 clauses:
 	clause			{ $$ = $1; }
+	| macro			{ $$ = NULL; ctx->macros = ast_append(ctx->macros, $1); }
 	| clauses clause	{ $$ = ast_append($1, $2); }
+	| clauses macro		{ $$ = $1; ctx->macros = ast_append(ctx->macros, $2); }
+	;
+
+macro:
+	MACRO IDENT '(' macro_params ')' '{' macro_body '}'
+				{ $$ = $7; $$->name = $2; $$->list = $4; $$->loc = @2; }
+	;
+
+macro_params:
+	%empty			{ $$ = NULL; }
+	| macro_param_list	{ $$ = $1; }
+	;
+
+macro_param_list:
+	macro_param		{ $$ = $1; }
+	| macro_param_list ',' macro_param { $$ = ast_append($1, $3); }
+	;
+
+macro_param:
+	IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
+	| MAP			{ $$ = ast_name(AST_MAP, @$, $1); }
+	;
+
+/* The value of a macro is its last expression when no ';' follows it. */
+macro_body:
+	stmts_t			{ $$ = mk(AST_MACRO, @$, mk(AST_BLOCK, @$, NULL, NULL, NULL), NULL, NULL);
+				  $$->a->list = $1; }
+	| stmts_t simple	{ $$ = mk(AST_MACRO, @$, mk(AST_BLOCK, @$, NULL, NULL, NULL), NULL, NULL);
+				  $$->a->list = $1;
+				  if ($2->kind == AST_EXPR_STMT) { $$->b = $2->a; $2->a = NULL; ast_free($2); }
+				  else $$->a->list = ast_append($1, $2); }
 	;
 
 clause:

@@ -120,6 +120,9 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 /* A config = { ... } block into o, where the command line and the
  * environment left a setting alone; false after reporting an error. */
 bool sema_config(struct options *o, struct node *config);
+/* Expand the program's macros in its clauses; false after reporting an
+ * error. */
+bool sema_macros(struct program *prog);
 void sema_free(struct sema *s);
 struct map *sema_map(struct sema *s, const char *name, enum map_kind kind);
 int sema_probe_name(struct sema *s, const char *name);
