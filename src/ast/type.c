@@ -116,6 +116,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 	case T_USERNAME:
 		snprintf(buf, len, "username");
 		break;
+	case T_TIMESTAMP:
+		snprintf(buf, len, "timestamp");
+		break;
 	}
 	return buf;
 }

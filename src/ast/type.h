@@ -21,6 +21,7 @@ enum type_kind {
 	T_PROBE,	/* probe or function name, an index into a table */
 	T_BOOL,		/* true or false: 0 or 1 in 64 bits, printed as a word */
 	T_USERNAME,	/* a uid, printed as its user's name (username) */
+	T_TIMESTAMP,	/* nsecs, printed by strftime(3); len: its format (sema->timefmts) + 1 */
 };
 
 struct type {

@@ -99,6 +99,10 @@ void cg_event_call(struct cg *cg, struct node *call)
 		exit_call(cg, ev, id);
 	} else if (ev->kind == EV_VALUE) {
 		value_record(cg, call, ev, id);
+	} else if (ev->kind == EV_TIME) {
+		int rec = cg_stack_alloc(cg, 8);
+		cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));
+		output(cg, rec, 8, FULL_LOST, id);
 	} else {
 		int rec = cg_stack_alloc(cg, 8);
 		cg_emit(cg, ST(BPF_DW, R10, (int16_t)rec, id));

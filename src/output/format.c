@@ -112,6 +112,54 @@ static void probe_name(struct out *o, struct strbuf *sb, uint64_t id)
 		sb_printf(sb, "probe#%llu", (unsigned long long)id);
 }
 
+size_t out_strftime(char *buf, size_t len, const char *fmt, const struct tm *tm, long usec)
+{
+	struct strbuf f = {0};
+	size_t n;
+
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 'f') {
+			sb_printf(&f, "%06ld", usec);
+			p++;
+		} else if (p[0] == '%' && p[1]) {
+			sb_putc(&f, p[0]);
+			sb_putc(&f, *++p);
+		} else {
+			sb_putc(&f, *p);
+		}
+	}
+	n = f.s ? strftime(buf, len, f.s, tm) : 0;
+	buf[n] = '\0';
+	sb_free(&f);
+	return n;
+}
+
+/* strftime(): nsecs (the monotonic clock) as wall-clock time, through
+ * the distance between the two clocks now. */
+static void timestamp(struct out *o, struct strbuf *sb, struct type t, int64_t ns)
+{
+	struct timespec mono, real;
+	struct tm tm;
+	char buf[512];
+	size_t n;
+
+	if (!t.len || t.len > o->sema->timefmts.n)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	int64_t wall = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
+		       ((int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec - ns);
+	time_t sec = (time_t)(wall / 1000000000);
+	long nsec = (long)(wall % 1000000000);
+	if (nsec < 0) {
+		sec--;
+		nsec += 1000000000;
+	}
+	localtime_r(&sec, &tm);
+	n = out_strftime(buf, sizeof(buf), o->sema->timefmts.v[t.len - 1], &tm, nsec / 1000);
+	sb_putn(sb, buf, n);
+}
+
 /* A uid's user, from the password database as id(1) reads it; the
  * number when it has no entry. */
 static void user_name(struct strbuf *sb, uid_t uid)
@@ -148,6 +196,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		break;
 	case T_USERNAME:
 		user_name(sb, (uid_t)word(p));
+		break;
+	case T_TIMESTAMP:
+		timestamp(o, sb, t, (int64_t)word(p));
 		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sema/sema.h"
 
@@ -54,6 +55,9 @@ int out_flush(FILE *f);
 
 void out_attached(struct out *o, int probes, int sites, bool quiet);
 void out_printf_line(struct out *o, const char *text, size_t len);
+/* strftime(3) into buf, with bpftrace's %f: usec, zero-padded to 6
+ * digits. Returns the length written. */
+size_t out_strftime(char *buf, size_t len, const char *fmt, const struct tm *tm, long usec);
 void out_lost(struct out *o, uint64_t lost);
 /* Updates a full map dropped. */
 void out_map_full(struct out *o, const struct map *m, uint64_t drops);

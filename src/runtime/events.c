@@ -68,8 +68,40 @@ static void one_arg(struct rt *rt, struct strbuf *sb, const struct fmt_arg *a, c
 	sb_free(&tmp);
 }
 
-static void printf_event(struct rt *rt, const struct fmt *f, const uint8_t *rec, size_t size)
+/* warnf() and errorf(): "FILE:LINE:COL: error: TEXT" on stderr, one line. */
+static void message(const struct event *ev, const struct strbuf *sb)
 {
+	const struct src *src = diag_src();
+	int line = 0, col = 0;
+	size_t n = sb->len;
+
+	diag_linecol(ev->loc.start, &line, &col);
+	while (n && sb->s[n - 1] == '\n')
+		n--;
+	fprintf(stderr, "%s:%d:%d: %s: %.*s\n", src ? src->name : "<program>", line, col,
+		ev->level == MSG_ERROR ? "error" : "warning", (int)n, sb->s ? sb->s : "");
+}
+
+/* time(): now, as strftime(3) formats it, with bpftrace's %f
+ * (microseconds) as well. */
+static void time_event(struct rt *rt, const struct event *ev)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[512];
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	n = out_strftime(buf, sizeof(buf), ev->timefmt, &tm, ts.tv_nsec / 1000);
+	out_printf_line(&rt->out, buf, n);
+	rt_check_stdout(rt);
+}
+
+static void printf_event(struct rt *rt, const struct event *ev, const uint8_t *rec, size_t size)
+{
+	const struct fmt *f = ev->fmt;
+
 	struct strbuf sb = {0};
 
 	if (size < f->size)
@@ -79,7 +111,9 @@ static void printf_event(struct rt *rt, const struct fmt *f, const uint8_t *rec,
 		one_arg(rt, &sb, &f->args[i], rec + f->args[i].off);
 	}
 	sb_puts(&sb, f->lits[f->nargs]);
-	if (rt->opts->printer && rt->opts->printer->line)
+	if (ev->level != MSG_PRINTF)
+		message(ev, &sb);
+	else if (rt->opts->printer && rt->opts->printer->line)
 		rt->opts->printer->line(rt, rt->opts->printer->ctx, sb.s ? sb.s : "", sb.len);
 	else
 		out_printf_line(&rt->out, sb.s ? sb.s : "", sb.len);
@@ -100,7 +134,10 @@ int rt_event(void *ctx, void *data, size_t size)
 	const struct event *ev = &rt->sema->events.v[id - 1];
 	switch (ev->kind) {
 	case EV_PRINTF:
-		printf_event(rt, ev->fmt, data, size);
+		printf_event(rt, ev, data, size);
+		break;
+	case EV_TIME:
+		time_event(rt, ev);
 		break;
 	case EV_EXIT:
 		/* the status is the config map's: the first exit() wins */

@@ -119,11 +119,11 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 	char tn[32];
 
 	if (cv->c == 's') {
-		/* FC_PROBE: a value user space names (a probe, a user) */
-		if (t.kind == T_STR || t.kind == T_PROBE || t.kind == T_USYM || t.kind == T_USERNAME ||
-		    t.kind == T_USTACK || t.kind == T_KSTACK) {
-			fa->conv = t.kind == T_STR ? FC_STR :
-				   (t.kind == T_PROBE || t.kind == T_USERNAME) ? FC_PROBE :
+		/* FC_PROBE: a value user space names (a probe, a user, a time) */
+		bool named = t.kind == T_PROBE || t.kind == T_USERNAME || t.kind == T_TIMESTAMP;
+		if (t.kind == T_STR || named || t.kind == T_USYM || t.kind == T_USTACK ||
+		    t.kind == T_KSTACK) {
+			fa->conv = t.kind == T_STR ? FC_STR : named ? FC_PROBE :
 				   t.kind == T_USYM ? FC_USYM : FC_USTACK;
 			return true;
 		}

@@ -208,8 +208,10 @@ void sema_free(struct sema *s)
 		free(s->maps.v[i]);
 	}
 	vec_free(&s->maps);
-	for (size_t i = 0; i < s->events.n; i++)
+	for (size_t i = 0; i < s->events.n; i++) {
 		fmt_free(s->events.v[i].fmt);
+		free(s->events.v[i].timefmt);
+	}
 	vec_free(&s->events);
 	for (size_t i = 0; i < s->probes.n; i++)
 		probe_free(s->probes.v[i]);
@@ -217,6 +219,9 @@ void sema_free(struct sema *s)
 	for (size_t i = 0; i < s->probe_names.n; i++)
 		free(s->probe_names.v[i]);
 	vec_free(&s->probe_names);
+	for (size_t i = 0; i < s->timefmts.n; i++)
+		free(s->timefmts.v[i]);
+	vec_free(&s->timefmts);
 	vec_free(&s->reads);
 	vec_free(&s->loops);
 	if (s->prog)

@@ -87,11 +87,18 @@ struct fmt {
 };
 
 /* Kinds of records sent through the ring buffer. */
-enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO };
+enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO, EV_TIME };
+
+/* What an EV_PRINTF record's text is: printf's output, or warnf's and
+ * errorf's message, on stderr with the place of the call. */
+enum msg_level { MSG_PRINTF, MSG_WARNING, MSG_ERROR };
 
 struct event {
 	enum event_kind kind;
 	struct fmt *fmt;	/* EV_PRINTF */
+	enum msg_level level;	/* EV_PRINTF */
+	struct loc loc;		/* EV_PRINTF: the call, for warnf() and errorf() */
+	char *timefmt;		/* EV_TIME: time()'s strftime(3) format */
 	struct map *map;	/* EV_PRINT, EV_CLEAR, EV_ZERO */
 	uint32_t top;		/* EV_PRINT: print(@m, top, div), 0 for all */
 	uint64_t div;		/* ... and 1 for values as they are */
@@ -108,6 +115,7 @@ struct sema {
 	VEC(struct event) events;	/* id = index + 1 */
 	VEC(struct probe *) probes;
 	VEC(char *) probe_names;	/* values of func / probe, by id */
+	VEC(char *) timefmts;		/* strftime()'s formats */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
 	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
 	bool needs_ringbuf, needs_stacks;
