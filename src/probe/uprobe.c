@@ -87,8 +87,47 @@ static uint64_t usdt_semaphore_at(const struct usdt_notes *notes, uint64_t off)
 	return 0;
 }
 
+/* The probe's sites by file offset: a wildcard over a large binary adds
+ * thousands, and a scan of those before each made PostgreSQL's 9551
+ * take a quarter of a second. */
+struct site_index {
+	struct hindex x;
+	const struct probe *p;
+	uint64_t off;		/* the one looked for */
+};
+
+static bool same_off(const void *ctx, size_t id)
+{
+	const struct site_index *si = ctx;
+
+	return si->p->sites.v[id].off == si->off;
+}
+
+static void site_index_init(struct site_index *si, const struct probe *p)
+{
+	*si = (struct site_index){ .p = p };
+	for (size_t i = 0; i < p->sites.n; i++)
+		hindex_add(&si->x, hash_u64(p->sites.v[i].off), i);
+}
+
+static bool has_site_at(struct probe *p, uint64_t off, struct site_index *si)
+{
+	if (!si) {	/* one site added: a scan will do */
+		for (size_t i = 0; i < p->sites.n; i++)
+			if (p->sites.v[i].off == off)
+				return true;
+		return false;
+	}
+	si->off = off;
+	if (hindex_find(&si->x, hash_u64(off), same_off, si) >= 0)
+		return true;
+	hindex_add(&si->x, hash_u64(off), p->sites.n);	/* the site about to be added */
+	return false;
+}
+
+/* si: the probe's sites by offset when many are added, else NULL. */
 static bool add_site(struct probe *p, struct bin *b, const struct usdt_notes *notes,
-		     const char *func, uint64_t vaddr)
+		     const char *func, uint64_t vaddr, struct site_index *si)
 {
 	uint64_t off;
 
@@ -97,9 +136,8 @@ static bool add_site(struct probe *p, struct bin *b, const struct usdt_notes *no
 			   (unsigned long long)vaddr, b->path);
 		return false;
 	}
-	for (size_t i = 0; i < p->sites.n; i++)
-		if (p->sites.v[i].off == off)
-			return true;	/* two names for one address: attach once */
+	if (has_site_at(p, off, si))
+		return true;	/* two names for one address: attach once */
 	struct probe_site *s = probe_add_site(p);
 	s->path = xstrdup(b->path);
 	s->vaddr = vaddr;
@@ -406,7 +444,7 @@ static bool by_address(struct probe *p, struct bin *b, const struct usdt_notes *
 			 : xasprintf("%#llx", (unsigned long long)addr);
 	struct site_check c = { .p = p, .b = b, .vaddr = addr, .loc = p->name_loc,
 				.label = p->name, .addr_form = true };
-	bool ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, addr);
+	bool ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, addr, NULL);
 	free(func);
 	free(name);
 	return ok;
@@ -451,7 +489,7 @@ static bool check_symbol_site(struct probe *p, struct bin *b, const struct usdt_
 		free(name);
 		return false;
 	}
-	ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, c.vaddr);
+	ok = check_site(&c) == SITE_OK && add_site(p, b, notes, func, c.vaddr, NULL);
 	free(name);
 	return ok;
 }
@@ -480,11 +518,13 @@ static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *not
 	const struct bin_funcs *fs = target_funcs();
 	const struct bin_func **fns;
 	struct site_check c = { .p = p, .b = b, .loc = offset_loc(p) };
+	struct site_index si;
 	char label[600];
 	bool ok = true;
 	size_t n;
 
 	n = match_funcs(p, b, fs, &fns);
+	site_index_init(&si, p);
 	c.many = n > 1;
 	if (n == 1 && !p->offset)
 		c.loc = p->name_loc;
@@ -494,7 +534,7 @@ static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *not
 		c.named = fns[i]->sym;
 		c.label = label;
 		switch (check_site(&c)) {
-		case SITE_OK: ok = add_site(p, b, notes, fns[i]->name, c.vaddr); break;
+		case SITE_OK: ok = add_site(p, b, notes, fns[i]->name, c.vaddr, &si); break;
 		case SITE_SKIP: break;
 		case SITE_BAD: ok = false; break;
 		}
@@ -503,6 +543,7 @@ static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *not
 		ok = report_skipped(&c);
 	sb_free(&c.skipped);
 	note_stepped_sum(&c);
+	hindex_free(&si.x);
 	free(fns);
 	return n && ok;
 }

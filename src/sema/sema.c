@@ -21,12 +21,30 @@ struct map *sema_map(struct sema *s, const char *name, enum map_kind kind)
 	return m;
 }
 
+struct name_lookup {
+	const struct sema *s;
+	const char *name;
+};
+
+static bool same_name(const void *ctx, size_t id)
+{
+	const struct name_lookup *l = ctx;
+
+	return !strcmp(l->s->probe_names.v[id], l->name);
+}
+
+/* A binary's every function is a name: an index, not a scan (PostgreSQL's
+ * 9551 functions took 0.5 s of strcmp). */
 int sema_probe_name(struct sema *s, const char *name)
 {
-	for (size_t i = 0; i < s->probe_names.n; i++)
-		if (!strcmp(s->probe_names.v[i], name))
-			return (int)i;
+	struct name_lookup l = { s, name };
+	uint64_t h = hash_str(name);
+	long id = hindex_find(&s->probe_index, h, same_name, &l);
+
+	if (id >= 0)
+		return (int)id;
 	vec_push(&s->probe_names, xstrdup(name));
+	hindex_add(&s->probe_index, h, s->probe_names.n - 1);
 	return (int)s->probe_names.n - 1;
 }
 
@@ -222,6 +240,7 @@ void sema_free(struct sema *s)
 	for (size_t i = 0; i < s->timefmts.n; i++)
 		free(s->timefmts.v[i]);
 	vec_free(&s->timefmts);
+	hindex_free(&s->probe_index);
 	vec_free(&s->reads);
 	vec_free(&s->loops);
 	if (s->prog)

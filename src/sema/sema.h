@@ -116,6 +116,7 @@ struct sema {
 	VEC(struct probe *) probes;
 	VEC(char *) probe_names;	/* values of func / probe, by id */
 	VEC(char *) timefmts;		/* strftime()'s formats */
+	struct hindex probe_index;	/* probe_names by name */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
 	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
 	bool needs_ringbuf, needs_stacks;

@@ -296,3 +296,61 @@ void sb_json_string(struct strbuf *sb, const char *s, size_t len)
 	}
 	sb_putc(sb, '"');
 }
+
+long hindex_find(const struct hindex *x, uint64_t h, bool (*eq)(const void *ctx, size_t id),
+		 const void *ctx)
+{
+	for (size_t i = x->cap ? h & (x->cap - 1) : 0; x->cap && x->slots[i].id;
+	     i = (i + 1) & (x->cap - 1))
+		if (x->slots[i].hash == h && eq(ctx, x->slots[i].id - 1))
+			return (long)(x->slots[i].id - 1);
+	return -1;
+}
+
+static void hindex_put(struct hindex *x, uint64_t h, size_t id1)
+{
+	size_t i = h & (x->cap - 1);
+
+	while (x->slots[i].id)
+		i = (i + 1) & (x->cap - 1);
+	x->slots[i].hash = h;
+	x->slots[i].id = id1;
+}
+
+void hindex_add(struct hindex *x, uint64_t h, size_t id)
+{
+	if ((x->n + 1) * 2 > x->cap) {
+		struct hindex big = { .cap = x->cap ? x->cap * 2 : 64, .n = x->n };
+		big.slots = xcalloc(big.cap, sizeof(*big.slots));
+		for (size_t i = 0; i < x->cap; i++)
+			if (x->slots[i].id)
+				hindex_put(&big, x->slots[i].hash, x->slots[i].id);
+		free(x->slots);
+		*x = big;
+	}
+	hindex_put(x, h, id + 1);
+	x->n++;
+}
+
+void hindex_free(struct hindex *x)
+{
+	free(x->slots);
+	*x = (struct hindex){0};
+}
+
+uint64_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return hash_u64(h);
+}
+
+/* The finaliser of splitmix64: every input bit moves the low bits too. */
+uint64_t hash_u64(uint64_t v)
+{
+	v = (v ^ (v >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	v = (v ^ (v >> 27)) * 0x94d049bb133111ebULL;
+	return v ^ (v >> 31);
+}

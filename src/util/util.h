@@ -74,6 +74,23 @@ int edit_distance(const char *a, const char *b);
 /* The candidate closest to name, or NULL when none is close enough. */
 const char *closest_name(const char *name, const char *const *cands, size_t n);
 
+/* An index of items 0..n-1 by a 64-bit hash, so that finding an item
+ * among thousands (probe sites, probe names) is not a scan of them all.
+ * Items with equal hashes are told apart by the caller's eq(ctx, id). */
+struct hindex {
+	struct hslot { uint64_t hash; size_t id; } *slots;	/* id + 1; 0 is empty */
+	size_t cap, n;
+};
+
+/* The id of an item equal to the one looked for (hash h), or -1. */
+long hindex_find(const struct hindex *x, uint64_t h, bool (*eq)(const void *ctx, size_t id),
+		 const void *ctx);
+void hindex_add(struct hindex *x, uint64_t h, size_t id);
+void hindex_free(struct hindex *x);
+/* FNV-1a of a string, and a mix of a 64-bit value, for hindex. */
+uint64_t hash_str(const char *s);
+uint64_t hash_u64(uint64_t v);
+
 /* Parse a duration such as 5s, 200ms, 10us, 3m or a bare number of seconds
  * into nanoseconds. Returns false on a malformed or absurd value. */
 bool parse_duration(const char *s, uint64_t *ns, bool bare_is_seconds);
