@@ -9,9 +9,14 @@
  *   PLUMB_INJECT=slow_attach:MS     each perf_event_open and BPF_LINK_CREATE
  *                                   first sleeps MS milliseconds (an attach that
  *                                   takes long enough for something to happen
- *                                   meanwhile). */
+ *                                   meanwhile);
+ *   PLUMB_INJECT=slow_open:MS        opening the file PLUMB_INJECT_PATH first
+ *                                   sleeps MS milliseconds (symbol loading that
+ *                                   takes long enough to be interrupted, however
+ *                                   fast plumb reads symbols). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -78,4 +83,27 @@ long syscall(long number, ...)
 	if (number == __NR_bpf && a[0] == BPF_PROG_LOAD && inject("verifier", &loads))
 		spoil_program((union bpf_attr *)a[1]);
 	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* plumb opens the binaries it reads with open(). */
+int open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	const char *spec = getenv("PLUMB_INJECT"), *want = getenv("PLUMB_INJECT_PATH");
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (!real)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	if (spec && want && !strncmp(spec, "slow_open:", 10) && !strcmp(path, want)) {
+		long ms = atol(spec + 10);
+		struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	return real(path, flags, mode);
 }
