@@ -47,5 +47,7 @@ const struct func_def *func_of(const struct node *call);
  * constant integer argument (false after saying it must be one). */
 struct node *func_arg(struct node *call, int i);
 bool func_const_int(struct scope *sc, struct node *n, const char *what, int64_t *v);
+/* printf's checks, for a record of printf's text for the given use. */
+void func_message_sema(struct scope *sc, struct node *n, int level);
 
 #endif

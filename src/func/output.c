@@ -7,7 +7,7 @@
 #include "func/func.h"
 #include "sema/scope.h"
 
-static void message_sema(struct scope *sc, struct node *n, enum msg_level level)
+void func_message_sema(struct scope *sc, struct node *n, int level)
 {
 	for (struct node **a = &n->list->next; *a; a = &(*a)->next)
 		sema_expr(sc, *a);
@@ -20,14 +20,15 @@ static void message_sema(struct scope *sc, struct node *n, enum msg_level level)
 	struct fmt *f = sema_printf(sc, n);
 	if (!f)
 		return;
-	struct event ev = { .kind = EV_PRINTF, .fmt = f, .level = level, .loc = n->loc };
+	struct event ev = { .kind = EV_PRINTF, .fmt = f, .level = (enum msg_level)level,
+			    .loc = n->loc };
 	n->num = (uint64_t)sema_event(sc->s, ev);
 	sc->s->needs_ringbuf = true;
 }
 
 static void printf_sema(struct scope *sc, struct node *n)
 {
-	message_sema(sc, n, MSG_PRINTF);
+	func_message_sema(sc, n, MSG_PRINTF);
 }
 
 /* warnf() and errorf(): printf's formatting, on stderr as a warning or an
@@ -35,12 +36,12 @@ static void printf_sema(struct scope *sc, struct node *n)
  * goes on. */
 static void warnf_sema(struct scope *sc, struct node *n)
 {
-	message_sema(sc, n, MSG_WARNING);
+	func_message_sema(sc, n, MSG_WARNING);
 }
 
 static void errorf_sema(struct scope *sc, struct node *n)
 {
-	message_sema(sc, n, MSG_ERROR);
+	func_message_sema(sc, n, MSG_ERROR);
 }
 
 /* time([fmt]): the wall-clock time when plumb reads the event, formatted

@@ -111,7 +111,11 @@ static void printf_event(struct rt *rt, const struct event *ev, const uint8_t *r
 		one_arg(rt, &sb, &f->args[i], rec + f->args[i].off);
 	}
 	sb_puts(&sb, f->lits[f->nargs]);
-	if (ev->level != MSG_PRINTF)
+	if (ev->level == MSG_SYSTEM)
+		rt_system(rt, sb.s ? sb.s : "");
+	else if (ev->level == MSG_CAT)
+		rt_cat(rt, sb.s ? sb.s : "");
+	else if (ev->level != MSG_PRINTF)
 		message(ev, &sb);
 	else if (rt->opts->printer && rt->opts->printer->line)
 		rt->opts->printer->line(rt, rt->opts->printer->ctx, sb.s ? sb.s : "", sb.len);

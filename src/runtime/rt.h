@@ -43,6 +43,7 @@ struct rt {
 	int ifd;			/* -i, --textfile: interval timer */
 	struct out_mapdata *snaps;	/* --interval-clear: counts at the last interval */
 	uint64_t *reads_seen;		/* -k: failed reads reported, per read site */
+	uint64_t system_failed, cat_failed;	/* system() and cat() that failed */
 	uint64_t helpers_checked_ns;	/* -k: when they were last looked at */
 	uint64_t *config;	/* the config map's value, as last polled */
 	uint64_t *requests;	/* per event id: late print()/clear() requests done */
@@ -104,6 +105,11 @@ bool rt_should_stop(void);	/* a stop signal waits, or -p has ended */
 int rt_watch_files(struct rt *rt);	/* inotify on them; its fd, or -1 */
 void rt_watch_event(struct rt *rt);	/* report, and detach an overwritten file */
 void rt_watch_close(void);
+
+/* actions.c: system() and cat() (--unsafe) */
+void rt_system(struct rt *rt, const char *cmd);
+void rt_cat(struct rt *rt, const char *path);
+void rt_actions_report(const struct rt *rt);
 
 /* fds.c */
 void rt_fds_raise(void);	/* the soft RLIMIT_NOFILE to the hard one */

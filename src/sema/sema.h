@@ -89,9 +89,10 @@ struct fmt {
 /* Kinds of records sent through the ring buffer. */
 enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO, EV_TIME };
 
-/* What an EV_PRINTF record's text is: printf's output, or warnf's and
- * errorf's message, on stderr with the place of the call. */
-enum msg_level { MSG_PRINTF, MSG_WARNING, MSG_ERROR };
+/* What an EV_PRINTF record's text is: printf's output; warnf's and
+ * errorf's message, on stderr with the place of the call; the command of
+ * system() or the file of cat(), run or read by plumb. */
+enum msg_level { MSG_PRINTF, MSG_WARNING, MSG_ERROR, MSG_SYSTEM, MSG_CAT };
 
 struct event {
 	enum event_kind kind;
