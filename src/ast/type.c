@@ -119,6 +119,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 	case T_TIMESTAMP:
 		snprintf(buf, len, "timestamp");
 		break;
+	case T_BUF:
+		snprintf(buf, len, "buffer[%u]", t.len);
+		break;
 	}
 	return buf;
 }
@@ -221,6 +224,8 @@ size_t type_storage(struct type t)
 		return t.len ? 8 * (size_t)t.len + 8 : 16;
 	case T_USYM:
 		return 24;	/* address; pid and probe; the probe's ip */
+	case T_BUF:
+		return 8 + ALIGN8(t.len);
 	case T_VOID:
 	case T_NONE:
 		return 0;

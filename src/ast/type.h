@@ -22,6 +22,7 @@ enum type_kind {
 	T_BOOL,		/* true or false: 0 or 1 in 64 bits, printed as a word */
 	T_USERNAME,	/* a uid, printed as its user's name (username) */
 	T_TIMESTAMP,	/* nsecs, printed by strftime(3); len: its format (sema->timefmts) + 1 */
+	T_BUF,		/* buf(p, n): its length in a u64, then len bytes */
 };
 
 struct type {

@@ -160,6 +160,23 @@ static void timestamp(struct out *o, struct strbuf *sb, struct type t, int64_t n
 	sb_putn(sb, buf, n);
 }
 
+void out_buf(struct strbuf *sb, const uint8_t *p, unsigned int cap, char mode)
+{
+	uint64_t n = word(p);
+
+	if (n > cap)
+		n = cap;
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t c = p[8 + i];
+		if (mode == 'h')
+			sb_printf(sb, i ? " %02x" : "%02x", c);
+		else if (mode == 'r' && c >= 32 && c <= 126)
+			sb_putc(sb, (char)c);
+		else
+			sb_printf(sb, "\\x%02x", c);
+	}
+}
+
 /* A uid's user, from the password database as id(1) reads it; the
  * number when it has no entry. */
 static void user_name(struct strbuf *sb, uid_t uid)
@@ -199,6 +216,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		break;
 	case T_TIMESTAMP:
 		timestamp(o, sb, t, (int64_t)word(p));
+		break;
+	case T_BUF:
+		out_buf(sb, p, t.len, 'r');
 		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,

@@ -97,7 +97,7 @@ static bool key_type_ok(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
 	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE || t.kind == T_BOOL ||
-	       t.kind == T_USERNAME || t.kind == T_TIMESTAMP;
+	       t.kind == T_USERNAME || t.kind == T_TIMESTAMP || t.kind == T_BUF;
 }
 
 static bool same_kind(struct type a, struct type b)

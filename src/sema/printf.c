@@ -16,6 +16,7 @@ struct conv {
 	char flags[8], width[8], prec[8];
 	int lenmod;		/* 0, 1 (hh), 2 (h), 8 (l, ll, z, j, t) */
 	char c;
+	char sub;		/* %r: 'x' (%rx), 'h' (%rh) or 0 */
 };
 
 /* Source offset of byte off of a string literal, stepping over escapes. */
@@ -102,7 +103,9 @@ static bool parse_conv(const char *p, struct conv *cv, const char **why)
 	else if (strchr("lzjt", p[0]) && p[0])
 		cv->lenmod = 8, p++;
 	cv->c = *p;
-	if (!cv->c || !strchr("diuxXocsp", cv->c)) {
+	if (cv->c == 'r' && (p[1] == 'x' || p[1] == 'h'))
+		cv->sub = *++p;
+	if (!cv->c || !strchr("diuxXocspr", cv->c)) {
 		*why = cv->c && strchr("feEgGaA", cv->c) ? "floating point is not supported"
 							  : "unknown conversion";
 		cv->len = (size_t)(p - cv->start) + (cv->c ? 1 : 0);
@@ -118,6 +121,15 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 	struct type t = a->type;
 	char tn[32];
 
+	if (cv->c == 'r') {
+		if (t.kind == T_BUF) {
+			fa->conv = cv->sub == 'x' ? FC_BUF_HEX : cv->sub == 'h' ? FC_BUF_SPACED : FC_BUF;
+			return true;
+		}
+		sc_error(sc, a->loc, "%%r%s needs a buffer (buf()), but this is a %s",
+			 cv->sub == 'x' ? "x" : cv->sub == 'h' ? "h" : "", type_name(t, tn, sizeof(tn)));
+		return false;
+	}
 	if (cv->c == 's') {
 		/* FC_PROBE: a value user space names (a probe, a user, a time) */
 		bool named = t.kind == T_PROBE || t.kind == T_USERNAME || t.kind == T_TIMESTAMP;
@@ -152,7 +164,8 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 			 cv->width);
 		return;
 	}
-	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK)
+	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK ||
+	    fa->conv >= FC_BUF)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);

@@ -68,7 +68,10 @@ enum builtin {
 
 /* A printf-style format, checked against its arguments and kept for
  * the user-space side that formats the event. */
-enum fmt_conv { FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE };
+enum fmt_conv {
+	FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE,
+	FC_BUF, FC_BUF_HEX, FC_BUF_SPACED,	/* %r, %rx, %rh */
+};
 
 struct fmt_arg {
 	char spec[32];		/* the conversion as printf wants it: "%-8lld" */

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* buf(p, n): n bytes of user memory as a value, printed with %r (printable
+ * ASCII as itself, other bytes as \xNN), %rx (every byte \xNN) or %rh
+ * ("0a fe"), as bpftrace's buf(). The value is the length in a u64, then
+ * the bytes; a failed read is counted and reads as n zero bytes. */
+#include "codegen/cg.h"
+#include "func/func.h"
+#include "options.h"
+#include "probe/probe.h"
+#include "sema/scope.h"
+
+static void buf_sema(struct scope *sc, struct node *n)
+{
+	struct node *p = func_arg(n, 0), *len = func_arg(n, 1);
+	unsigned int max = sc->s->opts->strsize;
+	int64_t v;
+
+	sema_expr(sc, p);
+	sema_expr(sc, len);
+	if (!type_is_int(p->type)) {
+		if (!type_bad(p->type))
+			sc_error(sc, p->loc, "buf() reads memory at an address, not a %s",
+				 p->type.kind == T_STR ? "string" : "value of this type");
+		return;
+	}
+	if (!func_const_int(sc, len, "buf()'s length", &v))
+		return;
+	if (v < 1 || v > (int64_t)max) {
+		sc_error(sc, len->loc, "buf()'s length must be 1 to %u bytes (the string size: -s, "
+			 "max_strlen)", max);
+		return;
+	}
+	n->type = type_of(T_BUF);
+	n->type.len = (unsigned int)v;
+}
+
+static void buf_emit(struct cg *cg, struct node *n, int base, int off, int len)
+{
+	int size = (int)n->type.len;
+	bool user = cg->probe->kind->flags & PK_USER;
+	int saved = user ? 0 : cg_stack_alloc(cg, 8);
+
+	(void)len;
+	cg_emit(cg, ST(BPF_DW, base, (int16_t)off, size));
+	/* the padding after the bytes too: the value may be a key */
+	for (int i = 0; i < (int)ALIGN8(size); i += 8)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 8 + i), 0));
+	cg_expr_scratch(cg, n->list, R3);
+	if (!user)
+		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off + 8));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, BPF_FUNC_probe_read_user);
+	if (user) {
+		cg_count_failed_read(cg, BPF_JEQ, 0);
+		return;
+	}
+	/* kernel probes: the address may be the kernel's */
+	int done = cg_label(cg);
+	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
+	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off + 8));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_count_failed_read(cg, BPF_JEQ, 0);
+	cg_place(cg, done);
+}
+
+const struct func_def func_buf = {
+	.name = "buf", .min = 2, .max = 2, .sema = buf_sema, .emit_mem = buf_emit,
+};
