@@ -9,13 +9,13 @@
 
 extern const struct func_def func_str, func_startswith, func_contains, func_usym, func_ustack,
 	func_reg, func_printf, func_warnf, func_errorf, func_time, func_strftime, func_exit,
-	func_signal, func_system, func_cat, func_buf, func_print, func_clear, func_delete, func_zero,
+	func_signal, func_system, func_cat, func_buf, func_join, func_print, func_clear, func_delete, func_zero,
 	func_has_key;
 
 static const struct func_def *const funcs[] = {
 	&func_str, &func_usym, &func_reg, &func_ustack, &func_startswith, &func_contains,
 	&func_printf, &func_warnf, &func_errorf, &func_time, &func_strftime, &func_signal,
-	&func_system, &func_cat, &func_buf, &func_print, &func_clear, &func_delete, &func_exit, &func_zero,
+	&func_system, &func_cat, &func_buf, &func_join, &func_print, &func_clear, &func_delete, &func_exit, &func_zero,
 	&func_has_key,
 };
 

@@ -103,6 +103,28 @@ static void time_event(struct rt *rt, const struct event *ev)
 	rt_check_stdout(rt);
 }
 
+/* join(): the strings the program read, up to the count in the header's
+ * upper half, separated. */
+static void join_event(struct rt *rt, const struct event *ev, const uint8_t *rec, size_t size)
+{
+	struct strbuf sb = {0};
+	uint32_t n;
+
+	if (size < 8 + (size_t)JOIN_ARGS * ev->top)
+		return;
+	memcpy(&n, rec + 4, 4);
+	for (uint32_t i = 0; i < n && i < JOIN_ARGS; i++) {
+		const char *s = (const char *)rec + 8 + (size_t)i * ev->top;
+		if (i)
+			sb_puts(&sb, ev->timefmt);
+		sb_putn(&sb, s, strnlen(s, ev->top));
+	}
+	sb_putc(&sb, '\n');
+	out_printf_line(&rt->out, sb.s, sb.len);
+	sb_free(&sb);
+	rt_check_stdout(rt);
+}
+
 static void printf_event(struct rt *rt, const struct event *ev, const uint8_t *rec, size_t size)
 {
 	const struct fmt *f = ev->fmt;
@@ -147,6 +169,9 @@ int rt_event(void *ctx, void *data, size_t size)
 		break;
 	case EV_TIME:
 		time_event(rt, ev);
+		break;
+	case EV_JOIN:
+		join_event(rt, ev, data, size);
 		break;
 	case EV_EXIT:
 		/* the status is the config map's: the first exit() wins */

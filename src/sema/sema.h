@@ -90,7 +90,10 @@ struct fmt {
 };
 
 /* Kinds of records sent through the ring buffer. */
-enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO, EV_TIME };
+enum event_kind { EV_PRINTF = 1, EV_EXIT, EV_PRINT, EV_CLEAR, EV_VALUE, EV_ZERO, EV_TIME, EV_JOIN };
+
+/* join(): the strings of an array it sends at most. */
+#define JOIN_ARGS 16
 
 /* What an EV_PRINTF record's text is: printf's output; warnf's and
  * errorf's message, on stderr with the place of the call; the command of
@@ -102,9 +105,9 @@ struct event {
 	struct fmt *fmt;	/* EV_PRINTF */
 	enum msg_level level;	/* EV_PRINTF */
 	struct loc loc;		/* EV_PRINTF: the call, for warnf() and errorf() */
-	char *timefmt;		/* EV_TIME: time()'s strftime(3) format */
+	char *timefmt;		/* EV_TIME: time()'s strftime(3) format; EV_JOIN: the separator */
 	struct map *map;	/* EV_PRINT, EV_CLEAR, EV_ZERO */
-	uint32_t top;		/* EV_PRINT: print(@m, top, div), 0 for all */
+	uint32_t top;		/* EV_PRINT: print(@m, top, div), 0 for all; EV_JOIN: string size */
 	uint64_t div;		/* ... and 1 for values as they are */
 	int code;		/* EV_EXIT */
 	struct type type;	/* EV_VALUE: print(value), the value after the header */
