@@ -44,12 +44,17 @@ enum ast_kind {
 			   AST_MAP); a: AST_BLOCK, its statements; b: its value or NULL */
 	AST_CONFIG,	/* config = { ... }: list: AST_CONFIG_ITEM */
 	AST_CONFIG_ITEM, /* name: the setting; a: its value (AST_INT, AST_STR, AST_IDENT) */
+	AST_MEMBER,	/* a: base; name: member ("0" or a record's name); op: '.' or
+			   OP_ARROW. sema: num: the member's byte offset */
+	AST_INDEX,	/* a: base; b: index. $t[0] of a tuple: as $t.0 */
+	AST_TUPLE,	/* list: the elements, AST_FIELDINIT for a record (a=1, b="x") */
+	AST_FIELDINIT,	/* name = a: a record's member */
 };
 
 /* Operator codes: single characters as themselves, the rest from here. */
 enum ast_op {
 	OP_EQ = 256, OP_NE, OP_LE, OP_GE, OP_AND, OP_OR, OP_SHL, OP_SHR,
-	OP_INC, OP_DEC,
+	OP_INC, OP_DEC, OP_ARROW,
 };
 
 struct map;
@@ -74,6 +79,7 @@ struct node {
 	struct local *local;	/* AST_LOCAL */
 	struct probe *probe;	/* AST_PROBE */
 	bool folded;		/* a constant: value in num */
+	bool spread;		/* AST_MAP: its lone key is a tuple, whose members are the keys */
 };
 
 struct program {

@@ -47,6 +47,8 @@ bool type_eq(struct type a, struct type b)
 		return a.size == b.size && a.sign == b.sign;
 	case T_PTR:
 		return a.size == b.size && a.sign == b.sign && a.chr == b.chr;
+	case T_TUPLE:
+		return a.ct == b.ct;
 	case T_STR:
 		return a.len == b.len;
 	default:
@@ -121,6 +123,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 		break;
 	case T_BUF:
 		snprintf(buf, len, "buffer[%u]", t.len);
+		break;
+	case T_TUPLE:
+		tuple_name(t.ct, buf, len);
 		break;
 	}
 	return buf;
@@ -226,6 +231,8 @@ size_t type_storage(struct type t)
 		return 24;	/* address; pid and probe; the probe's ip */
 	case T_BUF:
 		return 8 + ALIGN8(t.len);
+	case T_TUPLE:
+		return ALIGN8(t.ct->size);
 	case T_VOID:
 	case T_NONE:
 		return 0;

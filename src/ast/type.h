@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum type_kind {
 	T_NONE,		/* not yet known */
@@ -23,7 +24,10 @@ enum type_kind {
 	T_USERNAME,	/* a uid, printed as its user's name (username) */
 	T_TIMESTAMP,	/* nsecs, printed by strftime(3); len: its format (sema->timefmts) + 1 */
 	T_BUF,		/* buf(p, n): its length in a u64, then len bytes */
+	T_TUPLE,	/* a tuple or record value (not memory): ct, a TAG_TUPLE CT_RECORD */
 };
+
+struct ctype;
 
 struct type {
 	enum type_kind kind;
@@ -31,7 +35,50 @@ struct type {
 	bool sign;		/* T_INT, T_PTR */
 	bool chr;		/* T_PTR: char *, readable as a string */
 	unsigned int len;	/* T_STR: bytes, including room for the NUL */
+	const struct ctype *ct;	/* T_TUPLE: its layout */
 };
+
+/* Compound types: the minimal part of the compound-type model that
+ * tuples need, with the names and layout of the full model (records,
+ * arrays, pointers to any type) that the program types bring: a ctype
+ * describes a type once and is shared by pointer from struct type; every
+ * ctype lives in the compile's type_table (sema's), freed together. A
+ * tuple or named tuple is an anonymous CT_RECORD tagged TAG_TUPLE whose
+ * members hold language values (vt). */
+enum ctype_kind { CT_VOID, CT_INT, CT_FLOAT, CT_PTR, CT_RECORD, CT_ARRAY, CT_ENUM, CT_TYPEDEF,
+		  CT_FUNC };
+
+enum ctype_tag { TAG_STRUCT, TAG_CLASS, TAG_UNION, TAG_TUPLE };
+
+struct cmember {
+	char *name;		/* "0", "1", ... or a record's member name */
+	const struct ctype *type;	/* a C member's type; NULL in a tuple */
+	struct type vt;		/* TAG_TUPLE: the language type of the value kept here */
+	uint64_t off;		/* bytes from the start of the record */
+	unsigned int bit_off, bit_size;	/* bit-fields; 0 in a tuple */
+};
+
+struct ctype {
+	enum ctype_kind kind;
+	enum ctype_tag tag;	/* CT_RECORD */
+	char *name;		/* NULL: anonymous */
+	uint64_t size;
+	unsigned int align;
+	struct cmember *members;
+	size_t nmembers;
+};
+
+struct type_table {
+	struct ctype **v;
+	size_t n, cap;
+};
+
+/* A new zeroed ctype owned by the table. */
+struct ctype *ctype_new(struct type_table *tt, enum ctype_kind kind);
+/* Add a member (name copied) to a record. */
+void ctype_add_member(struct ctype *rec, const char *name, const struct ctype *type,
+		      uint64_t off, unsigned int bit_off, unsigned int bit_size);
+void type_table_free(struct type_table *tt);
 
 static inline struct type type_int(int size, bool sign)
 {
@@ -80,5 +127,25 @@ size_t type_storage(struct type t);
 /* sizeof: the bytes of a value of this type as the program sees it (an
  * s32 is 4, a string its length), not what plumb keeps it in. */
 size_t type_sizeof(struct type t);
+
+/* Tuples and records as values (ast/tuple.c): a TAG_TUPLE CT_RECORD
+ * whose members hold language values (vt), each at an 8-byte aligned
+ * offset, laid out as a map keeps several keys: (pid, comm) and
+ * @m[pid, comm] are the same bytes. Members are named "0", "1", ...,
+ * or by the names of a record (a=1, b="x"). One ctype per shape: equal
+ * tuple types are the same pointer. */
+const struct ctype *ctype_tuple(struct type_table *tt, size_t n, const struct type *vts,
+				char *const *names);
+static inline struct type type_tuple(const struct ctype *ct)
+{
+	struct type t = { .kind = T_TUPLE, .ct = ct };
+	return t;
+}
+/* "(s64, string[64])", "(a: s64, b: bool)" into buf. */
+const char *tuple_name(const struct ctype *ct, char *buf, size_t len);
+/* A record (named members) rather than a tuple. */
+bool tuple_is_record(const struct ctype *ct);
+/* The member called name ("0", "a"), or NULL. */
+const struct cmember *tuple_member(const struct ctype *ct, const char *name);
 
 #endif

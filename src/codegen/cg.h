@@ -172,6 +172,18 @@ void cg_str_cmp_literal(struct cg *cg, int off, const struct node *lit, int word
 void cg_builtin(struct cg *cg, struct node *n, int reg);
 void cg_builtin_mem(struct cg *cg, struct node *n, int base, int off);
 
+/* tuple.c: tuples and records, values on the stack */
+void cg_tuple_store(struct cg *cg, struct node *n, int base, int off);
+/* $t.0 of an integer (or bool, probe...) member into reg. */
+void cg_tuple_member(struct cg *cg, struct node *n, int reg);
+/* $t.0 of any member into size bytes at [base + off], zero-padded. */
+void cg_tuple_member_mem(struct cg *cg, struct node *n, int base, int off, int size);
+bool cg_is_tuple_member(const struct node *n);
+/* (a, b) == (c, d) or !=: jump to label_false when it does not hold. */
+void cg_tuple_cmp(struct cg *cg, struct node *n, int label_false);
+/* The members of the tuple t as the keys of m, at [r10 + koff]. */
+void cg_tuple_keys(struct cg *cg, struct node *t, const struct map *m, int koff);
+
 /* map.c: map reads, writes and aggregations */
 void cg_map_read(struct cg *cg, struct node *n, int reg);
 /* Copy a map's string/stack value into size bytes at [base + off]. */

@@ -193,6 +193,10 @@ void cg_cond_false(struct cg *cg, struct node *n, int label_false)
 		cg_str_cmp(cg, n, label_false, false);
 		return;
 	}
+	if (n->kind == AST_BINOP && is_cmp(n->op) && n->a->type.kind == T_TUPLE) {
+		cg_tuple_cmp(cg, n, label_false);
+		return;
+	}
 	int r = cg_reg_alloc(cg);
 	if (r < 0) {
 		cond_spilled(cg, n, label_false);
@@ -320,6 +324,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 	case AST_TERNARY:
 		ternary(cg, n, reg);
 		break;
+	case AST_MEMBER:
+	case AST_INDEX:
+		cg_tuple_member(cg, n, reg);
+		break;
 	case AST_CAST:
 		cg_expr(cg, n->a, reg);
 		cg->cur = n->loc;
@@ -339,9 +347,17 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 	struct loc saved = cg->cur;
 
 	cg->cur = n->loc;
+	if (cg_is_tuple_member(n) && !type_is_int(n->type)) {
+		cg_tuple_member_mem(cg, n, base, off, (int)type_storage(n->type));
+		cg->cur = saved;
+		return;
+	}
 	switch (n->type.kind) {
 	case T_STR:
 		cg_str(cg, n, base, off, (int)n->type.len);
+		break;
+	case T_TUPLE:
+		cg_tuple_store(cg, n, base, off);
 		break;
 	case T_USTACK:
 	case T_USYM:
@@ -387,7 +403,7 @@ bool cg_pure(struct cg *cg, const struct node *n)
 			       cg->probe->kind->arg_pure(cg->probe, cg->variant, (int)n->num);
 		return n->id == B_RETVAL;
 	case AST_BINOP:
-		if (n->a->type.kind == T_STR)
+		if (n->a->type.kind == T_STR || n->a->type.kind == T_TUPLE)
 			return false;
 		return cg_pure(cg, n->a) && cg_pure(cg, n->b);
 	case AST_UNOP:

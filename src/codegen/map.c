@@ -34,6 +34,10 @@ int cg_map_key(struct cg *cg, struct node *n)
 		cg_emit(cg, ST(BPF_DW, R10, (int16_t)off, 0));
 		return off;
 	}
+	if (n->spread) {
+		cg_tuple_keys(cg, n->list, m, off);
+		return off;
+	}
 	for (struct node *k = n->list; k; k = k->next, i++) {
 		if (m->keys[i].kind == T_STR)
 			cg_str(cg, k, R10, pos, (int)m->keys[i].len);

@@ -94,6 +94,10 @@ void cg_str(struct cg *cg, struct node *n, int base, int off, int len)
 		cg_map_read_mem(cg, n, base, off, (int)ALIGN8(len));
 		if ((int)n->type.len > len)
 			cg_str_terminate(cg, base, off, len, len);
+	} else if (cg_is_tuple_member(n)) {
+		cg_tuple_member_mem(cg, n, base, off, (int)ALIGN8(len));
+		if ((int)n->type.len > len)
+			cg_str_terminate(cg, base, off, len, len);
 	} else if (n->kind == AST_TERNARY) {
 		ternary(cg, n, base, off, len);
 	} else if (n->kind == AST_FIELD) {

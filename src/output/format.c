@@ -228,6 +228,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 				       buf, sizeof(buf));
 		sb_puts(sb, buf);
 		break;
+	case T_TUPLE:
+		out_tuple_str(o, sb, t.ct, p);
+		break;
 	default:
 		if (t.sign)
 			sb_printf(sb, "%lld", (long long)word(p));

@@ -91,6 +91,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 /* A value as JSON: integers as numbers, bool as true or false, the rest
  * as the string the text output shows (value.c). */
 void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p);
+/* A tuple as bpftrace prints one, "(1, abc)", a record
+ * "{ .a = 1, .b = abc }" (value.c). */
+void out_tuple_str(struct out *o, struct strbuf *sb, const struct ctype *ct, const uint8_t *p);
 /* print(value): the value on a line of its own; with -j,
  * {"type":"value","data":V} as bpftrace writes it. */
 void out_value_line(struct out *o, struct type t, const uint8_t *p);

@@ -14,11 +14,50 @@ static uint64_t word(const uint8_t *p)
 	return v;
 }
 
+void out_tuple_str(struct out *o, struct strbuf *sb, const struct ctype *ct, const uint8_t *p)
+{
+	bool rec = tuple_is_record(ct);
+
+	sb_puts(sb, rec ? "{ " : "(");
+	for (size_t i = 0; i < ct->nmembers; i++) {
+		const struct cmember *m = &ct->members[i];
+		if (i)
+			sb_puts(sb, ", ");
+		if (rec)
+			sb_printf(sb, ".%s = ", m->name);
+		out_value_str(o, sb, m->vt, p + m->off);
+	}
+	sb_puts(sb, rec ? " }" : ")");
+}
+
+/* A tuple as a JSON array, a record as an object. */
+static void tuple_json(struct out *o, struct strbuf *sb, const struct ctype *ct,
+		       const uint8_t *p)
+{
+	bool rec = tuple_is_record(ct);
+
+	sb_putc(sb, rec ? '{' : '[');
+	for (size_t i = 0; i < ct->nmembers; i++) {
+		const struct cmember *m = &ct->members[i];
+		if (i)
+			sb_putc(sb, ',');
+		if (rec) {
+			sb_json_string(sb, m->name, strlen(m->name));
+			sb_putc(sb, ':');
+		}
+		out_value_json(o, sb, m->vt, p + m->off);
+	}
+	sb_putc(sb, rec ? '}' : ']');
+}
+
 void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
 {
 	struct strbuf tmp = {0};
 
 	switch (t.kind) {
+	case T_TUPLE:
+		tuple_json(o, sb, t.ct, p);
+		return;
 	case T_BOOL:
 		sb_puts(sb, word(p) ? "true" : "false");
 		return;

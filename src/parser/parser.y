@@ -67,6 +67,37 @@ static void late_config(struct node *config)
 	ast_free(config);
 }
 
+/* base.name, base->name: args.NAME is the probe's own (AST_FIELD);
+ * anything else reads a member of a value (AST_MEMBER): $t.0, $r.a. */
+static struct node *mk_member(struct loc l, struct node *base, int op, char *name)
+{
+	struct node *n;
+
+	if (base->kind == AST_IDENT && !strcmp(base->name, "args")) {
+		n = ast_name(AST_FIELD, l, name);
+		n->a = base;
+		return n;
+	}
+	n = ast_name(AST_MEMBER, l, name);
+	n->a = base;
+	n->op = op;
+	return n;
+}
+
+/* @m[(a, b)] is @m[a, b], as in bpftrace: a tuple written as the only
+ * key is the keys. A record stays one key. */
+static struct node *tuple_keys(struct node *keys)
+{
+	struct node *t = keys, *elems;
+
+	if (t->next || t->kind != AST_TUPLE || t->list->kind == AST_FIELDINIT)
+		return keys;
+	elems = t->list;
+	t->list = NULL;
+	ast_free(t);
+	return elems;
+}
+
 /* "x = 1": name the kinds of variable there are. */
 static struct node *bad_target(struct loc l, char *name, struct node *value)
 {
@@ -118,6 +149,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %type <node> expr primary map call_args expr_list decls decl
 %type <node> config config_items config_list config_item config_value
 %type <node> macro macro_params macro_param_list macro_param macro_body
+%type <node> fieldinits fieldinit
 %type <str> typewords sigwords
 
 %destructor { free($$); } <str>
@@ -136,6 +168,8 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %left '+' '-'
 %left '*' '/' '%'
 %precedence UNARY
+%precedence MAPNAME
+%precedence '['
 
 %%
 
@@ -376,17 +410,32 @@ primary:
 	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
 	| map			{ $$ = $1; }
 	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
-	| IDENT '.' IDENT	{ $$ = ast_name(AST_FIELD, @$, $3); $$->a = ast_name(AST_IDENT, @1, $1); }
-	| IDENT ARROW IDENT	{ $$ = ast_name(AST_FIELD, @$, $3); $$->a = ast_name(AST_IDENT, @1, $1); }
+	| primary '.' IDENT	{ $$ = mk_member(@$, $1, '.', $3); }
+	| primary '.' INT	{ $$ = mk_member(@$, $1, '.', xasprintf("%llu", (unsigned long long)$3)); }
+	| primary ARROW IDENT	{ $$ = mk_member(@$, $1, OP_ARROW, $3); }
+	| primary '[' expr ']'	{ $$ = mk(AST_INDEX, @$, $1, $3, NULL); }
 	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
 	| '(' expr ')'		{ $$ = $2; }
+	| '(' expr ',' ')'	{ $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = $2; }
+	| '(' expr ',' expr_list ')' { $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = ast_append($2, $4); }
+	| '(' fieldinits ')'	{ $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = $2; }
+	| '(' fieldinits ',' ')' { $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = $2; }
 	| SIZEOF '(' typewords ')' { $$ = ast_name(AST_SIZEOF, @$, $3); }
 	| SIZEOF '(' expr ')'	{ $$ = mk(AST_SIZEOF, @$, $3, NULL, NULL); }
 	;
 
+fieldinits:
+	fieldinit		{ $$ = $1; }
+	| fieldinits ',' fieldinit { $$ = ast_append($1, $3); }
+	;
+
+fieldinit:
+	IDENT '=' expr		{ $$ = ast_name(AST_FIELDINIT, @$, $1); $$->a = $3; }
+	;
+
 map:
-	MAP			{ $$ = ast_name(AST_MAP, @$, $1); }
-	| MAP '[' expr_list ']'	{ $$ = ast_name(AST_MAP, @$, $1); $$->list = $3; }
+	MAP %prec MAPNAME	{ $$ = ast_name(AST_MAP, @$, $1); }
+	| MAP '[' expr_list ']'	{ $$ = ast_name(AST_MAP, @$, $1); $$->list = tuple_keys($3); }
 	;
 
 call_args:

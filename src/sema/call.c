@@ -97,7 +97,8 @@ static bool key_type_ok(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
 	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE || t.kind == T_BOOL ||
-	       t.kind == T_USERNAME || t.kind == T_TIMESTAMP || t.kind == T_BUF;
+	       t.kind == T_USERNAME || t.kind == T_TIMESTAMP || t.kind == T_BUF ||
+	       t.kind == T_TUPLE;
 }
 
 static bool same_kind(struct type a, struct type b)
@@ -108,36 +109,62 @@ static bool same_kind(struct type a, struct type b)
 		return true;
 	if (a.kind == T_USTACK)
 		return b.kind == T_USTACK && a.len == b.len;	/* ustack(N) */
+	if (a.kind == T_TUPLE)
+		return b.kind == T_TUPLE && a.ct == b.ct;
 	return a.kind == b.kind;
+}
+
+/* The keys' types, each key checked; *complete false when one is not
+ * known yet. A lone tuple is the keys, as bpftrace has it: with
+ * $t = (a, b), @m[$t] is @m[a, b] (n->spread). Returns how many. */
+static int key_types(struct scope *sc, struct node *n, struct type *ts, struct node **at,
+		     bool *complete)
+{
+	int nk = 0;
+
+	for (struct node **k = &n->list; *k && nk < MAP_MAX_KEYS; k = &(*k)->next, nk++) {
+		sema_expr(sc, *k);
+		sema_charp_to_str(sc, k);
+		ts[nk] = (*k)->type;
+		at[nk] = *k;
+		if (type_bad(ts[nk]))
+			*complete = false;
+	}
+	n->spread = nk == 1 && ts[0].kind == T_TUPLE && !tuple_is_record(ts[0].ct) &&
+		    ts[0].ct->nmembers <= MAP_MAX_KEYS;
+	if (!n->spread)
+		return nk;
+	const struct ctype *ct = ts[0].ct;
+	for (size_t i = 0; i < ct->nmembers; i++) {
+		ts[i] = ct->members[i].vt;
+		at[i] = n->list;
+	}
+	return (int)ct->nmembers;
 }
 
 static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool write)
 {
-	int nkeys = ast_count(n->list), i = 0;
+	struct type ts[MAP_MAX_KEYS];
+	struct node *at[MAP_MAX_KEYS];
+	bool complete = true;
+	int nkeys;
 
-	if (nkeys > MAP_MAX_KEYS) {
+	if (ast_count(n->list) > MAP_MAX_KEYS) {
 		sc_error(sc, n->loc, "a map has at most %d keys", MAP_MAX_KEYS);
 		return false;
 	}
+	nkeys = key_types(sc, n, ts, at, &complete);
 	if (m->typed && m->nkeys != nkeys) {
 		sc_error(sc, n->loc, "%s has %d key%s here but %d elsewhere", n->name, nkeys,
 			 nkeys == 1 ? "" : "s", m->nkeys);
 		return false;
 	}
-	bool complete = true;
-
-	for (struct node **k = &n->list; *k; k = &(*k)->next, i++) {
-		sema_expr(sc, *k);
-		sema_charp_to_str(sc, k);
-		struct type t = (*k)->type;
-		if (type_bad(t)) {
-			/* not known yet (a map typed by a later clause): the
-			 * map's keys are fixed where every key is known */
-			complete = false;
-			continue;
-		}
+	for (int i = 0; i < nkeys; i++) {
+		struct type t = ts[i];
+		if (type_bad(t))
+			continue;	/* fixed where every key is known */
 		if (!key_type_ok(t)) {
-			sc_error(sc, (*k)->loc, "a %s cannot be a map key",
+			sc_error(sc, at[i]->loc, "a %s cannot be a map key",
 				 type_name(t, (char[32]){0}, 32));
 			continue;
 		}
@@ -145,9 +172,10 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ?
 				     type_int(8, t.kind == T_INT && t.sign) : t;
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
-			sc_error(sc, (*k)->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
-				 n->name, type_name(m->keys[i], (char[32]){0}, 32),
-				 type_name(t, (char[32]){0}, 32));
+			char a[200], b[200];
+			sc_error(sc, at[i]->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
+				 n->name, type_name(m->keys[i], a, sizeof(a)),
+				 type_name(t, b, sizeof(b)));
 		} else if (t.kind == T_STR && t.len > m->keys[i].len) {
 			m->keys[i].len = t.len;
 		}

@@ -305,6 +305,10 @@ static void binop(struct scope *sc, struct node *n)
 		binop_strings(sc, n);
 		return;
 	}
+	if (n->a->type.kind == T_TUPLE || n->b->type.kind == T_TUPLE) {
+		sema_tuple_cmp(sc, n);
+		return;
+	}
 	if (!type_is_int(n->a->type) || !type_is_int(n->b->type)) {
 		struct node *bad = type_is_int(n->a->type) ? n->b : n->a;
 		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),
@@ -368,6 +372,8 @@ static void ternary(struct scope *sc, struct node *n)
 		n->type = n->b->type;	/* still a char *: a string where it is kept */
 	} else if (n->b->type.kind == T_BOOL && n->c->type.kind == T_BOOL) {
 		n->type = type_bool();
+	} else if (n->b->type.kind == T_TUPLE && type_eq(n->b->type, n->c->type)) {
+		n->type = n->b->type;
 	} else if (type_is_int(n->b->type) && type_is_int(n->c->type)) {
 		n->type = type_promote(n->b->type, n->c->type);
 	} else {
@@ -494,6 +500,15 @@ void sema_expr(struct scope *sc, struct node *n)
 		break;
 	case AST_SIZEOF:
 		size_of(sc, n);
+		break;
+	case AST_MEMBER:
+		sema_member(sc, n);
+		break;
+	case AST_TUPLE:
+		sema_tuple(sc, n);
+		break;
+	case AST_INDEX:
+		sema_index(sc, n);
 		break;
 	default:
 		sc_error(sc, n->loc, "not an expression");

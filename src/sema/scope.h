@@ -40,4 +40,12 @@ bool sema_map_ref(struct scope *sc, struct node *n, enum map_use use);
  * or shown, a char * means the string it points to. */
 void sema_charp_to_str(struct scope *sc, struct node **np);
 
+/* sema/tuple.c: (a, b) and (x=a, y=b); their members and constant index. */
+void sema_member(struct scope *sc, struct node *n);
+void sema_index(struct scope *sc, struct node *n);
+void sema_tuple(struct scope *sc, struct node *n);
+void sema_tuple_member(struct scope *sc, struct node *n);
+void sema_tuple_index(struct scope *sc, struct node *n);
+void sema_tuple_cmp(struct scope *sc, struct node *n);
+
 #endif

@@ -242,6 +242,7 @@ void sema_free(struct sema *s)
 	vec_free(&s->timefmts);
 	hindex_free(&s->probe_index);
 	vec_free(&s->reads);
+	type_table_free(&s->types);
 	vec_free(&s->loops);
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)

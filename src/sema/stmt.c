@@ -102,7 +102,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	}
 	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
 	    t.kind != T_KSTACK && t.kind != T_PROBE && t.kind != T_USERNAME &&
-	    t.kind != T_TIMESTAMP && t.kind != T_BUF) {
+	    t.kind != T_TIMESTAMP && t.kind != T_BUF && t.kind != T_TUPLE) {
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
 	}
@@ -119,7 +119,8 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	} else if (m->val.kind == T_STR && t.kind == T_STR) {
 		if (t.len > m->val.len)
 			m->val.len = t.len;
-	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len)) {
+	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len) ||
+		   (t.kind == T_TUPLE && m->val.ct != t.ct)) {
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
 			 tname(t));
 	}
@@ -149,7 +150,8 @@ static void assign_local(struct scope *sc, struct node *st)
 		sc->locals = l;
 	} else if (type_is_int(l->type) != type_is_int(st->b->type) ||
 		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind) ||
-		   (l->type.kind == T_BOOL && st->b->type.kind != T_BOOL && st->op == '=')) {
+		   (l->type.kind == T_BOOL && st->b->type.kind != T_BOOL && st->op == '=') ||
+		   (l->type.kind == T_TUPLE && l->type.ct != st->b->type.ct)) {
 		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
 			 tname(l->type), tname(st->b->type));
 	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
