@@ -42,6 +42,15 @@ like "$(cat "$TMP/dup")" "^plumb_queries_total\\{query=\"$bad\"\\} 13\$" '... wh
 like "$(cat "$TMP/dup")" "^plumb_st_sum\\{query=\"$bad\"\\} 91\$" '... stats sums add'
 like "$(cat "$TMP/dup")" "^plumb_st_count\\{query=\"$bad\"\\} 13\$" '... stats counts add'
 lint "$TMP/dup" 'promtool: no duplicate series'
+# the other combinations: entries 4 and 7 hold min/max 5 and 8, avg
+# {count, sum} {5, 35} and {8, 56}, plain values 15 and 24
+"$PT" -n 8 'u:querysim:querystart(char *query, u64 plan) { @last[str(query)] = plan;
+	@lo[str(query)] = min(plan); @hi[str(query)] = max(plan); @mean[str(query)] = avg(plan); }' |
+	grep "{query=\"$bad\"}" >"$TMP/dup2"
+is "$(cat "$TMP/dup2")" "plumb_hi{query=\"$bad\"} 8
+plumb_last{query=\"$bad\"} 24
+plumb_lo{query=\"$bad\"} 5
+plumb_mean{query=\"$bad\"} 7" 'merged: max and min the extremes, avg (35 + 56) / 13, a plain value the largest'
 "$PT" -m 3 -n 8 "$kinds" >"$TMP/dupcap"
 like "$(cat "$TMP/dupcap")" '^plumb_series_omitted\{map="@queries"\} 4$' \
 	'the cap counts series, not keys (7 series, 3 kept)'
