@@ -282,6 +282,18 @@ static void to_bool(struct cg *cg, int reg)
 	cg_place(cg, zero);
 }
 
+/* (bool)s: its first byte is not the NUL. */
+static void str_to_bool(struct cg *cg, struct node *n, int reg)
+{
+	int mark = cg->sp;
+	int off = cg_str_materialize(cg, n->a, (int)n->a->type.len);
+
+	cg->cur = n->loc;
+	cg_emit(cg, LDX(BPF_B, reg, R10, (int16_t)off));
+	to_bool(cg, reg);
+	cg->sp = mark;
+}
+
 static void local_read(struct cg *cg, struct node *n, int reg)
 {
 	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)n->local->slot));
@@ -329,6 +341,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 		cg_tuple_member(cg, n, reg);
 		break;
 	case AST_CAST:
+		if (n->a->type.kind == T_STR) {
+			str_to_bool(cg, n, reg);
+			break;
+		}
 		cg_expr(cg, n->a, reg);
 		cg->cur = n->loc;
 		if (n->type.kind == T_INT)

@@ -406,6 +406,13 @@ static void cast(struct scope *sc, struct node *n)
 		return;
 	if (type_bad(n->a->type))
 		return;
+	/* (bool)"s": a string is true unless it is empty, as in bpftrace */
+	if (t.kind == T_BOOL)
+		sema_charp_to_str(sc, &n->a);
+	if (t.kind == T_BOOL && n->a->type.kind == T_STR) {
+		n->type = t;
+		return;
+	}
 	if (!type_is_int(n->a->type)) {
 		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type), tname(t));
 		return;

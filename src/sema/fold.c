@@ -121,6 +121,8 @@ void sema_fold(struct node *n)
 			become(n, truncate_to(n->a->num, n->type));
 		else if (is_const(n->a) && n->type.kind == T_BOOL)
 			become(n, n->a->num != 0);
+		else if (n->a->kind == AST_STR && n->type.kind == T_BOOL)
+			become(n, n->a->len > 0 && n->a->name[0] != '\0');
 		break;
 	default:
 		break;
