@@ -131,6 +131,10 @@ const char *bin_funcs_closest(const struct bin_funcs *f, const char *name);
  * Writes the result to out (PATH_MAX bytes); returns false with a reason
  * in err ("'memsqld' not found in $PATH or the loader cache"). */
 bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *err, size_t errlen);
+/* The files process pid maps executable (its program, the loader and its
+ * shared libraries), as its maps name them, each once: *out is malloc'd,
+ * each string too. Returns the count, 0 when the maps cannot be read. */
+size_t bin_mapped_objects(pid_t pid, char ***out);
 /* The loader-cache part of bin_resolve on an in-memory image of
  * /etc/ld.so.cache (old "ld.so-1.7.0", new "glibc-ld.so.cache1.1", or the
  * old format followed by the new one). Copies the path as stored in the

@@ -398,6 +398,41 @@ static bool proc_maps(const char *name, pid_t pid, char *out, size_t outlen)
 	return found;
 }
 
+/* Each file the process maps with execute permission, once, in the
+ * order of its maps: the executable, the loader, its libraries. */
+size_t bin_mapped_objects(pid_t pid, char ***out)
+{
+	char fn[64], *line = NULL;
+	size_t cap = 0, n = 0;
+	char **v = NULL;
+	FILE *f;
+
+	*out = NULL;
+	snprintf(fn, sizeof(fn), "/proc/%d/maps", (int)pid);
+	if (!(f = fopen(fn, "re")))
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		char perms[8];
+		int pos = 0;
+		bool seen = false;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%*x-%*x %7s %*s %*s %*s %n", perms, &pos) < 1 || !pos ||
+		    perms[2] != 'x' || line[pos] != '/')
+			continue;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = !strcmp(v[i], line + pos);
+		if (seen)
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n++] = xstrdup(line + pos);
+	}
+	free(line);
+	fclose(f);
+	*out = v;
+	return n;
+}
+
 bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], interp[PATH_MAX];

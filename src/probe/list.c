@@ -194,6 +194,37 @@ static int split(char *s, char **parts, int max)
 	return n;
 }
 
+static void list_in(struct probe_lister *l, struct bin *b, char **parts, int n, bool usdt,
+		    bool funcs)
+{
+	if (usdt)
+		list_usdt(l, b, n == 3 ? parts[1] : NULL, n == 3 ? parts[2] : n == 2 ? parts[1] : "*");
+	if (funcs)
+		list_functions(l, b, n >= 2 ? parts[n - 1] : "*");
+}
+
+/* KIND:*:...: what each object the -p process maps executable holds. */
+static bool list_mapped(struct probe_lister *l, char **parts, int n, bool usdt, bool funcs)
+{
+	char **objs;
+	size_t nobj;
+
+	if (l->o->pid <= 0) {
+		errmsg("a wildcard binary needs -p PID: the objects that process maps are listed");
+		return false;
+	}
+	nobj = bin_mapped_objects(l->o->pid, &objs);
+	for (size_t i = 0; i < nobj; i++) {
+		struct bin *b = open_bin(objs[i], l->o);
+		if (b)
+			list_in(l, b, parts, n, usdt, funcs);
+		bin_close(b);
+		free(objs[i]);
+	}
+	free(objs);
+	return true;
+}
+
 static bool list_binary_kind(struct probe_lister *l, char **parts, int n, bool usdt, bool funcs)
 {
 	struct bin *b;
@@ -202,13 +233,12 @@ static bool list_binary_kind(struct probe_lister *l, char **parts, int n, bool u
 		errmsg("-l needs a binary: -l 'usdt:BINARY[:PROVIDER][:NAME]' or -l BINARY");
 		return false;
 	}
+	if (!strcmp(parts[0], "*"))
+		return list_mapped(l, parts, n, usdt, funcs);
 	b = open_bin(parts[0], l->o);
 	if (!b)
 		return false;
-	if (usdt)
-		list_usdt(l, b, n == 3 ? parts[1] : NULL, n == 3 ? parts[2] : n == 2 ? parts[1] : "*");
-	if (funcs)
-		list_functions(l, b, n >= 2 ? parts[n - 1] : "*");
+	list_in(l, b, parts, n, usdt, funcs);
 	bin_close(b);
 	return true;
 }

@@ -614,7 +614,74 @@ static bool split_spec(struct probe *p)
 		diag_error(p->node->loc, "%s probes are written %s:BINARY:FUNCTION", p->kind->name,
 			   p->kind->name);
 		ok = false;
+	} else if (!strcmp(p->target, "*") && p->opts->pid <= 0) {
+		diag_error(p->target_loc, "a wildcard binary needs -p PID: the objects that "
+			   "process maps are searched");
+		ok = false;
 	}
+	return ok;
+}
+
+/* The function (or symbol) is in this binary: a wildcard binary's
+ * objects without it are passed over, not errors. */
+static bool has_function(struct probe *p, struct bin *b)
+{
+	const struct bin_funcs *fs = target_funcs();
+	const struct bin_func **fns;
+	size_t n;
+
+	if (!has_wildcard(p->name) && bin_sym_find(b, p->name, NULL))
+		return true;
+	n = bin_funcs_match(fs, p->name, false, &fns);
+	if (!n && has_wildcard(p->name)) {
+		free(fns);
+		n = bin_funcs_match(fs, p->name, true, &fns);
+	}
+	free(fns);
+	return n > 0;
+}
+
+/* KIND:*:FUNCTION under -p: every object the process maps executable (its
+ * program and shared libraries) holding the function, as bpftrace has it. */
+static bool resolve_mapped(struct probe *p)
+{
+	char **objs, *star = p->target;
+	size_t nobj = bin_mapped_objects(p->opts->pid, &objs);
+	bool ok = true;
+
+	if (isdigit((unsigned char)p->name[0])) {
+		diag_error(p->name_loc, "an address is in one binary: name it instead of '*'");
+		ok = false;
+	}
+	for (size_t i = 0; i < nobj && ok; i++) {
+		struct usdt_notes notes = {0};
+		char err[256];
+		struct bin *b;
+
+		p->target = objs[i];
+		if (!split_offset(p))
+			ok = false;
+		else if ((b = open_target(p)) && has_function(p, b)) {
+			if (!usdt_read_notes(b, &notes, err, sizeof(err)))
+				notes.n = 0;
+			ok = find_sites(p, b, &notes);
+			usdt_notes_free(&notes);
+		}
+	}
+	p->target = star;
+	for (size_t i = 0; i < nobj; i++)
+		free(objs[i]);
+	free(objs);
+	if (ok && !p->sites.n) {
+		diag_error(p->name_loc, "no function %s '%s' in any object mapped by process %d",
+			   has_wildcard(p->name) ? "matches" : "named", p->name, (int)p->opts->pid);
+		ok = false;
+	}
+	if (p->offset)
+		p->spec = xasprintf("%s:*:%s+%#llx", p->kind->name, p->name,
+				    (unsigned long long)p->offset);
+	else
+		p->spec = xasprintf("%s:*:%s", p->kind->name, p->name);
 	return ok;
 }
 
@@ -627,6 +694,8 @@ bool uprobe_resolve_sites(struct probe *p)
 
 	if (!split_spec(p))
 		return false;
+	if (!strcmp(p->target, "*"))
+		return resolve_mapped(p);
 	b = open_target(p);
 	if (!b)
 		return false;

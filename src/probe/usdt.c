@@ -20,6 +20,7 @@
 
 struct usdt_priv {
 	struct usdt_notes notes;
+	VEC(struct usdt_notes *) more;	/* usdt:*: the notes of the other objects */
 	VEC(const struct usdt_note *) variant;	/* a note of each argument layout */
 };
 
@@ -51,6 +52,11 @@ static bool split_spec(struct probe *p)
 		free(parts[i]);
 	if (!ok || !*p->target || !*p->name || (p->provider && !*p->provider)) {
 		diag_error(p->node->loc, "USDT probes are written usdt:BINARY:[PROVIDER:]NAME");
+		return false;
+	}
+	if (!strcmp(p->target, "*") && p->opts->pid <= 0) {
+		diag_error(p->target_loc, "a wildcard binary needs -p PID: the objects that "
+			   "process maps are searched");
 		return false;
 	}
 	return true;
@@ -122,7 +128,7 @@ static void add_site(struct probe *p, struct usdt_priv *u, const struct bin *b,
 {
 	for (size_t i = 0; i < p->sites.n; i++) {
 		const struct usdt_note *o = p->sites.v[i].data;
-		if (p->sites.v[i].off != n->pc_off)
+		if (p->sites.v[i].off != n->pc_off || strcmp(p->sites.v[i].path, b->path))
 			continue;
 		/* two notes at one address: attaching twice would count twice */
 		if (strcmp(o->args_text, n->args_text))
@@ -151,13 +157,69 @@ static void count_args(struct probe *p)
 	}
 }
 
+static void add_matching(struct probe *p, struct usdt_priv *u, const struct bin *b,
+			 const struct usdt_notes *notes)
+{
+	for (size_t i = 0; i < notes->n; i++)
+		if (matches(p, &notes->v[i]))
+			add_site(p, u, b, &notes->v[i]);
+}
+
 static bool find_sites(struct probe *p, struct usdt_priv *u, const struct bin *b)
 {
-	for (size_t i = 0; i < u->notes.n; i++)
-		if (matches(p, &u->notes.v[i]))
-			add_site(p, u, b, &u->notes.v[i]);
+	add_matching(p, u, b, &u->notes);
 	if (!p->sites.n) {
 		not_found(p, b, &u->notes);
+		return false;
+	}
+	p->nvariants = (int)u->variant.n;
+	count_args(p);
+	return true;
+}
+
+/* One object mapped by the process: its notes kept when a probe matches. */
+static void search_object(struct probe *p, struct usdt_priv *u, const char *name)
+{
+	char path[PATH_MAX], err[256];
+	struct usdt_notes *ns;
+	struct bin *b;
+	size_t before = p->sites.n;
+
+	if (!bin_resolve(name, p->opts->pid, path, sizeof(path), err, sizeof(err)) ||
+	    !(b = bin_open(path, err, sizeof(err))))
+		return;		/* gone since the maps were read: nothing to probe there */
+	ns = xcalloc(1, sizeof(*ns));
+	if (usdt_read_notes(b, ns, err, sizeof(err)))
+		add_matching(p, u, b, ns);
+	if (p->sites.n > before) {
+		vec_push(&u->more, ns);
+	} else {
+		usdt_notes_free(ns);
+		free(ns);
+	}
+	bin_close(b);
+}
+
+/* usdt:*:[PROVIDER:]NAME under -p: the probes of every object the process
+ * maps executable, its program and its shared libraries. */
+static bool resolve_mapped(struct probe *p)
+{
+	struct usdt_priv *u = xcalloc(1, sizeof(*u));
+	char **objs;
+	size_t nobj = bin_mapped_objects(p->opts->pid, &objs);
+
+	p->priv = u;
+	for (size_t i = 0; i < nobj; i++) {
+		search_object(p, u, objs[i]);
+		free(objs[i]);
+	}
+	free(objs);
+	p->spec = xasprintf("usdt:*:%s%s%s", p->provider ? p->provider : "",
+			    p->provider ? ":" : "", p->name);
+	if (!p->sites.n) {
+		diag_error(p->name_loc, "no USDT probe '%s%s%s' in any object mapped by process %d",
+			   p->provider ? p->provider : "", p->provider ? ":" : "", p->name,
+			   (int)p->opts->pid);
 		return false;
 	}
 	p->nvariants = (int)u->variant.n;
@@ -174,6 +236,8 @@ static bool usdt_resolve(struct probe *p)
 
 	if (!split_spec(p))
 		return false;
+	if (!strcmp(p->target, "*"))
+		return resolve_mapped(p);
 	if (!bin_resolve(p->target, p->opts->pid, path, sizeof(path), err, sizeof(err))) {
 		diag_error(p->target_loc, "%s", err);
 		return false;
@@ -318,6 +382,11 @@ static void usdt_free(struct probe *p)
 	if (!u)
 		return;
 	usdt_notes_free(&u->notes);
+	for (size_t i = 0; i < u->more.n; i++) {
+		usdt_notes_free(u->more.v[i]);
+		free(u->more.v[i]);
+	}
+	vec_free(&u->more);
 	vec_free(&u->variant);
 	free(u);
 	p->priv = NULL;
