@@ -87,11 +87,24 @@ struct cg_prog {
 	VEC(struct loc) locs;
 	VEC(struct cg_reloc) relocs;
 	VEC(int) starts;	/* where each clause begins (with several), for -d */
+	VEC(int) funcs;		/* where each callback subprogram begins (formap.c) */
 	int fd;
 };
 
 struct cg_fixup {
 	int insn, label;
+	bool imm;		/* an ld_imm64 of a callback's address (BPF_PSEUDO_FUNC) */
+};
+
+/* A for loop over a map whose body is still to be emitted as a callback
+ * after the program's end (formap.c). */
+struct cg_formap {
+	struct node *loop;
+	struct probe *probe;
+	int label;		/* the callback's first instruction */
+	int depth;		/* bytes of the caller's stack it copies in and out */
+	int ctx_slot;		/* the probe context (r6), saved there */
+	int ret_slot;		/* set to 1 when the body returned from the clause */
 };
 
 struct cg {
@@ -108,6 +121,7 @@ struct cg {
 	bool many;		/* more than one clause in the program */
 	int loop_break, loop_next;	/* labels of the innermost loop */
 	bool lent_r7;		/* r7 was saved to lend it: it must hold a value */
+	VEC(struct cg_formap) formaps;	/* callbacks to emit after the program */
 	bool failed;
 };
 
@@ -116,6 +130,8 @@ void cg_emit(struct cg *cg, struct bpf_insn insn);
 void cg_ld_imm64(struct cg *cg, int reg, uint64_t v);
 void cg_mov_imm(struct cg *cg, int reg, int64_t v);
 void cg_ld_map(struct cg *cg, int reg, int map_id, bool value);
+/* reg = the address of the subprogram at label, for a helper's callback. */
+void cg_ld_func(struct cg *cg, int reg, int label);
 int cg_label(struct cg *cg);
 void cg_place(struct cg *cg, int label);
 /* Conditional jump to a label: op is BPF_JEQ, ... src_reg < 0 means imm. */
@@ -194,6 +210,15 @@ int cg_map_key(struct cg *cg, struct node *n);
 void cg_delete(struct cg *cg, struct node *call);
 void cg_has_key(struct cg *cg, struct node *call, int reg);
 void cg_stat_inc(struct cg *cg, int slot);
+
+/* An aggregation's value at the key at [r10 + koff], folded over every
+ * CPU's copy, into reg. */
+void cg_agg_read_key(struct cg *cg, struct map *m, int koff, int reg);
+
+/* formap.c: for ($kv : @m) through bpf_for_each_map_elem */
+void cg_formap(struct cg *cg, struct node *n);
+/* Emit the callbacks the program's for loops need, after its end. */
+void cg_formap_callbacks(struct cg *cg, void (*body)(struct cg *, struct node *, int, int));
 
 /* event.c: printf, exit, print, clear */
 void cg_event_call(struct cg *cg, struct node *call);

@@ -177,7 +177,10 @@ int cg_insn_str(char *buf, size_t len, const struct bpf_insn *insns, size_t i, s
 		if (in->code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < n) {
 			const char *m = p ? map_name(p, s, i, &value) : NULL;
 			uint64_t v = (uint32_t)in->imm | (uint64_t)(uint32_t)insns[i + 1].imm << 32;
-			if (m && value)
+			if (in->src_reg == BPF_PSEUDO_FUNC)
+				snprintf(buf, len, "r%d = &func at %ld", in->dst_reg,
+					 (long)i + 1 + in->imm);
+			else if (m && value)
 				snprintf(buf, len, "r%d = &map[%s][0]", in->dst_reg, m);
 			else if (m)
 				snprintf(buf, len, "r%d = map[%s]", in->dst_reg, m);
@@ -214,7 +217,7 @@ void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char 
 {
 	char buf[128];
 	struct loc last = { -1, -1 };
-	size_t clause = 0;
+	size_t clause = 0, func = 0;
 
 	fprintf(f, "; program for %s: %zu instructions\n", p->name, p->insns.n);
 	for (size_t i = 0; i < p->insns.n;) {
@@ -223,6 +226,11 @@ void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char 
 		while (clause < p->starts.n && (size_t)p->starts.v[clause] <= i) {
 			fprintf(f, "; clause %zu of %zu\n", clause + 1, p->nclauses);
 			clause++;
+			last = (struct loc){ -1, -1 };
+		}
+		while (func < p->funcs.n && (size_t)p->funcs.v[func] <= i) {
+			fprintf(f, "; func at %zu: the body of a for loop over a map\n", i);
+			func++;
 			last = (struct loc){ -1, -1 };
 		}
 		if (l.start != last.start || l.end != last.end)

@@ -48,9 +48,18 @@ void cg_place(struct cg *cg, int label)
 
 static void fixup(struct cg *cg, int label)
 {
-	struct cg_fixup f = { (int)cg->prog->insns.n - 1, label };
+	struct cg_fixup f = { (int)cg->prog->insns.n - 1, label, false };
 
 	vec_push(&cg->fixups, f);
+}
+
+void cg_ld_func(struct cg *cg, int reg, int label)
+{
+	struct cg_fixup f = { (int)cg->prog->insns.n, label, true };
+
+	vec_push(&cg->fixups, f);
+	cg_emit(cg, LD_IMM64_LO(reg, BPF_PSEUDO_FUNC, 0));
+	cg_emit(cg, LD_IMM64_HI(0));
 }
 
 void cg_jmp_imm(struct cg *cg, int op, int reg, int32_t imm, int label)
@@ -83,6 +92,10 @@ bool cg_finish(struct cg *cg)
 		struct cg_fixup *f = &cg->fixups.v[i];
 		long d = (long)cg->labels.v[f->label] - (f->insn + 1);
 
+		if (f->imm && cg->labels.v[f->label] >= 0) {
+			cg->prog->insns.v[f->insn].imm = (int32_t)d;
+			continue;
+		}
 		if (cg->labels.v[f->label] < 0 || d < INT16_MIN || d > INT16_MAX) {
 			cg_error(cg, cg->prog->locs.v[f->insn], "program too large for a BPF jump");
 			return false;
@@ -105,6 +118,12 @@ static size_t width(const struct bpf_insn *in)
 	return in->code == (BPF_LD | BPF_DW | BPF_IMM) ? 2 : 1;
 }
 
+/* An ld_imm64 of a callback's address: its imm is relative, like a jump's. */
+static bool is_func_ref(const struct bpf_insn *in)
+{
+	return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+}
+
 static void mark_live(const struct cg_prog *p, bool *live)
 {
 	size_t n = p->insns.n, *stack = xcalloc(n + 1, sizeof(size_t)), top = 0;
@@ -118,6 +137,8 @@ static void mark_live(const struct cg_prog *p, bool *live)
 		live[i] = true;
 		if (width(in) == 2 && i + 1 < n)
 			live[i + 1] = true;
+		if (is_func_ref(in))
+			stack[top++] = (size_t)((long)i + 1 + in->imm);
 		if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP)
 			continue;
 		if (is_jump(in))
@@ -150,6 +171,8 @@ void cg_prune(struct cg_prog *p)
 			continue;
 		if (is_jump(&in))
 			in.off = (int16_t)((long)to[(long)i + 1 + in.off] - (long)to[i] - 1);
+		if (is_func_ref(&in))
+			in.imm = (int32_t)((long)to[(long)i + 1 + in.imm] - (long)to[i] - 1);
 		p->insns.v[to[i]] = in;
 		p->locs.v[to[i]] = p->locs.v[i];
 	}
@@ -164,6 +187,11 @@ void cg_prune(struct cg_prog *p)
 	p->relocs.n = kr;
 	for (size_t c = 0; c < p->starts.n; c++)
 		p->starts.v[c] = (int)to[p->starts.v[c]];
+	size_t kf = 0;
+	for (size_t c = 0; c < p->funcs.n; c++)
+		if (live[p->funcs.v[c]])	/* its loop was dead code */
+			p->funcs.v[kf++] = (int)to[p->funcs.v[c]];
+	p->funcs.n = kf;
 	p->insns.n = p->locs.n = k;
 out:
 	free(live);

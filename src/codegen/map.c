@@ -101,8 +101,15 @@ static void lookup_or_insert(struct cg *cg, struct map *m, int koff, int fail)
  * runs once per possible CPU, a constant the verifier sees. */
 static void agg_read(struct cg *cg, struct node *n, int reg)
 {
-	struct map *m = n->map;
-	int mark = cg->sp, koff = cg_map_key(cg, n);
+	int mark = cg->sp;
+
+	cg_agg_read_key(cg, n->map, cg_map_key(cg, n), reg);
+	cg->sp = mark;
+}
+
+void cg_agg_read_key(struct cg *cg, struct map *m, int koff, int reg)
+{
+	int mark = cg->sp;
 	int w = cg_stack_alloc(cg, 16), cpu = cg_stack_alloc(cg, 8);
 	int top = cg_label(cg), next = cg_label(cg), done = cg_label(cg);
 	int ncpus = libbpf_num_possible_cpus();

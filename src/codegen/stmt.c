@@ -133,7 +133,10 @@ static void stmt(struct cg *cg, struct node *n)
 		stmt_unroll(cg, n);
 		break;
 	case AST_FOR:
-		stmt_for(cg, n);
+		if (n->c)
+			cg_formap(cg, n);
+		else
+			stmt_for(cg, n);
 		break;
 	case AST_BREAK:
 		cg_goto(cg, cg->loop_break);
@@ -224,6 +227,8 @@ static void init_r7(struct cg_prog *p)
 		p->relocs.v[i].insn++;
 	for (size_t i = 0; i < p->starts.n; i++)
 		p->starts.v[i]++;
+	for (size_t i = 0; i < p->funcs.n; i++)
+		p->funcs.v[i]++;
 }
 
 /* "SPEC (argument layout 1 of 3, 200 clauses, part 2)", the parts that
@@ -322,6 +327,7 @@ struct cg_prog *cg_program(struct sema *s, const struct cg_part *parts, size_t n
 	cg_place(&cg, end);
 	cg_emit(&cg, MOV64_IMM(R0, 0));
 	cg_emit(&cg, EXIT_INSN());
+	cg_formap_callbacks(&cg, loop_body);
 	ok = cg_finish(&cg);
 	if (ok && cg.lent_r7)
 		init_r7(prog);
@@ -419,5 +425,6 @@ void cg_prog_free(struct cg_prog *p)
 	vec_free(&p->locs);
 	vec_free(&p->relocs);
 	vec_free(&p->starts);
+	vec_free(&p->funcs);
 	free(p);
 }

@@ -352,6 +352,8 @@ loop:
 	| FOR '(' LOCAL ':' expr DOTDOT expr ')' body
 				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @3, $3), $9, NULL);
 				  $$->list = ast_append($5, $7); }
+	| FOR '(' LOCAL ':' expr ')' body
+				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @3, $3), $7, $5); }
 	;
 
 body:

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "options.h"
 #include "runtime/rt.h"
@@ -30,10 +31,60 @@ static bool relocate(struct rt *rt, struct cg_prog *p)
 	return true;
 }
 
-static int load(struct cg_prog *p, char *log, size_t logsize, int level)
+/* The verifier wants BTF function info for a program with callbacks
+ * (a for loop's bpf_for_each_map_elem): "int f(void *)" for the program,
+ * "int f(void *, void *, void *, void *)" for each callback, all static,
+ * in one small BTF object loaded once. */
+static bool func_btf(struct rt *rt)
+{
+	struct btf *b;
+	int i32, ptr, proto, cbproto;
+
+	if (rt->btf)
+		return true;
+	b = btf__new_empty();
+	if (!b)
+		return false;
+	i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	ptr = btf__add_ptr(b, 0);
+	proto = btf__add_func_proto(b, i32);
+	btf__add_func_param(b, "ctx", ptr);
+	rt->btf_main = btf__add_func(b, "plumb_prog", BTF_FUNC_STATIC, proto);
+	cbproto = btf__add_func_proto(b, i32);
+	btf__add_func_param(b, "map", ptr);
+	btf__add_func_param(b, "key", ptr);
+	btf__add_func_param(b, "value", ptr);
+	btf__add_func_param(b, "ctx", ptr);
+	rt->btf_func = btf__add_func(b, "plumb_for_map", BTF_FUNC_STATIC, cbproto);
+	if (rt->btf_main < 0 || rt->btf_func < 0 || btf__load_into_kernel(b)) {
+		btf__free(b);
+		return false;
+	}
+	rt->btf = b;
+	return true;
+}
+
+static int load(struct rt *rt, struct cg_prog *p, char *log, size_t logsize, int level)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = (uint32_t)logsize,
 		    .log_level = (uint32_t)level);
+	struct bpf_func_info *fi = NULL;
+	int fd;
+
+	if (p->funcs.n) {
+		if (!func_btf(rt))
+			return -1;
+		fi = xcalloc(p->funcs.n + 1, sizeof(*fi));
+		fi[0].type_id = (uint32_t)rt->btf_main;
+		for (size_t i = 0; i < p->funcs.n; i++) {
+			fi[i + 1].insn_off = (uint32_t)p->funcs.v[i];
+			fi[i + 1].type_id = (uint32_t)rt->btf_func;
+		}
+		o.prog_btf_fd = btf__fd(rt->btf);
+		o.func_info = fi;
+		o.func_info_cnt = (uint32_t)p->funcs.n + 1;
+		o.func_info_rec_size = sizeof(*fi);
+	}
 
 	/* user-space probes attach through uprobe_multi links when there are any */
 	if (p->probe->kind->flags & PK_USER)
@@ -45,11 +96,13 @@ static int load(struct cg_prog *p, char *log, size_t logsize, int level)
 
 	/* plumb_PID: whose programs these are, in bpftool's listing */
 	snprintf(name, sizeof(name), "plumb_%d", (int)getpid());
-	return bpf_prog_load(p->prog_type, name, "GPL", p->insns.v, p->insns.n, &o);
+	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns.v, p->insns.n, &o);
+	free(fi);
+	return fd;
 }
 
 /* Load with the log on, growing the buffer until it fits. */
-static int load_logged(struct cg_prog *p, char **logp)
+static int load_logged(struct rt *rt, struct cg_prog *p, char **logp)
 {
 	size_t size = LOG_MIN;
 	char *log = NULL;
@@ -57,7 +110,7 @@ static int load_logged(struct cg_prog *p, char **logp)
 
 	for (;;) {
 		log = xrealloc(log, size);
-		fd = load(p, log, size, 1);
+		fd = load(rt, p, log, size, 1);
 		if (fd >= 0 || errno != ENOSPC || size >= LOG_MAX)
 			break;
 		size *= 2;
@@ -113,14 +166,14 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 	if (!relocate(rt, p))
 		return false;
 	if (rt->opts->dump) {
-		p->fd = load_logged(p, &log);
+		p->fd = load_logged(rt, p, &log);
 		err = errno;
 		cg_dump(stderr, p, rt->sema, log);
 	} else {
-		p->fd = load(p, NULL, 0, 0);
+		p->fd = load(rt, p, NULL, 0, 0);
 		err = errno;
 		if (p->fd < 0 && err != EPERM)
-			load_logged(p, &log);
+			load_logged(rt, p, &log);
 	}
 	if (p->fd < 0) {
 		/* the verifier says EACCES or EINVAL; no privilege is EPERM */

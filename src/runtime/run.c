@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "binary/binary.h"
@@ -465,6 +466,8 @@ static void teardown(struct rt *rt)
 		rt->progs[i]->fd = -1;
 	}
 	rt_maps_close(rt);
+	btf__free(rt->btf);
+	rt->btf = NULL;
 	rt_requests_free(rt);
 	if (rt->timerfd >= 0)
 		close(rt->timerfd);

@@ -227,14 +227,88 @@ static void positional(struct scope *sc, struct node *n)
 	n->type = type_str((unsigned int)n->len + 1);
 }
 
+static struct local *local_find(struct scope *sc, const char *name)
+{
+	for (struct local *l = sc->locals; l; l = l->next)
+		if (!strcmp(l->name, name))
+			return l;
+	return NULL;
+}
+
+/* Why $kv.PART is not part of the element: the key has several parts,
+ * or there is no such part. */
+static void kv_bad_part(struct scope *sc, struct node *n)
+{
+	char *key = xasprintf("%s.0.0@%d", sc->kv, sc->kv_loop);
+
+	if (!strcmp(n->name + strlen(sc->kv), ".0") && local_find(sc, key))
+		sc_error(sc, n->loc, "the map's key has several parts: %s.0.0, %s.0.1, ...",
+			 sc->kv, sc->kv);
+	else
+		sc_error(sc, n->loc, "%s is not part of a map element (%s.0 is its key, %s.1 "
+			 "its value)", n->name, sc->kv, sc->kv);
+	free(key);
+}
+
+/* The element's part that n (an AST_LOCAL "$kv.1" made by kv_member,
+ * op '.') names: its hidden local "$kv.1@K" (stmt.c for_map). */
+static void kv_part_ref(struct scope *sc, struct node *n)
+{
+	struct local *l;
+	char *hidden;
+
+	hidden = xasprintf("%s@%d", n->name, sc->kv_loop);
+	l = local_find(sc, hidden);
+	free(hidden);
+	if (!l) {
+		kv_bad_part(sc, n);
+		return;
+	}
+	n->local = l;
+	n->type = l->type;
+}
+
+/* $kv.0, $kv.1 and $kv.0.N inside a for loop over a map: the node
+ * becomes a local of that name, marked with op '.' (later walks see it so). */
+static bool kv_member(struct scope *sc, struct node *n)
+{
+	struct node *base = n->a, *var = base;
+
+	if (!sc->kv || n->op != '.')
+		return false;
+	if (var->kind == AST_MEMBER && var->op == '.')
+		var = var->a;
+	if (var->kind != AST_LOCAL || strcmp(var->name, sc->kv))
+		return false;
+	char *name = var == base ? xasprintf("%s.%s", var->name, n->name) :
+		     xasprintf("%s.%s.%s", var->name, base->name, n->name);
+	ast_free(base);
+	n->a = NULL;
+	free(n->name);
+	n->name = name;
+	n->kind = AST_LOCAL;
+	kv_part_ref(sc, n);
+	return true;
+}
+
 static void local_ref(struct scope *sc, struct node *n)
 {
-	for (struct local *l = sc->locals; l; l = l->next) {
-		if (!strcmp(l->name, n->name)) {
-			n->local = l;
-			n->type = l->type;
-			return;
-		}
+	struct local *l;
+
+	if (sc->kv && !strcmp(n->name, sc->kv)) {
+		sc_error(sc, n->loc, "%s is a map element: use %s.0 for its key and %s.1 for its "
+			 "value", n->name, n->name, n->name);
+		return;
+	}
+	if (n->op == '.' && sc->kv) {
+		kv_part_ref(sc, n);
+		return;
+	}
+	l = local_find(sc, n->name);
+	if (l) {
+		n->local = l;
+		n->type = l->type;
+		return;
 	}
 	sc_error(sc, n->loc, "variable %s is used before it is assigned", n->name);
 }
@@ -509,7 +583,8 @@ void sema_expr(struct scope *sc, struct node *n)
 		size_of(sc, n);
 		break;
 	case AST_MEMBER:
-		sema_member(sc, n);
+		if (!kv_member(sc, n))
+			sema_member(sc, n);
 		break;
 	case AST_TUPLE:
 		sema_tuple(sc, n);

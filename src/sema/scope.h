@@ -12,6 +12,9 @@ struct scope {
 	struct local *locals;
 	bool report;		/* the final walk: report errors */
 	int loops;		/* loops around the statement: break needs one */
+	const char *kv;		/* the variable of the for over a map around it */
+	int kv_loop;		/* ... and that loop's number in the clause */
+	int formaps;		/* for loops over maps seen in the clause */
 	const char *assigning;	/* the map or self->name being assigned, while
 				 * its value is checked: "@n = @n + 1" */
 };

@@ -294,6 +294,109 @@ static void for_range(struct scope *sc, struct node *n)
 	loop_body(sc, n->b);
 }
 
+/* A local of the clause named name, of type t: found, or made. */
+static struct local *def_local(struct scope *sc, char *name, struct type t, struct loc loc)
+{
+	struct local *l;
+
+	for (l = sc->locals; l; l = l->next)
+		if (!strcmp(l->name, name))
+			break;
+	if (!l) {
+		l = xcalloc(1, sizeof(*l));
+		l->name = name;
+		l->type = t;
+		l->loc = loc;
+		l->next = sc->locals;
+		sc->locals = l;
+		return l;
+	}
+	if (!type_eq(l->type, t))
+		sc_error(sc, loc, "variable %s holds %s values here and %s values elsewhere", name,
+			 tname(t), tname(l->type));
+	free(name);
+	return l;
+}
+
+/* A part of the element: name (the node's own) as a hidden local. */
+static struct node *kv_part(struct scope *sc, struct node *var, char *name, struct type t)
+{
+	struct node *part = ast_name(AST_LOCAL, var->loc, name);
+
+	part->local = def_local(sc, xasprintf("%s@%d", name, sc->formaps), t, var->loc);
+	part->type = t;
+	return part;
+}
+
+/* Why a map cannot be gone over, or NULL: a for loop sees an element's
+ * value through bpf_for_each_map_elem, which for a per-CPU map gives only
+ * the running CPU's copy. Aggregations that can be read in a probe are
+ * folded over every CPU per element (exact); the others have no single
+ * value to give. */
+static const char *formap_refusal(const struct map *m)
+{
+	if (!m->nkeys)
+		return "it has no keys (a for loop goes over a keyed map's elements)";
+	if (m->agg && !m->agg->emit_read)
+		return "its values are histograms or stats(), with no single value to give";
+	if (!m->agg && (m->decl == DECL_PERCPUHASH || m->decl == DECL_PERCPULRUHASH ||
+			m->decl == DECL_PERCPUARRAY))
+		return "it is declared per-CPU and keeps one value per CPU";
+	return NULL;
+}
+
+/* for ($kv : @m): $kv.0 is the key ($kv.0.N its parts when it has
+ * several), $kv.1 the value; each is a hidden local of the clause,
+ * "$kv.1@K" for the clause's K-th such loop (two loops may use the same
+ * name over different maps), which codegen fills per element (n->list:
+ * the parts, then the value). */
+static void for_map(struct scope *sc, struct node *n)
+{
+	struct node *var = n->a, *mn = n->c;
+	const char *why, *outer = sc->kv;
+	struct map *m;
+
+	ast_free_list(n->list);
+	n->list = NULL;
+	if (mn->kind != AST_MAP) {
+		sc_error(sc, mn->loc, "a for loop goes over a map (for (%s : @m)) or a range "
+			 "(for (%s : 0..N))", var->name, var->name);
+		return;
+	}
+	m = sema_map(sc->s, mn->name, MAP_GLOBAL);
+	mn->map = m;
+	if (mn->list) {
+		sc_error(sc, mn->loc, "a for loop goes over a whole map: write %s, not %s[...]",
+			 mn->name, mn->name);
+		return;
+	}
+	if (sc->kv) {
+		sc_error(sc, n->loc, "a for loop over a map inside another is not supported");
+		return;
+	}
+	if (!m->typed) {
+		sc_error(sc, mn->loc, "map %s is used but never assigned", mn->name);
+		return;
+	}
+	why = formap_refusal(m);
+	if (why) {
+		sc_error(sc, mn->loc, "a for loop cannot go over %s: %s", mn->name, why);
+		return;
+	}
+	for (int i = 0; i < m->nkeys; i++) {
+		char *name = m->nkeys == 1 ? xasprintf("%s.0", var->name) :
+			     xasprintf("%s.0.%d", var->name, i);
+		n->list = ast_append(n->list, kv_part(sc, var, name, m->keys[i]));
+	}
+	n->list = ast_append(n->list, kv_part(sc, var, xasprintf("%s.1", var->name), m->val));
+	int outer_loop = sc->kv_loop;
+	sc->kv = var->name;
+	sc->kv_loop = sc->formaps++;
+	loop_body(sc, n->b);
+	sc->kv = outer;
+	sc->kv_loop = outer_loop;
+}
+
 void sema_stmt(struct scope *sc, struct node *n)
 {
 	switch (n->kind) {
@@ -321,7 +424,10 @@ void sema_stmt(struct scope *sc, struct node *n)
 		break;
 	case AST_FOR:
 		capped_loop(sc, n);
-		for_range(sc, n);
+		if (n->c)
+			for_map(sc, n);
+		else
+			for_range(sc, n);
 		break;
 	case AST_RETURN:
 		if (n->a)
