@@ -6,9 +6,10 @@
  * change. The body reaches no other variable or map of the caller: its
  * own $variables are its own (renamed per expansion), and a map that is
  * not a parameter is an error. Used as a statement, a macro's statements
- * take the call's place; used as a value, its body must be that value
- * alone (plumb has no block expressions to run statements inside an
- * expression). */
+ * take the call's place. Used as a value, its statements go before the
+ * statement that uses it and its value takes the call's place, where
+ * that keeps the order of evaluation (what the statement evaluates each
+ * time it runs); plumb has no block expressions for the other places. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,9 +177,12 @@ static void expand_value(struct expander *ex, struct node **pn, const struct nod
 	if (!begin(ex, m, call, depth, &e))
 		return;
 	if (m->a->list || !m->b) {
-		diag_error(call->loc, "macro '%s' %s: it is a statement, not a value", m->name,
-			   m->b ? "has statements before its value" :
-				  "has no value (its last statement ends with ';')");
+		diag_error(call->loc, "macro '%s' %s", m->name, m->b ?
+			   "has statements before its value, which plumb moves before the statement "
+			   "that uses it: not from under &&, || or ?:, a loop's condition or a "
+			   "predicate" :
+			   "has no value (its last statement ends with ';'): it is a statement, not "
+			   "a value");
 		ex->failed = true;
 		return;
 	}
@@ -234,6 +238,85 @@ static void expand_stmt(struct expander *ex, struct node **ps, const struct node
 	*ps = body;
 }
 
+/* The first macro call at *pn among what is evaluated each time the
+ * statement runs: not under &&, || or ?: (evaluated only sometimes), nor
+ * in a block of its own. */
+static struct node **eager_call(struct expander *ex, struct node **pn)
+{
+	struct node *n = *pn, **r;
+
+	if (!n || n->kind == AST_BLOCK)
+		return NULL;
+	if (macro_call(ex, n))
+		return pn;
+	if ((r = eager_call(ex, &n->a)))
+		return r;
+	if ((n->kind == AST_BINOP && (n->op == OP_AND || n->op == OP_OR)) ||
+	    n->kind == AST_TERNARY)
+		return NULL;
+	if ((r = eager_call(ex, &n->b)) || (r = eager_call(ex, &n->c)))
+		return r;
+	for (struct node **p = &n->list; *p; p = &(*p)->next)
+		if ((r = eager_call(ex, p)))
+			return r;
+	return NULL;
+}
+
+/* What statement s evaluates every time it runs, before its blocks. */
+static struct node **eager_in(struct expander *ex, struct node *s)
+{
+	struct node **r = NULL;
+
+	switch (s->kind) {
+	case AST_EXPR_STMT:
+	case AST_IF:
+	case AST_RETURN:
+		return eager_call(ex, &s->a);
+	case AST_ASSIGN:
+		return (r = eager_call(ex, &s->a)) ? r : eager_call(ex, &s->b);
+	case AST_FOR:
+		for (struct node **p = &s->list; *p && !r; p = &(*p)->next)
+			r = eager_call(ex, p);
+		return r;
+	default:
+		return NULL;
+	}
+}
+
+/* One macro call that statement *ps evaluates each time it runs: its
+ * value takes the call's place and its statements go before the
+ * statement (bpftrace's block expression, as plumb can have it). 1 after
+ * a step, 0 when there is none left, -1 after an error. s->id counts the
+ * steps (sema sets it later). */
+static int eager_step(struct expander *ex, struct node **ps)
+{
+	struct node *s = *ps, **c = eager_in(ex, s), *call, *stmts, *v;
+	const struct node *m;
+	struct expansion e;
+
+	if (!c)
+		return 0;
+	call = *c;
+	m = macro_call(ex, call);
+	if (!begin(ex, m, call, s->id++, &e))
+		return -1;
+	if (!m->b) {
+		diag_error(call->loc, "macro '%s' has no value (its last statement ends with ';'): "
+			   "it is a statement, not a value", m->name);
+		ex->failed = true;
+		return -1;
+	}
+	stmts = clone_list(m->a->list, &e, ex);
+	v = clone(m->b, &e, ex);
+	v->next = call->next;
+	call->next = NULL;
+	ast_free(call);
+	*c = v;
+	if (stmts)
+		*ps = ast_append(stmts, s);
+	return 1;
+}
+
 static void expand_list(struct expander *ex, struct node **head, int depth)
 {
 	struct node **p = head;
@@ -248,7 +331,12 @@ static void expand_list(struct expander *ex, struct node **head, int depth)
 				p = &(*p)->next;
 			continue;
 		}
-		expand_expr(ex, p, depth);
+		int step = eager_step(ex, p);
+		if (step > 0)
+			continue;	/* what it put before s comes first */
+		s->id = 0;
+		if (step == 0)
+			expand_expr(ex, p, depth);
 		p = &(*p)->next;
 	}
 }
