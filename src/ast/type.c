@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "func/func.h"
 #include "util/util.h"
 
 static const struct {
@@ -50,6 +51,7 @@ bool type_eq(struct type a, struct type b)
 	case T_TUPLE:
 		return a.ct == b.ct;
 	case T_STR:
+	case T_TEXT:
 		return a.len == b.len;
 	default:
 		return true;
@@ -126,6 +128,9 @@ const char *type_name(struct type t, char *buf, size_t len)
 		break;
 	case T_TUPLE:
 		tuple_name(t.ct, buf, len);
+		break;
+	case T_TEXT:
+		snprintf(buf, len, "%s", func_at(t.len - 1) ? func_at(t.len - 1)->name : "text");
 		break;
 	}
 	return buf;
@@ -233,6 +238,8 @@ size_t type_storage(struct type t)
 		return 8 + ALIGN8(t.len);
 	case T_TUPLE:
 		return ALIGN8(t.ct->size);
+	case T_TEXT:
+		return ALIGN8(t.size);
 	case T_VOID:
 	case T_NONE:
 		return 0;

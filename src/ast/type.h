@@ -25,6 +25,9 @@ enum type_kind {
 	T_TIMESTAMP,	/* nsecs, printed by strftime(3); len: its format (sema->timefmts) + 1 */
 	T_BUF,		/* buf(p, n): its length in a u64, then len bytes */
 	T_TUPLE,	/* a tuple or record value (not memory): ct, a TAG_TUPLE CT_RECORD */
+	T_TEXT,		/* what a function (strerror, ksym, ntop, cgroup_path) keeps for
+			   user space to render as text: len: the function (its
+			   func_id), size: bytes kept */
 };
 
 struct ctype;

@@ -171,5 +171,8 @@ const char *bin_symbolize(struct bin_symcache *c, pid_t pid, uint64_t addr, bool
  * no symbol, or kallsyms hides addresses). */
 const char *bin_ksym(uint64_t addr, char *buf, size_t len);
 void bin_ksym_free(void);
+/* The address of a kernel symbol of any kind, from /proc/kallsyms: 0 when
+ * found, -1 when not there, -2 when kallsyms hides its address (0). */
+int bin_kaddr(const char *name, uint64_t *addr);
 
 #endif

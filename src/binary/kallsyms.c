@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Kernel addresses to names, from /proc/kallsyms (read once, on the
- * first kernel stack that needs it). */
+ * first kernel stack that needs it), and names to addresses (kaddr()). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +82,23 @@ void bin_ksym_free(void)
 	ksyms = NULL;
 	nksyms = 0;
 	loaded = false;
+}
+
+int bin_kaddr(const char *name, uint64_t *addr)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256], type;
+	unsigned long long a;
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (found != 1 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3 || strcmp(sym, name))
+			continue;
+		*addr = a;
+		found = a ? 1 : 2;
+	}
+	fclose(f);
+	return found == 1 ? 0 : found == 2 ? -2 : -1;
 }

@@ -100,6 +100,9 @@ static void alu(char *buf, size_t len, const struct bpf_insn *in)
 
 	if (op == BPF_NEG) {
 		snprintf(buf, len, "%c%d = -%c%d", r, in->dst_reg, r, in->dst_reg);
+	} else if (op == BPF_END) {
+		snprintf(buf, len, "r%d = %s%d r%d", in->dst_reg,
+			 BPF_SRC(in->code) == BPF_TO_BE ? "be" : "le", in->imm, in->dst_reg);
 	} else if (BPF_SRC(in->code) == BPF_X) {
 		snprintf(buf, len, "%c%d %s %c%d", r, in->dst_reg, alu_sym(op, in->off == 1), r,
 			 in->src_reg);

@@ -379,6 +379,7 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 	case T_USYM:
 	case T_KSTACK:
 	case T_BUF:
+	case T_TEXT:
 		if (n->kind == AST_MAP || n->kind == AST_SELF)
 			cg_map_read_mem(cg, n, base, off, (int)type_storage(n->type));
 		else if (n->kind == AST_LOCAL)

@@ -17,6 +17,7 @@
 
 struct scope;
 struct cg;
+struct strbuf;
 
 struct func_def {
 	const char *name;
@@ -33,6 +34,8 @@ struct func_def {
 	void (*emit_mem)(struct cg *cg, struct node *n, int base, int off, int len);
 	/* As a statement. */
 	void (*emit_stmt)(struct cg *cg, struct node *n);
+	/* A value of type T_TEXT (what emit_mem kept) as text, in user space. */
+	void (*render)(struct strbuf *sb, const uint8_t *v);
 };
 
 /* The function called name; NULL when none. */
@@ -42,6 +45,11 @@ const struct func_def *func_at(size_t i);
 /* What sema stores in a call's node (n->id), and the function it names. */
 int func_id(const struct func_def *f);
 const struct func_def *func_of(const struct node *call);
+
+/* The type of f's value rendered in user space (T_TEXT), size bytes
+ * kept; and such a value as text. */
+struct type func_text_type(const struct func_def *f, unsigned int size);
+void func_render(struct strbuf *sb, struct type t, const uint8_t *v);
 
 /* For the sema hooks: the i-th argument (NULL past the last), and a
  * constant integer argument (false after saying it must be one). */

@@ -9,14 +9,18 @@
 
 extern const struct func_def func_str, func_startswith, func_contains, func_usym, func_ustack,
 	func_reg, func_printf, func_warnf, func_errorf, func_time, func_strftime, func_exit,
-	func_signal, func_system, func_cat, func_buf, func_join, func_print, func_clear, func_delete, func_zero,
-	func_has_key;
+	func_signal, func_system, func_cat, func_buf, func_join, func_print, func_clear, func_delete,
+	func_zero, func_has_key, func_strncmp, func_strcontains, func_bswap, func_nsecs, func_kaddr,
+	func_uaddr, func_cgroupid, func_strerror, func_ksym, func_ntop, func_pton,
+	func_cgroup_path;
 
 static const struct func_def *const funcs[] = {
 	&func_str, &func_usym, &func_reg, &func_ustack, &func_startswith, &func_contains,
 	&func_printf, &func_warnf, &func_errorf, &func_time, &func_strftime, &func_signal,
-	&func_system, &func_cat, &func_buf, &func_join, &func_print, &func_clear, &func_delete, &func_exit, &func_zero,
-	&func_has_key,
+	&func_system, &func_cat, &func_buf, &func_join, &func_print, &func_clear, &func_delete,
+	&func_exit, &func_zero, &func_has_key, &func_strncmp, &func_strcontains, &func_bswap,
+	&func_nsecs, &func_kaddr, &func_uaddr, &func_cgroupid, &func_strerror, &func_ksym,
+	&func_ntop, &func_pton, &func_cgroup_path,
 };
 
 const struct func_def *func_find(const char *name)
@@ -46,6 +50,21 @@ const struct func_def *func_of(const struct node *call)
 	if (call->kind != AST_CALL || call->id < 1 || (size_t)call->id > ARRAY_SIZE(funcs))
 		return NULL;
 	return funcs[call->id - 1];
+}
+
+struct type func_text_type(const struct func_def *f, unsigned int size)
+{
+	struct type t = { .kind = T_TEXT, .len = (unsigned int)func_id(f),
+			  .size = (unsigned char)size };
+	return t;
+}
+
+void func_render(struct strbuf *sb, struct type t, const uint8_t *v)
+{
+	const struct func_def *f = func_at(t.len - 1);
+
+	if (f && f->render)
+		f->render(sb, v);
 }
 
 struct node *func_arg(struct node *call, int i)

@@ -233,6 +233,146 @@ static void contains_emit(struct cg *cg, struct node *n, int reg)
 	cg->sp = mark;
 }
 
+/* strncmp(a, b, n): 0 when the first n characters of a and b are the
+ * same (up to the NUL that ends both), 1 when not, as bpftrace 0.17 gives
+ * it; n a constant, as bpftrace has it. */
+static void strncmp_sema(struct scope *sc, struct node *n)
+{
+	struct node *a, *b, *len;
+	int64_t k;
+
+	sema_expr(sc, n->list);
+	sema_charp_to_str(sc, &n->list);
+	sema_expr(sc, n->list->next);
+	sema_charp_to_str(sc, &n->list->next);
+	a = n->list, b = a->next, len = b->next;
+	sema_expr(sc, len);
+	if (type_bad(a->type) || type_bad(b->type) || type_bad(len->type))
+		return;
+	for (struct node *s = a; s != len; s = s->next)
+		if (s->type.kind != T_STR) {
+			sc_error(sc, s->loc, "strncmp() compares strings, not a %s",
+				 type_name(s->type, (char[32]){0}, 32));
+			return;
+		}
+	if (!func_const_int(sc, len, "the length of strncmp()", &k))
+		return;
+	if (k < 0) {
+		sc_error(sc, len->loc, "the length of strncmp() must not be negative");
+		return;
+	}
+	n->type = type_int(8, true);
+}
+
+/* Both strings are zero after their NUL, so the first k bytes are alike
+ * exactly when the strings are alike in their first k characters: words,
+ * the last one masked. */
+static void strncmp_emit(struct cg *cg, struct node *n, int reg)
+{
+	struct node *a = n->list, *b = a->next;
+	int len = (int)(a->type.len > b->type.len ? a->type.len : b->type.len);
+	int k = (int)b->next->num < len ? (int)b->next->num : len;
+	int mark = cg->sp, ne = cg_label(cg), done = cg_label(cg);
+	int oa = cg_str_materialize(cg, a, len), ob = cg_str_materialize(cg, b, len);
+
+	for (int i = 0; i < k; i += 8) {
+		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(oa + i)));
+		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)(ob + i)));
+		if (k - i < 8) {
+			cg_emit(cg, ALU64_REG(BPF_XOR, R1, R2));
+			cg_ld_imm64(cg, R2, (1ULL << (8 * (k - i))) - 1);
+			cg_emit(cg, ALU64_REG(BPF_AND, R1, R2));
+			cg_jmp_imm(cg, BPF_JNE, R1, 0, ne);
+		} else {
+			cg_jmp_reg(cg, BPF_JNE, R1, R2, ne);
+		}
+	}
+	cg_mov_imm(cg, reg, 0);
+	cg_goto(cg, done);
+	cg_place(cg, ne);
+	cg_mov_imm(cg, reg, 1);
+	cg_place(cg, done);
+	cg->sp = mark;
+}
+
+/* strcontains(haystack, needle): 1 when needle occurs in haystack; the
+ * empty needle occurs everywhere. A constant needle is compared unrolled
+ * (contains()); a run-time one in a second bounded loop. */
+static void strcontains_sema(struct scope *sc, struct node *n)
+{
+	for (struct node **a = &n->list; *a; a = &(*a)->next) {
+		sema_expr(sc, *a);
+		sema_charp_to_str(sc, a);
+	}
+	for (struct node *a = n->list; a; a = a->next) {
+		if (type_bad(a->type))
+			return;
+		if (a->type.kind != T_STR) {
+			sc_error(sc, a->loc, "strcontains() searches strings, not a %s",
+				 type_name(a->type, (char[32]){0}, 32));
+			return;
+		}
+	}
+	n->type = type_bool();
+}
+
+/* Each position i of the haystack (a bounded loop), the needle compared
+ * there unrolled: at the needle's NUL it is found, a byte that differs
+ * moves i on. The haystack's buffer has the needle's length of zeroes
+ * after it, so hay[i + j] is always in it; past the haystack's NUL no
+ * byte of a needle matches. */
+static void search_emit(struct cg *cg, int hay, int hlen, int ndl, int nlen, int reg)
+{
+	int loop = cg_label(cg), next = cg_label(cg), yes = cg_label(cg), no = cg_label(cg),
+	    done = cg_label(cg);
+
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_place(cg, loop);
+	cg_jmp_imm(cg, BPF_JGT, R4, hlen - 1, no);
+	cg_emit(cg, MOV64_REG(R2, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, hay));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
+	for (int j = 0; j < nlen; j++) {
+		cg_emit(cg, LDX(BPF_B, R3, R10, (int16_t)(ndl + j)));
+		cg_jmp_imm(cg, BPF_JEQ, R3, 0, yes);
+		cg_emit(cg, LDX(BPF_B, R1, R2, (int16_t)j));
+		cg_jmp_reg(cg, BPF_JNE, R1, R3, next);
+	}
+	cg_goto(cg, yes);
+	cg_place(cg, next);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R4, 1));
+	cg_goto(cg, loop);
+	cg_place(cg, yes);
+	cg_mov_imm(cg, reg, 1);
+	cg_goto(cg, done);
+	cg_place(cg, no);
+	cg_mov_imm(cg, reg, 0);
+	cg_place(cg, done);
+}
+
+static void strcontains_emit(struct cg *cg, struct node *n, int reg)
+{
+	struct node *s = n->list, *p = s->next;
+	int mark = cg->sp;
+
+	if (p->kind == AST_STR && (p->len == 0 || p->name[0] == 0)) {
+		cg_mov_imm(cg, reg, 1);	/* "" occurs everywhere */
+		return;
+	}
+	if (p->kind == AST_STR && !memchr(p->name, 0, p->len)) {
+		contains_emit(cg, n, reg);
+		return;
+	}
+	int hlen = (int)s->type.len, nlen = (int)p->type.len;
+	int hay = cg_stack_alloc(cg, (int)ALIGN8(hlen) + (int)ALIGN8(nlen));
+
+	cg_str(cg, s, R10, hay, hlen);
+	cg_stack_zero(cg, hay + (int)ALIGN8(hlen), (int)ALIGN8(nlen));
+	int ndl = cg_str_materialize(cg, p, nlen);
+	search_emit(cg, hay, hlen, ndl, nlen, reg);
+	cg->sp = mark;
+}
+
 const struct func_def func_str = {
 	.name = "str", .min = 1, .max = 2, .sema = str_sema, .emit_mem = str_emit,
 };
@@ -241,4 +381,11 @@ const struct func_def func_startswith = {
 };
 const struct func_def func_contains = {
 	.name = "contains", .min = 2, .max = 2, .sema = strtest_sema, .emit = contains_emit,
+};
+const struct func_def func_strncmp = {
+	.name = "strncmp", .min = 3, .max = 3, .sema = strncmp_sema, .emit = strncmp_emit,
+};
+const struct func_def func_strcontains = {
+	.name = "strcontains", .min = 2, .max = 2, .sema = strcontains_sema,
+	.emit = strcontains_emit,
 };

@@ -9,6 +9,7 @@
 
 #include "agg/agg.h"
 #include "binary/binary.h"
+#include "func/func.h"
 #include "output/out.h"
 #include "probe/probe.h"
 
@@ -230,6 +231,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		break;
 	case T_TUPLE:
 		out_tuple_str(o, sb, t.ct, p);
+		break;
+	case T_TEXT:
+		func_render(sb, t, p);
 		break;
 	default:
 		if (t.sign)

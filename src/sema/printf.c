@@ -134,9 +134,9 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 		/* FC_PROBE: a value user space names (a probe, a user, a time) */
 		bool named = t.kind == T_PROBE || t.kind == T_USERNAME || t.kind == T_TIMESTAMP;
 		if (t.kind == T_STR || named || t.kind == T_USYM || t.kind == T_USTACK ||
-		    t.kind == T_KSTACK) {
+		    t.kind == T_KSTACK || t.kind == T_TEXT) {
 			fa->conv = t.kind == T_STR ? FC_STR : named ? FC_PROBE :
-				   t.kind == T_USYM ? FC_USYM : FC_USTACK;
+				   t.kind == T_USYM ? FC_USYM : t.kind == T_TEXT ? FC_TEXT : FC_USTACK;
 			return true;
 		}
 	} else if (type_is_int(t)) {
@@ -165,7 +165,7 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 		return;
 	}
 	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK ||
-	    fa->conv >= FC_BUF)
+	    fa->conv == FC_TEXT || fa->conv >= FC_BUF)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);

@@ -69,8 +69,8 @@ enum builtin {
 /* A printf-style format, checked against its arguments and kept for
  * the user-space side that formats the event. */
 enum fmt_conv {
-	FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE,
-	FC_BUF, FC_BUF_HEX, FC_BUF_SPACED,	/* %r, %rx, %rh */
+	FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE, FC_TEXT,
+	FC_BUF, FC_BUF_HEX, FC_BUF_SPACED,	/* %r, %rx, %rh: last */
 };
 
 struct fmt_arg {

@@ -102,7 +102,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	}
 	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
 	    t.kind != T_KSTACK && t.kind != T_PROBE && t.kind != T_USERNAME &&
-	    t.kind != T_TIMESTAMP && t.kind != T_BUF && t.kind != T_TUPLE) {
+	    t.kind != T_TIMESTAMP && t.kind != T_BUF && t.kind != T_TUPLE && t.kind != T_TEXT) {
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
 	}
