@@ -110,6 +110,22 @@ size_t bin_funcs_match(const struct bin_funcs *f, const char *name, bool glob,
  * close. Compared with full names when it has a parameter list. */
 const char *bin_funcs_closest(const struct bin_funcs *f, const char *name);
 
+/* The code of a source line (lines.c), from the DWARF line table of the
+ * binary or of its separate debug file: the first statement of the line
+ * in each function instance that has it (inlined copies included), in
+ * address order. FILE is the source's name or a tail of its path
+ * ("calls.c", "t/targets/calls.c"). When the line has no code, before
+ * and after are the nearest lines of the file that have (0: none). */
+struct bin_line_sites {
+	struct { uint64_t *v; size_t n, cap; } vaddr;
+	bool file_found;	/* the table has the file */
+	int before, after;
+};
+/* False, with the reason in err, when the binary has no line table. */
+bool bin_line_addrs(const struct bin *b, const char *file, int line, struct bin_line_sites *out,
+		    char *err, size_t errlen);
+void bin_line_sites_free(struct bin_line_sites *s);
+
 /* Resolve what the user typed as a binary:
  *  - contains '/': that path (made absolute with realpath), must exist;
  *  - otherwise the first executable on $PATH that is an ELF file (scripts

@@ -56,6 +56,8 @@ struct probe {
 	char *name;		/* symbol, USDT name, tracepoint name, ... */
 	struct loc name_loc;
 	uint64_t offset;	/* uprobe: SYM+OFF, or the address */
+	int line;		/* uprobe:BIN:FILE:LINE (name is the file), else 0 */
+	struct loc line_loc;
 	uint64_t period;	/* interval: ns; profile: ns or hz; software: count */
 	bool period_hz;		/* profile: period is a frequency in hz */
 	uint64_t config;	/* software: the perf event's config */

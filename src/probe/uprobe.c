@@ -548,10 +548,60 @@ static bool by_name(struct probe *p, struct bin *b, const struct usdt_notes *not
 	return n && ok;
 }
 
+/* "nearest lines with code: 41, 44" */
+static void lines_around(const struct bin_line_sites *ls, char *buf, size_t len)
+{
+	if (ls->before && ls->after)
+		snprintf(buf, len, "nearest lines with code: %d, %d", ls->before, ls->after);
+	else if (ls->before || ls->after)
+		snprintf(buf, len, "nearest line with code: %d", ls->before ? ls->before : ls->after);
+	else
+		snprintf(buf, len, "no line of it has code");
+}
+
+/* FILE:LINE through the line table: the line's first statement in each
+ * function instance, each checked like any uprobe address. */
+static bool by_line(struct probe *p, struct bin *b, const struct usdt_notes *notes)
+{
+	struct bin_line_sites ls;
+	char err[300], label[300], around[100];
+	bool ok = true;
+
+	if (!bin_line_addrs(b, p->name, p->line, &ls, err, sizeof(err))) {
+		diag_error(p->target_loc, "%s", err);
+		return false;
+	}
+	if (!ls.file_found) {
+		diag_error(p->name_loc, "no source file '%s' in the line table of %s", p->name,
+			   b->path);
+		ok = false;
+	} else if (!ls.vaddr.n) {
+		lines_around(&ls, around, sizeof(around));
+		diag_error(p->line_loc, "line %d of %s has no code in %s; %s", p->line, p->name,
+			   b->path, around);
+		ok = false;
+	}
+	snprintf(label, sizeof(label), "%s:%d", p->name, p->line);
+	for (size_t i = 0; i < ls.vaddr.n && ok; i++) {
+		struct site_check c = { .p = p, .b = b, .vaddr = ls.vaddr.v[i], .loc = p->line_loc,
+					.label = label };
+		const struct bin_sym *f = bin_func_at(b, c.vaddr);
+		char *name = f ? bin_demangle(f->name, true) : NULL;
+
+		ok = check_site(&c) == SITE_OK &&
+		     add_site(p, b, notes, name ? name : f ? f->name : label, c.vaddr, NULL);
+		free(name);
+	}
+	bin_line_sites_free(&ls);
+	return ok;
+}
+
 static bool find_sites(struct probe *p, struct bin *b, const struct usdt_notes *notes)
 {
 	const struct bin_sym *sym;
 
+	if (p->line)
+		return by_line(p, b, notes);
 	if (isdigit((unsigned char)p->name[0]))
 		return by_address(p, b, notes);
 	if (!split_offset(p))
@@ -582,18 +632,35 @@ static char *join_parts(char **parts, int first, int last)
 	return sb.s ? sb.s : xstrdup("");
 }
 
+/* BINARY:FILE:LINE: a line number after a name (no C++ name ends so). */
+static bool is_file_line(char **parts, int n)
+{
+	if (n != 4 || !*parts[2] || !*parts[3])
+		return false;
+	for (const char *c = parts[3]; *c; c++)
+		if (!isdigit((unsigned char)*c))
+			return false;
+	return true;
+}
+
 /* KIND:BINARY:FUNCTION, where FUNCTION runs to the end of the spec (C++
  * names hold "::"); with -p, KIND:FUNCTION probes the process's binary,
  * and so does KIND:NS::FUNCTION (an empty part after the first). */
 static bool split_spec(struct probe *p)
 {
-	int n = probe_split(p, NULL, NULL, 0), first = 2;
+	int nparts = probe_split(p, NULL, NULL, 0), n = nparts, first = 2;
 	char **parts = xcalloc((size_t)n, sizeof(char *));
 	struct loc *locs = xcalloc((size_t)n, sizeof(struct loc));
 	bool ok = n >= 3;
 
 	probe_split(p, parts, locs, n);
-	if (p->opts->pid && (n == 2 || (n > 3 && !*parts[2]))) {
+	if (is_file_line(parts, n)) {
+		p->target = xstrdup(parts[1]);
+		p->target_loc = locs[1];
+		p->line = atoi(parts[3]);
+		p->line_loc = locs[3];
+		n = 3;
+	} else if (p->opts->pid && (n == 2 || (n > 3 && !*parts[2]))) {
 		p->target = xasprintf("/proc/%d/exe", (int)p->opts->pid);
 		p->target_loc = locs[1];
 		first = 1;
@@ -606,13 +673,20 @@ static bool split_spec(struct probe *p)
 		p->name = join_parts(parts, first, n - 1);
 		p->name_loc = (struct loc){ locs[first].start, locs[n - 1].end };
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < nparts; i++)
 		free(parts[i]);
 	free(parts);
 	free(locs);
 	if (!ok || !*p->target || !*p->name) {
 		diag_error(p->node->loc, "%s probes are written %s:BINARY:FUNCTION", p->kind->name,
 			   p->kind->name);
+		ok = false;
+	} else if (p->line && p->kind->flags & PK_RETVAL) {
+		diag_error(p->line_loc, "a line has no return: %s:BINARY:FILE:LINE is for uprobe",
+			   p->kind->name);
+		ok = false;
+	} else if (p->line && !strcmp(p->target, "*")) {
+		diag_error(p->target_loc, "a source line is in one binary: name it instead of '*'");
 		ok = false;
 	} else if (!strcmp(p->target, "*") && p->opts->pid <= 0) {
 		diag_error(p->target_loc, "a wildcard binary needs -p PID: the objects that "
@@ -704,6 +778,8 @@ bool uprobe_resolve_sites(struct probe *p)
 	ok = find_sites(p, b, &notes);
 	if (p->offset)
 		snprintf(off, sizeof(off), "+%#llx", (unsigned long long)p->offset);
+	else if (p->line)
+		snprintf(off, sizeof(off), ":%d", p->line);
 	p->spec = xasprintf("%s:%s:%s%s", p->kind->name, b->path, p->name, off);
 	usdt_notes_free(&notes);
 	return ok;

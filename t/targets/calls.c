@@ -48,7 +48,7 @@ TRACED long work(long x)
 TRACED long compute(long x)
 {
 	KEEP();
-	return x * 3 - 7;
+	return x * 3 - 7;	/* line probe: compute's return (t/1176; line 51 in man/plumb.1) */
 }
 #endif /* !CALLS_USE_LIB */
 
@@ -195,7 +195,7 @@ static void call_compute(struct calls_acc *acc, long x)
 {
 	long r = compute(x);
 
-	acc->compute_calls++;
+	acc->compute_calls++;	/* line probe: inlined into calls_thread (t/1176) */
 	acc->compute_sum += (uint64_t)x;
 	acc->compute_retsum += (uint64_t)r;
 }
