@@ -657,7 +657,8 @@ static bool split_spec(struct probe *p)
 	if (is_file_line(parts, n)) {
 		p->target = xstrdup(parts[1]);
 		p->target_loc = locs[1];
-		p->line = atoi(parts[3]);
+		long line = strtol(parts[3], NULL, 10);
+		p->line = line >= 1 && line <= INT_MAX ? (int)line : -1;
 		p->line_loc = locs[3];
 		n = 3;
 	} else if (p->opts->pid && (n == 2 || (n > 3 && !*parts[2]))) {
@@ -680,6 +681,9 @@ static bool split_spec(struct probe *p)
 	if (!ok || !*p->target || !*p->name) {
 		diag_error(p->node->loc, "%s probes are written %s:BINARY:FUNCTION", p->kind->name,
 			   p->kind->name);
+		ok = false;
+	} else if (p->line < 0) {
+		diag_error(p->line_loc, "line numbers run from 1 to %d", INT_MAX);
 		ok = false;
 	} else if (p->line && p->kind->flags & PK_RETVAL) {
 		diag_error(p->line_loc, "a line has no return: %s:BINARY:FILE:LINE is for uprobe",
