@@ -160,7 +160,8 @@ bool bin_line_addrs(const struct bin *b, const char *file, int line, struct bin_
 			 "its debug symbols)", b->path);
 		return false;
 	}
-	qsort(out->vaddr.v, out->vaddr.n, sizeof(uint64_t), cmp_u64);
+	if (out->vaddr.n > 1)
+		qsort(out->vaddr.v, out->vaddr.n, sizeof(uint64_t), cmp_u64);
 	return true;
 }
 
