@@ -374,6 +374,12 @@ static void for_map(struct scope *sc, struct node *n)
 		sc_error(sc, n->loc, "a for loop over a map inside another is not supported");
 		return;
 	}
+	/* the verifier walks the callback again on each trip it cannot rule
+	 * out: minutes, uninterruptibly, inside a loop capped at 1024 trips */
+	if (sc->loops) {
+		sc_error(sc, n->loc, "a for loop over a map inside another loop is not supported");
+		return;
+	}
 	if (!m->typed) {
 		sc_error(sc, mn->loc, "map %s is used but never assigned", mn->name);
 		return;
