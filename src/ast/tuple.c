@@ -10,44 +10,7 @@
 #include "ast/type.h"
 #include "util/util.h"
 
-struct ctype *ctype_new(struct type_table *tt, enum ctype_kind kind)
-{
-	struct ctype *t = xcalloc(1, sizeof(*t));
-
-	t->kind = kind;
-	t->align = 1;
-	vec_push(tt, t);
-	return t;
-}
-
-void ctype_add_member(struct ctype *rec, const char *name, const struct ctype *type,
-		      uint64_t off, unsigned int bit_off, unsigned int bit_size)
-{
-	struct cmember *m;
-
-	rec->members = xrealloc(rec->members, (rec->nmembers + 1) * sizeof(*rec->members));
-	m = &rec->members[rec->nmembers++];
-	memset(m, 0, sizeof(*m));
-	m->name = xstrdup(name);
-	m->type = type;
-	m->off = off;
-	m->bit_off = bit_off;
-	m->bit_size = bit_size;
-}
-
-void type_table_free(struct type_table *tt)
-{
-	for (size_t i = 0; i < tt->n; i++) {
-		struct ctype *t = tt->v[i];
-		for (size_t j = 0; j < t->nmembers; j++)
-			free(t->members[j].name);
-		free(t->members);
-		free(t->name);
-		free(t);
-	}
-	free(tt->v);
-	memset(tt, 0, sizeof(*tt));
-}
+/* ctype_new, ctype_add_member and type_table_free: ctype.c */
 
 static bool same_shape(const struct ctype *t, size_t n, const struct type *vts,
 		       char *const *names)

@@ -47,8 +47,10 @@ bool type_eq(struct type a, struct type b)
 	case T_INT:
 		return a.size == b.size && a.sign == b.sign;
 	case T_PTR:
-		return a.size == b.size && a.sign == b.sign && a.chr == b.chr;
+		return a.size == b.size && a.sign == b.sign && a.chr == b.chr && a.ct == b.ct;
 	case T_TUPLE:
+	case T_RECORD:
+	case T_ARRAY:
 		return a.ct == b.ct;
 	case T_STR:
 	case T_TEXT:
@@ -91,7 +93,10 @@ const char *type_name(struct type t, char *buf, size_t len)
 		snprintf(buf, len, "%c%d", t.sign ? 's' : 'u', t.size * 8);
 		break;
 	case T_PTR:
-		if (t.chr)
+		if (t.ct) {
+			char in[200];
+			snprintf(buf, len, "%s *", ctype_name(t.ct, in, sizeof(in)));
+		} else if (t.chr)
 			snprintf(buf, len, "char *");
 		else
 			snprintf(buf, len, "%c%d *", t.sign ? 's' : 'u', t.size * 8);
@@ -131,6 +136,10 @@ const char *type_name(struct type t, char *buf, size_t len)
 		break;
 	case T_TEXT:
 		snprintf(buf, len, "%s", func_at(t.len - 1) ? func_at(t.len - 1)->name : "text");
+		break;
+	case T_RECORD:
+	case T_ARRAY:
+		ctype_name(t.ct, buf, len);
 		break;
 	}
 	return buf;
@@ -237,6 +246,8 @@ size_t type_storage(struct type t)
 	case T_BUF:
 		return 8 + ALIGN8(t.len);
 	case T_TUPLE:
+	case T_RECORD:
+	case T_ARRAY:
 		return ALIGN8(t.ct->size);
 	case T_TEXT:
 		return ALIGN8(t.size);

@@ -2,7 +2,35 @@
 /* The value types of the language. Everything numeric is computed in 64
  * bits; the size and signedness of an integer type say how a value is
  * truncated and extended when it comes from memory, a register or a cast,
- * and which comparisons and shifts are signed. */
+ * and which comparisons and shifts are signed.
+ *
+ * Compound types. `struct type` is what sema gives every expression and
+ * is copied freely: for the program's own types it holds a pointer to a
+ * `struct ctype`, which describes a C type once (layout included) and is
+ * shared. Every ctype lives in a `struct type_table` that the compile
+ * (its sema) owns and frees at the end; nothing else frees one.
+ *
+ *   - a DWARF struct/class/union (binary/dwarf.c): a CT_RECORD with tag
+ *     TAG_STRUCT/TAG_CLASS/TAG_UNION, its name qualified as C++ spells it
+ *     ("ns::Snapshot"), a member per DW_TAG_member with its byte offset
+ *     (DW_AT_data_member_location), and for a bit-field its bit offset
+ *     from that byte and width; base classes are members named "" that
+ *     lookups search through. Pointers, references (ref set), arrays,
+ *     enums and typedefs become CT_PTR, CT_ARRAY, CT_ENUM, CT_TYPEDEF
+ *     pointing at their target; const/volatile are dropped.
+ *   - a struct declared in the program (struct S { ... };): the same
+ *     CT_RECORD, its offsets laid out by C's rules from the members' sizes
+ *     and alignments.
+ *   - a kernel BTF struct: the same again, offsets from BTF's bit offsets.
+ *   - a tuple or named tuple (a value, not memory): an anonymous CT_RECORD
+ *     (name NULL, tag TAG_TUPLE), members named "0", "1", ... or by the
+ *     names given, laid out 8-byte aligned as the map key/value holds it.
+ *
+ * In struct type: a pointer to a program type is T_PTR with ct its
+ * pointee (size/sign/chr still describe an integer pointee, so code that
+ * only knows integer pointers keeps working); a record or array value is
+ * T_RECORD/T_ARRAY with ct the type itself; an enum is a T_INT with ct the
+ * CT_ENUM (for its names). ct NULL is a plain integer pointer as before. */
 #ifndef PLUMB_TYPE_H
 #define PLUMB_TYPE_H
 
@@ -28,6 +56,8 @@ enum type_kind {
 	T_TEXT,		/* what a function (strerror, ksym, ntop, cgroup_path) keeps for
 			   user space to render as text: len: the function (its
 			   func_id), size: bytes kept */
+	T_RECORD,	/* a struct, class or union of the program (in its memory): ct */
+	T_ARRAY,	/* array: ct */
 };
 
 struct ctype;
@@ -38,39 +68,54 @@ struct type {
 	bool sign;		/* T_INT, T_PTR */
 	bool chr;		/* T_PTR: char *, readable as a string */
 	unsigned int len;	/* T_STR: bytes, including room for the NUL */
-	const struct ctype *ct;	/* T_TUPLE: its layout */
+	const struct ctype *ct;	/* T_PTR: pointee; T_RECORD, T_ARRAY: itself; T_INT: enum */
 };
 
-/* Compound types: the minimal part of the compound-type model that
- * tuples need, with the names and layout of the full model (records,
- * arrays, pointers to any type) that the program types bring: a ctype
- * describes a type once and is shared by pointer from struct type; every
- * ctype lives in the compile's type_table (sema's), freed together. A
- * tuple or named tuple is an anonymous CT_RECORD tagged TAG_TUPLE whose
- * members hold language values (vt). */
-enum ctype_kind { CT_VOID, CT_INT, CT_FLOAT, CT_PTR, CT_RECORD, CT_ARRAY, CT_ENUM, CT_TYPEDEF,
-		  CT_FUNC };
+enum ctype_kind {
+	CT_VOID,
+	CT_INT,		/* size, sign; chr: a char type */
+	CT_FLOAT,	/* size only: read as raw bits */
+	CT_PTR,		/* target (NULL: void *); ref: a C++ reference */
+	CT_RECORD,	/* tag, members */
+	CT_ARRAY,	/* target: element; count (0: flexible/unknown) */
+	CT_ENUM,	/* size, sign; enumerators */
+	CT_TYPEDEF,	/* name, target */
+	CT_FUNC,	/* a function type: pointers to it are code addresses */
+};
 
 enum ctype_tag { TAG_STRUCT, TAG_CLASS, TAG_UNION, TAG_TUPLE };
 
 struct cmember {
-	char *name;		/* "0", "1", ... or a record's member name */
-	const struct ctype *type;	/* a C member's type; NULL in a tuple */
+	char *name;		/* "" for an anonymous member or a base class; "0", "1"... in a tuple */
+	const struct ctype *type;	/* NULL in a tuple */
 	struct type vt;		/* TAG_TUPLE: the language type of the value kept here */
 	uint64_t off;		/* bytes from the start of the record */
-	unsigned int bit_off, bit_size;	/* bit-fields; 0 in a tuple */
+	unsigned int bit_off;	/* bit-field: bits from off (little-endian order) */
+	unsigned int bit_size;	/* bit-field width; 0: not a bit-field */
+};
+
+struct cenum {
+	char *name;
+	int64_t value;
 };
 
 struct ctype {
 	enum ctype_kind kind;
 	enum ctype_tag tag;	/* CT_RECORD */
-	char *name;		/* NULL: anonymous */
+	char *name;		/* "Snapshot", "ns::Snapshot", "uint32_t"; NULL: anonymous */
 	uint64_t size;
 	unsigned int align;
+	bool sign, chr, ref, incomplete;
+	const struct ctype *target;
+	uint64_t count;
 	struct cmember *members;
 	size_t nmembers;
+	struct cenum *enums;
+	size_t nenums;
 };
 
+/* Every ctype of a compile, freed together. byname finds records, enums
+ * and typedefs by name. */
 struct type_table {
 	struct ctype **v;
 	size_t n, cap;
@@ -81,6 +126,24 @@ struct ctype *ctype_new(struct type_table *tt, enum ctype_kind kind);
 /* Add a member (name copied) to a record. */
 void ctype_add_member(struct ctype *rec, const char *name, const struct ctype *type,
 		      uint64_t off, unsigned int bit_off, unsigned int bit_size);
+/* A named record/enum/typedef; tagged "struct X" / "union X" / "enum X" or
+ * bare "X" / "ns::X". Complete definitions win over declarations. */
+const struct ctype *ctype_find(const struct type_table *tt, const char *name);
+/* Typedefs followed to what they name. */
+const struct ctype *ctype_strip(const struct ctype *t);
+/* A member by name, searching anonymous members and base classes; adds
+ * the offsets on the way into *off. NULL when there is none. */
+const struct cmember *ctype_member(const struct ctype *rec, const char *name, uint64_t *off);
+/* The member name closest to name, for "did you mean". */
+const char *ctype_member_closest(const struct ctype *rec, const char *name);
+/* "struct Snapshot", "ns::Snapshot *", "char[8]", "int" into buf. */
+const char *ctype_name(const struct ctype *t, char *buf, size_t len);
+/* The language's type of a value of type t (pointers keep their pointee). */
+struct type type_from_ctype(const struct ctype *t);
+/* A pointer to t. */
+struct type type_ptr_to(const struct ctype *t);
+/* Bytes of what a pointer of type t points to (1 for void and unknown). */
+uint64_t type_pointee_size(struct type t);
 void type_table_free(struct type_table *tt);
 
 static inline struct type type_int(int size, bool sign)

@@ -189,7 +189,7 @@ int probe_sig_index(const struct probe *p, const char *name)
 	return -1;
 }
 
-struct probe *probe_new(struct node *n, const struct options *opts)
+struct probe *probe_new(struct node *n, const struct options *opts, struct type_table *types)
 {
 	struct probe *p = xcalloc(1, sizeof(*p));
 	const char *colon = strchr(n->name, ':');
@@ -198,6 +198,7 @@ struct probe *probe_new(struct node *n, const struct options *opts)
 
 	p->node = n;
 	p->opts = opts;
+	p->types = types;
 	p->nargs = -1;
 	p->nvariants = 1;
 	p->kind = probe_kind_find(kname);

@@ -68,6 +68,7 @@ struct probe {
 	int nargs;		/* arguments it has; -1 when unknown */
 	void *priv;		/* kind-specific */
 	const struct options *opts;
+	struct type_table *types;	/* where its debug info's types go (sema's) */
 };
 
 enum probe_flags {
@@ -121,7 +122,7 @@ const struct probe_kind *probe_kind_find(const char *name);
 void probe_kind_unknown(const char *name, struct loc loc);
 /* Build a probe from an AST_PROBE node: split the spec, pick the kind,
  * resolve. NULL after reporting an error. */
-struct probe *probe_new(struct node *n, const struct options *opts);
+struct probe *probe_new(struct node *n, const struct options *opts, struct type_table *types);
 void probe_free(struct probe *p);
 /* Every probe is resolved: let go of what resolving kept for the next
  * probe (uprobes keep the last binary open). */

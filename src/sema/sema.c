@@ -75,7 +75,7 @@ bool sema_probes(struct sema *s)
 
 	for (struct node *c = s->prog->clauses; c; c = c->next) {
 		for (struct node *pn = c->list; pn; pn = pn->next) {
-			struct probe *p = probe_new(pn, s->opts);
+			struct probe *p = probe_new(pn, s->opts, &s->types);
 			if (!p) {
 				ok = false;
 				continue;
@@ -242,8 +242,8 @@ void sema_free(struct sema *s)
 	vec_free(&s->timefmts);
 	hindex_free(&s->probe_index);
 	vec_free(&s->reads);
-	type_table_free(&s->types);
 	vec_free(&s->loops);
+	type_table_free(&s->types);
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)
 			free_locals(c->b->local);

@@ -125,8 +125,8 @@ struct sema {
 	VEC(char *) timefmts;		/* strftime()'s formats */
 	struct hindex probe_index;	/* probe_names by name */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
-	struct type_table types;	/* the program's compound types (tuples) */
 	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
+	struct type_table types;	/* the program's types (DWARF, declared, BTF, tuples) */
 	bool needs_ringbuf, needs_stacks;
 	bool self_pending;	/* a map read in its own first assignment */
 	bool self_default;	/* ... is then typed as an integer (sc_self_read) */
