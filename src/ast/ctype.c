@@ -230,8 +230,11 @@ struct type type_from_ctype(const struct ctype *t)
 		e.ct = s;
 		return e;
 	}
-	case CT_PTR:
-		return type_ptr_to(s->target);
+	case CT_PTR: {
+		struct type p = type_ptr_to(s->target);
+		p.ref = s->ref;
+		return p;
+	}
 	case CT_RECORD:
 		return (struct type){ .kind = T_RECORD, .ct = t };
 	case CT_ARRAY:

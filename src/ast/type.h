@@ -67,6 +67,7 @@ struct type {
 	unsigned char size;	/* T_INT, T_PTR: bytes of the (pointed-to) integer */
 	bool sign;		/* T_INT, T_PTR */
 	bool chr;		/* T_PTR: char *, readable as a string */
+	bool ref;		/* T_PTR: a C++ reference: '.' reads through it */
 	unsigned int len;	/* T_STR: bytes, including room for the NUL */
 	const struct ctype *ct;	/* T_PTR: pointee; T_RECORD, T_ARRAY: itself; T_INT: enum */
 };

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ast/type.h"
 #include <sys/types.h>
 
 struct bin_seg {
@@ -190,5 +192,31 @@ void bin_ksym_free(void);
 /* The address of a kernel symbol of any kind, from /proc/kallsyms: 0 when
  * found, -1 when not there, -2 when kallsyms hides its address (0). */
 int bin_kaddr(const char *name, uint64_t *addr);
+
+/* Debug info (dwarf.c), from the binary or its separate debug file. */
+struct bin_param {
+	char *name;		/* "this" for a method's hidden first parameter */
+	const struct ctype *type;	/* NULL: void */
+};
+
+struct bin_sig {
+	const struct ctype *ret;	/* NULL: void */
+	struct bin_param *params;
+	size_t nparams;
+	bool has_this;		/* params[0] is the hidden this */
+	bool varargs;
+};
+
+/* The signature of the function holding vaddr, its types added to tt.
+ * False when there is no debug info for it. */
+bool bin_dwarf_sig(const struct bin *b, uint64_t vaddr, struct type_table *tt,
+		   struct bin_sig *s);
+void bin_sig_free(struct bin_sig *s);
+/* A type by name ("Snapshot", "shop::Snapshot", "uint32_t"); walks the
+ * units until found. NULL when there is none or no debug info. */
+const struct ctype *bin_dwarf_type(const struct bin *b, const char *name, struct type_table *tt);
+bool bin_has_dwarf(const struct bin *b, struct type_table *tt);
+/* Close what the last calls kept open. */
+void bin_dwarf_done(void);
 
 #endif

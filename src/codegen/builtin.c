@@ -13,9 +13,12 @@ void cg_builtin(struct cg *cg, struct node *n, int reg)
 		cg->probe->kind->emit_field(cg, cg->probe, n->name, reg);
 	else if (n->id == B_ARG)
 		cg->probe->kind->emit_arg(cg, cg->probe, cg->variant, (int)n->num, reg);
-	else if (b && b->emit)
+	else if (b && b->emit) {
 		b->emit(cg, reg);
-	else
+		/* a declared int return: rax's upper half is not the value's */
+		if (n->id == B_RETVAL && n->type.kind == T_INT && n->type.size < 8)
+			cg_extend(cg, reg, n->type.size, n->type.sign);
+	} else
 		cg_error(cg, n->loc, "'%s' has no integer value", n->name);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "binary/binary.h"
 #include "probe/probe.h"
 
 /* Calls f for each $N in s[0..len), with its offset and length. */
@@ -265,6 +266,10 @@ void probe_free(struct probe *p)
 		free(p->sites.v[i].func);
 	}
 	vec_free(&p->sites);
+	if (p->dsig)
+		bin_sig_free(p->dsig);
+	free(p->dsig);
+	free(p->nodebug);
 	for (int i = 0; i < p->nsig; i++)
 		free(p->sig[i].name);
 	free(p->spec);

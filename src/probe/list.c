@@ -131,8 +131,38 @@ static void list_function(struct probe_lister *l, const char *spec, const char *
 	fputs("}}\n", l->out);
 }
 
+/* "char *file", "long x": C's spacing */
+static void print_decl(FILE *f, const char *type, const char *name)
+{
+	size_t n = strlen(type);
+	bool tight = n && (type[n - 1] == '*' || type[n - 1] == '&');
+
+	fprintf(f, "    %s%s%s\n", type, tight ? "" : " ", name);
+}
+
+/* -v: the parameters and return type as the debug info declares them,
+ * one a line, the way args.NAME and retval will have them. */
+static void list_signature(struct probe_lister *l, const struct bin *b, const struct bin_func *f,
+			   struct type_table *tt)
+{
+	struct bin_sig s;
+	char buf[256];
+
+	if (!bin_dwarf_sig(b, f->sym->vaddr, tt, &s)) {
+		fprintf(l->out, "    (no debug info)\n");
+		return;
+	}
+	for (size_t i = 0; i < s.nparams; i++)
+		print_decl(l->out, ctype_name(s.params[i].type, buf, sizeof(buf)), s.params[i].name);
+	if (s.varargs)
+		fprintf(l->out, "    ...\n");
+	print_decl(l->out, ctype_name(s.ret, buf, sizeof(buf)), "retval");
+	bin_sig_free(&s);
+}
+
 static void list_functions(struct probe_lister *l, const struct bin *b, const char *pattern)
 {
+	struct type_table tt = {0};
 	struct bin_funcs fs;
 	const struct bin_func **fns;
 	size_t n;
@@ -147,10 +177,14 @@ static void list_functions(struct probe_lister *l, const struct bin *b, const ch
 	for (size_t i = 0; i < n; i++) {
 		char *spec = function_spec(b, fns[i]->name);
 		list_function(l, spec, fns[i]->name);
+		if (l->o->verbose && !l->o->json)
+			list_signature(l, b, fns[i], &tt);
 		free(spec);
 	}
 	free(fns);
 	bin_funcs_free(&fs);
+	bin_dwarf_done();
+	type_table_free(&tt);
 }
 
 static struct bin *open_bin(const char *name, const struct options *o)

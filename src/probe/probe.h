@@ -17,6 +17,7 @@
 struct cg;
 struct options;
 struct probe_lister;
+struct bin_sig;
 
 /* One place a program is attached. */
 struct probe_site {
@@ -69,6 +70,9 @@ struct probe {
 	void *priv;		/* kind-specific */
 	const struct options *opts;
 	struct type_table *types;	/* where its debug info's types go (sema's) */
+	struct bin_sig *dsig;	/* uprobes: the function's signature from debug info */
+	char *nodebug;		/* ... or the binary that has none, for the hint */
+	struct type retval;	/* retval's type from debug info; T_NONE: unknown */
 };
 
 enum probe_flags {

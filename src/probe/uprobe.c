@@ -780,6 +780,8 @@ bool uprobe_resolve_sites(struct probe *p)
 	if (!usdt_read_notes(b, &notes, err, sizeof(err)))
 		notes.n = 0;
 	ok = find_sites(p, b, &notes);
+	if (ok)
+		uprobe_debug_sig(p, b);
 	if (p->offset)
 		snprintf(off, sizeof(off), "+%#llx", (unsigned long long)p->offset);
 	else if (p->line)
@@ -838,11 +840,13 @@ const struct probe_kind probe_uprobe = {
 	.name = "uprobe",
 	.alias = "p",
 	.prog_type = BPF_PROG_TYPE_KPROBE,
-	.flags = PK_USER | PK_ARGS | PK_USTACK,
+	.flags = PK_USER | PK_ARGS | PK_USTACK | PK_FIELDS,
 	.resolve = uprobe_resolve,
 	.arg_type = uprobe_arg_type,
 	.emit_arg = uprobe_emit_arg,
 	.arg_pure = uprobe_arg_pure,
+	.field_type = uprobe_field_type,
+	.emit_field = uprobe_emit_field,
 	.attach = uprobe_attach,
 	.list = probe_list_functions,
 };

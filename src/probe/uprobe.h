@@ -7,4 +7,11 @@
 
 bool uprobe_resolve_sites(struct probe *p);
 
+/* debugsig.c: the signature from debug info, when every site is in one
+ * function; args.NAME from it. */
+struct bin;
+void uprobe_debug_sig(struct probe *p, const struct bin *b);
+bool uprobe_field_type(struct probe *p, const char *field, struct loc loc, struct type *t);
+void uprobe_emit_field(struct cg *cg, struct probe *p, const char *field, int reg);
+
 #endif

@@ -134,6 +134,20 @@ static void ident_hint(struct scope *sc, struct node *n)
 		sc_error(sc, n->loc, "unknown identifier '%s'", n->name);
 }
 
+/* retval as the function declares it, when every probe's debug info
+ * agrees on it. */
+static void retval_type(struct scope *sc, struct node *n)
+{
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		if (!p || p->retval.kind == T_NONE || p->retval.kind == T_VOID ||
+		    (i > 0 && !type_eq(p->retval, n->type)))
+			return;
+		if (i == 0)
+			n->type = p->retval;
+	}
+}
+
 static void ident(struct scope *sc, struct node *n)
 {
 	char *end;
@@ -151,6 +165,8 @@ static void ident(struct scope *sc, struct node *n)
 	if (b) {
 		n->id = b->id;
 		n->type = builtin_type(b);
+		if (b->id == B_RETVAL)
+			retval_type(sc, n);
 		if (probes_have(sc, n, b->needs) && b->check)
 			builtin_checks(sc, n, b);
 		if (b->stacks)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "binary/binary.h"
 #include "sema/scope.h"
 
 struct map *sema_map(struct sema *s, const char *name, enum map_kind kind)
@@ -243,6 +244,7 @@ void sema_free(struct sema *s)
 	hindex_free(&s->probe_index);
 	vec_free(&s->reads);
 	vec_free(&s->loops);
+	bin_dwarf_done();
 	type_table_free(&s->types);
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)

@@ -140,6 +140,9 @@ struct counts {
 	long begin_cc, begin_ptr, begin_ref, end, step, fast_step, acc_long, acc_int, hash,
 		twice, tick;
 	long hooks_self, hooks_libc, hooks_cxx, hooks_dl;
+	/* what the typed arguments and members hold, summed over the calls */
+	long step_x, acc_int_ret, ref_level, db[3];
+	long ptr_pages, ptr_minor, ptr_level, ptr_dirty, ref_pages, ref_id, end_id;
 };
 
 /* The loop body is its own function so that ustack shows a known chain:
@@ -160,26 +163,37 @@ static TRACED void run_one(long i, shop::SnapshotAndLogManager &mgr,
 
 	mgr.BeginSnapshot(files[i % 2], dbs[i % 3]);
 	c->begin_cc++;
+	c->db[i % 3]++;
 	if (i % 2 == 0) {
 		mgr.BeginSnapshot(&snap);
 		c->begin_ptr++;
+		c->ptr_pages += snap.pages;
+		c->ptr_minor += snap.ver.minor;
+		c->ptr_level += snap.level;
+		c->ptr_dirty += snap.dirty;
 	}
 	if (i % 3 == 0) {
 		mgr.BeginSnapshot(snap, (int)(i % 5));
 		c->begin_ref++;
+		c->ref_level += i % 5;
+		c->ref_pages += snap.pages;
+		c->ref_id += snap.id;
 	}
+	c->end_id += snap.id;
 	mgr.EndSnapshot(snap);
 	c->end++;
 	/* virtual calls: FastEngine on every third iteration */
 	engines[i % 3 == 0]->step(i);
 	if (i % 3 == 0)
 		c->fast_step++;
-	else
+	else {
 		c->step++;
+		c->step_x += i;
+	}
 	shop::Accumulate<long>(i, 1);
 	c->acc_long++;
 	if (i % 4 == 0) {
-		shop::Accumulate<int>((int)i, 2);
+		c->acc_int_ret += shop::Accumulate<int>((int)i, 2);
 		c->acc_int++;
 	}
 	shop::detail::Hash(snap.db);
@@ -271,6 +285,18 @@ static void print_truth(const struct counts *c, const char *dlsym_name)
 	printf("hook %ld std::terminate()\n", c->hooks_cxx);
 	if (dlsym_name)
 		printf("hook %ld %s\n", c->hooks_dl, dlsym_name);
+	printf("step.x.sum %ld\n", c->step_x);
+	printf("acc_int.retval.sum %ld\n", c->acc_int_ret);
+	printf("ref.level.sum %ld\n", c->ref_level);
+	for (int i = 0; i < 3; i++)
+		printf("db.%s %ld\n", dbs[i], c->db[i]);
+	printf("ptr.pages.sum %ld\n", c->ptr_pages);
+	printf("ptr.ver.minor.sum %ld\n", c->ptr_minor);
+	printf("ptr.level.sum %ld\n", c->ptr_level);
+	printf("ptr.dirty.sum %ld\n", c->ptr_dirty);
+	printf("ref.pages.sum %ld\n", c->ref_pages);
+	printf("ref.id.sum %ld\n", c->ref_id);
+	printf("end.id.sum %ld\n", c->end_id);
 	printf("pid %d\n", (int)getpid());
 }
 
