@@ -9,7 +9,8 @@
 #   args: options before the program, as shell words (default: -n)
 #   cmd: the target and its arguments: plumb -c CMD
 #   params: positional parameters after the program, as shell words
-#   env: VAR=VALUE ... for plumb's environment
+#   env: VAR=VALUE ... for plumb's environment (@TARGETS@ and the like
+#        substituted)
 #   vars: shell assignments for the checks below (NAME=VALUE ...)
 #   needs: commands the checks use (jq ...): skipped without them
 #   kernel: no | yes         runs without root, though not -n or -d; or
@@ -231,7 +232,7 @@ run() {
 	local start
 	start=$(date +%s%N)
 	# shellcheck disable=SC2046
-	env $(cat "$c.env" 2>/dev/null) "$PLUMB" "$@" >"$OUT" 2>"$ERR"
+	env $(subst "$c.env" 2>/dev/null) "$PLUMB" "$@" >"$OUT" 2>"$ERR"
 	rc=$?
 	took=$((($(date +%s%N) - start) / 1000000))
 }

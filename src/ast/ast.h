@@ -45,8 +45,10 @@ enum ast_kind {
 	AST_CONFIG,	/* config = { ... }: list: AST_CONFIG_ITEM */
 	AST_CONFIG_ITEM, /* name: the setting; a: its value (AST_INT, AST_STR, AST_IDENT) */
 	AST_MEMBER,	/* a: base; name: member ("0" or a record's name); op: '.' or
-			   OP_ARROW. sema: num: the member's byte offset */
-	AST_INDEX,	/* a: base; b: index. $t[0] of a tuple: as $t.0 */
+			   OP_ARROW. sema: num: the member's byte offset; a bit-field:
+			   len bits at bit id */
+	AST_INDEX,	/* a: base; b: index. $t[0] of a tuple: as $t.0; a pointer or an
+			   array: sema: num: the element's size */
 	AST_TUPLE,	/* list: the elements, AST_FIELDINIT for a record (a=1, b="x") */
 	AST_FIELDINIT,	/* name = a: a record's member */
 };
@@ -80,6 +82,7 @@ struct node {
 	struct probe *probe;	/* AST_PROBE */
 	bool folded;		/* a constant: value in num */
 	bool spread;		/* AST_MAP: its lone key is a tuple, whose members are the keys */
+	bool decay;		/* AST_MEMBER, AST_INDEX: an array, whose value is its address */
 };
 
 struct program {

@@ -18,6 +18,39 @@ struct ctype *ctype_new(struct type_table *tt, enum ctype_kind kind)
 	return t;
 }
 
+const struct ctype *ctype_ptr_of(struct type_table *tt, const struct ctype *to)
+{
+	struct ctype *p;
+
+	for (size_t i = 0; i < tt->n; i++)
+		if (tt->v[i]->kind == CT_PTR && tt->v[i]->target == to && !tt->v[i]->ref)
+			return tt->v[i];
+	p = ctype_new(tt, CT_PTR);
+	p->size = p->align = 8;
+	p->target = to;
+	return p;
+}
+
+const struct ctype *ctype_int_of(struct type_table *tt, const char *name, int size, bool sign,
+				 bool chr)
+{
+	struct ctype *t;
+
+	for (size_t i = 0; i < tt->n; i++) {
+		t = tt->v[i];
+		if (t->kind == CT_INT && t->name && !strcmp(t->name, name) &&
+		    t->size == (uint64_t)size && t->sign == sign && t->chr == chr)
+			return t;
+	}
+	t = ctype_new(tt, CT_INT);
+	t->name = xstrdup(name);
+	t->size = (uint64_t)size;
+	t->align = (unsigned int)size;
+	t->sign = sign;
+	t->chr = chr;
+	return t;
+}
+
 void ctype_add_member(struct ctype *rec, const char *name, const struct ctype *type,
 		      uint64_t off, unsigned int bit_off, unsigned int bit_size)
 {

@@ -124,6 +124,10 @@ struct type_table {
 
 /* A new zeroed ctype owned by the table. */
 struct ctype *ctype_new(struct type_table *tt, enum ctype_kind kind);
+/* A pointer to `to`, and an integer type, made once per table. */
+const struct ctype *ctype_ptr_of(struct type_table *tt, const struct ctype *to);
+const struct ctype *ctype_int_of(struct type_table *tt, const char *name, int size, bool sign,
+				 bool chr);
 /* Add a member (name copied) to a record. */
 void ctype_add_member(struct ctype *rec, const char *name, const struct ctype *type,
 		      uint64_t off, unsigned int bit_off, unsigned int bit_size);

@@ -24,6 +24,7 @@ static struct {
 	char *path;		/* the binary */
 	Dwarf *dw;
 	int fd;			/* of the debug file, or -1 */
+	struct bin *bin;	/* opened here (bin_dwarf_type_path), or NULL */
 	struct type_table *tt;
 	VEC(struct memo { Dwarf_Off off; const struct ctype *t; }) memo;
 } cur = { .fd = -1 };
@@ -35,6 +36,7 @@ void bin_dwarf_done(void)
 	if (cur.fd >= 0)
 		close(cur.fd);
 	free(cur.path);
+	bin_close(cur.bin);
 	vec_free(&cur.memo);
 	memset(&cur, 0, sizeof(cur));
 	cur.fd = -1;
@@ -44,23 +46,23 @@ static Dwarf *open_dwarf(const struct bin *b, struct type_table *tt)
 {
 	char path[PATH_MAX];
 
-	if (cur.path && !strcmp(cur.path, b->path) && cur.tt == tt)
+	if (!b || (cur.path && !strcmp(cur.path, b->path) && cur.tt == tt))
 		return cur.dw;
 	bin_dwarf_done();
 	cur.path = xstrdup(b->path);
 	cur.tt = tt;
-	if (b->elf)
-		cur.dw = dwarf_begin_elf(b->elf, DWARF_C_READ, NULL);
-	if (!cur.dw) {
-		int fd = b->debug_path ? open(b->debug_path, O_RDONLY | O_CLOEXEC)
+	/* its own file descriptor: the Dwarf outlives the probe's struct bin */
+	for (int i = 0; i < 2 && !cur.dw; i++) {
+		int fd = i == 0 ? (b->fd >= 0 ? open(b->path, O_RDONLY | O_CLOEXEC) : -1)
+		       : b->debug_path ? open(b->debug_path, O_RDONLY | O_CLOEXEC)
 				       : bin_debug_file(b, path, sizeof(path));
-		if (fd >= 0) {
-			cur.dw = dwarf_begin(fd, DWARF_C_READ);
-			if (cur.dw)
-				cur.fd = fd;
-			else
-				close(fd);
-		}
+		if (fd < 0)
+			continue;
+		cur.dw = dwarf_begin(fd, DWARF_C_READ);
+		if (cur.dw)
+			cur.fd = fd;
+		else
+			close(fd);
 	}
 	return cur.dw;
 }
@@ -363,6 +365,16 @@ void bin_sig_free(struct bin_sig *s)
 }
 
 /* A named type in one unit: its top level, namespaces and classes. */
+/* "shop::Snapshot" ends in the component "Snapshot" */
+static bool is_suffix(const char *full, const char *name)
+{
+	size_t fl = strlen(full), nl = strlen(name);
+
+	return fl > nl + 2 && !strcmp(full + fl - nl, name) && full[fl - nl - 1] == ':';
+}
+
+static bool suffix;	/* find_in: an unqualified name matches in a namespace */
+
 static const struct ctype *find_in(Dwarf_Die *scope, const char *name, const char *prefix, int depth)
 {
 	Dwarf_Die kid;
@@ -379,12 +391,13 @@ static const struct ctype *find_in(Dwarf_Die *scope, const char *name, const cha
 		bool typeish = tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 			       tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type ||
 			       tag == DW_TAG_typedef || tag == DW_TAG_base_type;
-		if (typeish && !strcmp(full, name) && !dwarf_hasattr(&kid, DW_AT_declaration))
+		if (typeish && !dwarf_hasattr(&kid, DW_AT_declaration) &&
+		    (!strcmp(full, name) || (suffix && is_suffix(full, name))))
 			return die_type(&kid, 0);
 		size_t fl = strlen(full);
 		if ((tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
-		     tag == DW_TAG_class_type) && !strncmp(name, full, fl) &&
-		    !strncmp(name + fl, "::", 2)) {
+		     tag == DW_TAG_class_type) &&
+		    (suffix || (!strncmp(name, full, fl) && !strncmp(name + fl, "::", 2)))) {
 			char pre[520];
 			snprintf(pre, sizeof(pre), "%s::", full);
 			const struct ctype *t = find_in(&kid, name, pre, depth + 1);
@@ -403,19 +416,53 @@ const struct ctype *bin_dwarf_type(const struct bin *b, const char *name, struct
 
 	if (!dw)
 		return NULL;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-		if (dwarf_offdie(dw, off + hsize, &cu)) {
-			const struct ctype *t = find_in(&cu, name, "", 0);
-			if (t)
+	/* the name as written first; then, for "Snapshot", "ns::Snapshot" */
+	for (int pass = 0; pass < 2; pass++) {
+		suffix = pass == 1 && !strstr(name, "::");
+		if (pass == 1 && !suffix)
+			break;
+		for (off = 0; dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0;
+		     off = next) {
+			Dwarf_Die cu;
+			const struct ctype *t;
+			if (dwarf_offdie(dw, off + hsize, &cu) && (t = find_in(&cu, name, "", 0))) {
+				suffix = false;
 				return t;
+			}
 		}
-		off = next;
 	}
+	suffix = false;
 	return NULL;
 }
 
 bool bin_has_dwarf(const struct bin *b, struct type_table *tt)
 {
 	return open_dwarf(b, tt) != NULL;
+}
+
+/* The same by the binary's path, the one a probe resolved: the DWARF
+ * already open when it is that binary's. name NULL: whether there is
+ * debug info at all. */
+const struct ctype *bin_dwarf_type_path(const char *path, const char *name,
+					struct type_table *tt)
+{
+	char err[256];
+	struct bin *b;
+	const struct ctype *t;
+
+	if (cur.path && !strcmp(cur.path, path) && cur.tt == tt) {
+		if (!cur.dw)
+			return NULL;
+		return name ? bin_dwarf_type(NULL, name, tt) : (const struct ctype *)1;
+	}
+	b = bin_open(path, err, sizeof(err));
+	if (!b)
+		return NULL;
+	if (!open_dwarf(b, tt)) {
+		bin_close(b);
+		return NULL;
+	}
+	cur.bin = b;
+	t = name ? bin_dwarf_type(NULL, name, tt) : (const struct ctype *)1;
+	return t;
 }

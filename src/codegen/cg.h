@@ -161,6 +161,10 @@ void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign);
  * source at cg->cur. The success path costs one jump. */
 void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm);
 
+/* member.c: the program's types in memory. */
+void cg_addr(struct cg *cg, struct node *n, int reg);
+void cg_member_read(struct cg *cg, struct node *n, int reg);
+
 /* expr.c */
 void cg_expr(struct cg *cg, struct node *n, int reg);
 bool cg_pure(struct cg *cg, const struct node *n);

@@ -88,9 +88,25 @@ static bool op_signed(const struct node *n)
 	return n->type.sign;
 }
 
+/* Pointer arithmetic: the integer side counts elements of num bytes;
+ * p - q is counted in elements too. */
+static bool scaled(const struct node *n)
+{
+	return n->kind == AST_BINOP && n->num > 1 && (n->op == '+' || n->op == '-');
+}
+
 static void arith_combine(struct cg *cg, struct node *n, int dst, int src, int unused)
 {
 	(void)unused;
+	if (scaled(n) && n->a->type.kind == T_PTR && n->b->type.kind == T_PTR) {
+		alu_reg(cg, n->op, false, dst, src);
+		cg_emit(cg, SALU64_IMM(BPF_DIV, dst, (int32_t)n->num));
+		return;
+	}
+	if (scaled(n)) {
+		int i = n->a->type.kind == T_PTR ? src : dst;
+		cg_emit(cg, ALU64_IMM(BPF_MUL, i, (int32_t)n->num));
+	}
 	alu_reg(cg, n->op, op_signed(n), dst, src);
 }
 
@@ -237,9 +253,12 @@ static void binop(struct cg *cg, struct node *n, int reg)
 	}
 	cg_expr(cg, n->a, reg);
 	cg->cur = n->loc;
-	if (fits_imm(n->b)) {
-		alu_imm(cg, n->op, op_signed(n), reg, (int32_t)n->b->num);
-		return;
+	if (fits_imm(n->b) && !(scaled(n) && n->b->type.kind == T_PTR)) {
+		int64_t v = (int64_t)n->b->num * (scaled(n) ? (int64_t)n->num : 1);
+		if (v >= INT32_MIN && v <= INT32_MAX) {
+			alu_imm(cg, n->op, op_signed(n), reg, (int32_t)v);
+			return;
+		}
 	}
 	with_rhs(cg, n->b, reg, arith_combine, n, 0);
 }
@@ -256,6 +275,10 @@ static void unop(struct cg *cg, struct node *n, int reg)
 		cg_emit(cg, NEG64(reg));
 	else if (n->op == '~')
 		cg_emit(cg, ALU64_IMM(BPF_XOR, reg, -1));
+	else if (n->op == '*' && (n->type.kind == T_RECORD || n->type.kind == T_ARRAY))
+		return;	/* a struct is known by its address */
+	else if (n->op == '*' && n->type.kind == T_PTR)
+		cg_read_mem(cg, reg, reg, 8, false);
 	else if (n->op == '*')
 		cg_read_mem(cg, reg, reg, n->type.size, n->type.sign);
 }
@@ -338,7 +361,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 		break;
 	case AST_MEMBER:
 	case AST_INDEX:
-		cg_tuple_member(cg, n, reg);
+		if (n->a->type.kind == T_TUPLE)
+			cg_tuple_member(cg, n, reg);
+		else
+			cg_member_read(cg, n, reg);
 		break;
 	case AST_CAST:
 		if (n->a->type.kind == T_STR) {

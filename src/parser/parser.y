@@ -68,7 +68,8 @@ static void late_config(struct node *config)
 }
 
 /* base.name, base->name: args.NAME is the probe's own (AST_FIELD);
- * anything else reads a member of a value (AST_MEMBER): $t.0, $r.a. */
+ * anything else reads a member of a value ($t.0, $r.a) or of a program
+ * type (args.s->ver.minor): AST_MEMBER. */
 static struct node *mk_member(struct loc l, struct node *base, int op, char *name)
 {
 	struct node *n;
@@ -132,7 +133,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 }
 
 %token <str> PROBE "probe" IDENT "identifier" MAP "map" LOCAL "variable"
-%token <str> TYPEWORD "type name" SIGWORD "argument name"
+%token <str> TYPEWORD "type name" SIGWORD "argument name" CASTTYPE "cast to a program type"
 %token <strlit> STRING "string"
 %token <num> BOOL "true or false"
 %token <num> INT "integer" POSITIONAL "positional parameter" ASSIGNOP "compound assignment"
@@ -394,6 +395,8 @@ expr:
 	| '*' expr %prec UNARY	{ $$ = ast_unop(@$, '*', $2); }
 	| '(' typewords ')' expr %prec UNARY
 				{ $$ = mk(AST_CAST, @$, $4, NULL, NULL); $$->name = $2; }
+	| CASTTYPE expr %prec UNARY
+				{ $$ = mk(AST_CAST, @$, $2, NULL, NULL); $$->name = $1; }
 	;
 
 typewords:

@@ -407,6 +407,8 @@ static void binop(struct scope *sc, struct node *n)
 	}
 	if ((n->op == '/' || n->op == '%') && n->b->kind == AST_INT && n->b->folded && !n->b->num)
 		sc_error(sc, n->b->loc, "division by zero");
+	if (sema_ptr_arith(sc, n))
+		return;
 	switch (n->op) {
 	case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
 	case OP_AND: case OP_OR:
@@ -436,6 +438,8 @@ static void unop(struct scope *sc, struct node *n)
 				 tname(n->a->type));
 			return;
 		}
+		if (sema_deref_typed(n))
+			return;
 		n->type = type_int(n->a->type.size, n->a->type.sign);
 		return;
 	}
@@ -475,16 +479,34 @@ static void ternary(struct scope *sc, struct node *n)
 
 /* The type a cast or sizeof names. "bool" in a cast is the language's
  * bool; in a probe signature type_parse keeps it C's byte. */
+/* "unsigned u8 *": plumb's own type words, which name no program type */
+static bool all_type_words(const char *name)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	for (char *w = strtok_r(buf, " *", &save); w; w = strtok_r(NULL, " *", &save))
+		if (!type_is_word(w))
+			return false;
+	return true;
+}
+
 static bool named_type(struct scope *sc, struct node *n, struct type *t)
 {
 	if (!strcmp(n->name, "bool") || !strcmp(n->name, "_Bool")) {
 		*t = type_bool();
 		return true;
 	}
-	if (type_parse(n->name, t))
+	if (type_parse(n->name, t)) {
+		*t = sema_int_ptr(sc, *t, n->name);
 		return true;
-	sc_error(sc, n->loc, "unknown type '%s'", n->name);
-	return false;
+	}
+	/* plumb's own words that make no type; else the program's types */
+	if (all_type_words(n->name)) {
+		sc_error(sc, n->loc, "unknown type '%s'", n->name);
+		return false;
+	}
+	return sema_cast_program_type(sc, n, t);
 }
 
 static void cast(struct scope *sc, struct node *n)

@@ -58,6 +58,9 @@ static bool fold_binop(struct node *n, uint64_t *r)
 {
 	uint64_t a = n->a->num, b = n->b->num;
 	bool sign = n->type.sign;
+
+	if (n->num > 1)
+		return false;	/* scaled pointer arithmetic: codegen's */
 	bool csign = type_promote(n->a->type, n->b->type).sign;
 
 	if (n->op == OP_SHR)

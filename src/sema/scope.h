@@ -50,5 +50,11 @@ void sema_tuple(struct scope *sc, struct node *n);
 void sema_tuple_member(struct scope *sc, struct node *n);
 void sema_tuple_index(struct scope *sc, struct node *n);
 void sema_tuple_cmp(struct scope *sc, struct node *n);
+/* member.c: the program's types in expressions (members and indexes of
+ * what is not a tuple). */
+bool sema_deref_typed(struct node *n);
+bool sema_ptr_arith(struct scope *sc, struct node *n);
+bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out);
+struct type sema_int_ptr(struct scope *sc, struct type t, const char *words);
 
 #endif

@@ -169,32 +169,4 @@ void sema_tuple_cmp(struct scope *sc, struct node *n)
 }
 
 /* base.name and base[i]: the members of a tuple or record. */
-void sema_member(struct scope *sc, struct node *n)
-{
-	char buf[200];
-
-	sema_expr(sc, n->a);
-	if (type_bad(n->a->type))
-		return;
-	if (n->a->type.kind != T_TUPLE) {
-		sc_error(sc, n->loc, "'%s' needs a tuple or a record, not %s",
-			 n->op == OP_ARROW ? "->" : ".", tname(n->a->type, buf, sizeof(buf)));
-		return;
-	}
-	sema_tuple_member(sc, n);
-}
-
-void sema_index(struct scope *sc, struct node *n)
-{
-	char buf[200];
-
-	sema_expr(sc, n->a);
-	sema_expr(sc, n->b);
-	if (type_bad(n->a->type) || type_bad(n->b->type))
-		return;
-	if (n->a->type.kind != T_TUPLE) {
-		sc_error(sc, n->loc, "[] needs a tuple, not %s", tname(n->a->type, buf, sizeof(buf)));
-		return;
-	}
-	sema_tuple_index(sc, n);
-}
+/* sema_member and sema_index (member.c) send tuples here. */

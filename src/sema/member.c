@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The program's types in expressions: members (. and ->), indexing,
+ * unary * through typed pointers, casts to the program's types, and C's
+ * scaled pointer arithmetic. Types come from the debug info of the
+ * clause's binary (binary/dwarf.c) or the program's own declarations,
+ * through the compile's type table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binary/binary.h"
+#include "sema/scope.h"
+
+static const char *tname(struct type t, char *buf, size_t len)
+{
+	return type_name(t, buf, len);
+}
+
+/* The record a member access reads from, or NULL after saying why. */
+static const struct ctype *member_base(struct scope *sc, struct node *n)
+{
+	struct type t = n->a->type;
+	const struct ctype *rec;
+	char buf[200];
+
+	if (n->op == OP_ARROW || (t.kind == T_PTR && t.ref)) {
+		if (t.kind == T_RECORD && n->op == OP_ARROW) {
+			sc_error(sc, n->loc, "'->' on %s, which is not a pointer; use '.'",
+				 tname(t, buf, sizeof(buf)));
+			return NULL;
+		}
+		rec = t.kind == T_PTR ? ctype_strip(t.ct) : NULL;
+		if (!rec || rec->kind != CT_RECORD) {
+			sc_error(sc, n->loc, "'->' needs a pointer to a struct, not %s%s",
+				 tname(t, buf, sizeof(buf)),
+				 t.kind == T_PTR || t.kind == T_INT ? "; cast it first: (struct NAME *)" : "");
+			return NULL;
+		}
+		return rec;
+	}
+	if (t.kind == T_PTR && (rec = ctype_strip(t.ct)) && rec->kind == CT_RECORD) {
+		sc_error(sc, n->loc, "'.' on %s, which is a pointer; use '->'",
+			 tname(t, buf, sizeof(buf)));
+		return NULL;
+	}
+	if (t.kind != T_RECORD) {
+		sc_error(sc, n->loc, "'.' needs a tuple or a record, not %s",
+			 tname(t, buf, sizeof(buf)));
+		return NULL;
+	}
+	return ctype_strip(t.ct);
+}
+
+/* An array in an expression is the address of its first element, as in
+ * C: tag[1] indexes it, and a char array is a string. */
+static void decay(struct node *n)
+{
+	if (n->type.kind != T_ARRAY)
+		return;
+	n->type = type_ptr_to(ctype_strip(n->type.ct)->target);
+	n->decay = true;
+}
+
+void sema_member(struct scope *sc, struct node *n)
+{
+	const struct ctype *rec;
+	const struct cmember *m;
+	uint64_t off = 0;
+	char buf[200];
+
+	sema_expr(sc, n->a);
+	if (n->a->type.kind == T_TUPLE) {
+		sema_tuple_member(sc, n);
+		return;
+	}
+	if (type_bad(n->a->type) || !(rec = member_base(sc, n)))
+		return;
+	m = ctype_member(rec, n->name, &off);
+	if (!m) {
+		const char *best = ctype_member_closest(rec, n->name);
+		ctype_name(rec, buf, sizeof(buf));
+		if (best)
+			sc_error(sc, n->loc, "%s has no member '%s'; did you mean '%s'?", buf, n->name,
+				 best);
+		else
+			sc_error(sc, n->loc, "%s has no member '%s'", buf, n->name);
+		return;
+	}
+	n->num = off;
+	n->len = m->bit_size;
+	n->id = (int)m->bit_off;
+	n->type = type_from_ctype(m->type);
+	if (m->bit_size && n->type.kind == T_INT)
+		n->type = type_int(8, n->type.sign);
+	if (type_bad(n->type))
+		sc_error(sc, n->loc, "member '%s' has a type plumb cannot read", n->name);
+	decay(n);
+}
+
+void sema_index(struct scope *sc, struct node *n)
+{
+	struct type t;
+	const struct ctype *elem = NULL;
+	char buf[200];
+
+	sema_expr(sc, n->a);
+	sema_expr(sc, n->b);
+	t = n->a->type;
+	if (type_bad(t) || type_bad(n->b->type))
+		return;
+	if (t.kind == T_TUPLE) {
+		sema_tuple_index(sc, n);
+		return;
+	}
+	if (!type_is_int(n->b->type)) {
+		sc_error(sc, n->b->loc, "an index must be an integer, not %s",
+			 tname(n->b->type, buf, sizeof(buf)));
+		return;
+	}
+	if (t.kind == T_ARRAY) {
+		elem = ctype_strip(t.ct)->target;
+	} else if (t.kind == T_PTR && t.ct) {
+		elem = t.ct;
+	} else if (t.kind == T_PTR) {
+		n->type = type_int(t.size, t.sign);
+		n->num = t.size;
+		return;
+	} else {
+		sc_error(sc, n->loc, "[] needs a tuple, a pointer or an array, not %s",
+			 tname(t, buf, sizeof(buf)));
+		return;
+	}
+	const struct ctype *s = ctype_strip(elem);
+	if (!s || s->kind == CT_VOID || !s->size) {
+		sc_error(sc, n->loc, "cannot index %s: its elements have no size",
+			 tname(t, buf, sizeof(buf)));
+		return;
+	}
+	n->num = s->size;
+	n->type = type_from_ctype(elem);
+	decay(n);
+}
+
+/* *p through a typed pointer: the pointee (a struct is read member by
+ * member, so *p of one is its place in memory). */
+bool sema_deref_typed(struct node *n)
+{
+	const struct ctype *to = n->a->type.ct;
+
+	if (n->a->type.kind != T_PTR || !to)
+		return false;
+	n->type = type_from_ctype(to);
+	return !type_bad(n->type);
+}
+
+/* p + i, p - i: i counts elements; p - q counts them between. Sets the
+ * binop's scale in num (codegen multiplies, or divides for p - q). */
+bool sema_ptr_arith(struct scope *sc, struct node *n)
+{
+	struct type a = n->a->type, b = n->b->type;
+
+	if ((n->op != '+' && n->op != '-') || (a.kind != T_PTR && b.kind != T_PTR))
+		return false;
+	if (a.kind == T_PTR && b.kind == T_PTR) {
+		if (n->op == '+') {
+			sc_error(sc, n->loc, "cannot add two pointers");
+			return true;
+		}
+		n->type = type_int(8, true);
+		n->num = a.ct ? type_pointee_size(a) : 1;
+		return true;
+	}
+	struct type p = a.kind == T_PTR ? a : b;
+	if (n->op == '-' && b.kind == T_PTR) {
+		sc_error(sc, n->loc, "cannot subtract a pointer from an integer");
+		return true;
+	}
+	/* pointers plumb typed itself (tracepoint fields, signatures) stay
+	 * byte addresses, as they always were; casts and debug info scale */
+	n->num = p.ct ? type_pointee_size(p) : 1;
+	n->type = p;
+	n->type.ref = false;
+	return true;
+}
+
+/* "struct Snapshot **" -> its base name and the count of stars. */
+static int split_stars(const char *words, char *base, size_t len)
+{
+	int stars = 0;
+	size_t n;
+
+	snprintf(base, len, "%s", words);
+	n = strlen(base);
+	while (n && (base[n - 1] == '*' || base[n - 1] == ' ')) {
+		stars += base[n - 1] == '*';
+		base[--n] = '\0';
+	}
+	return stars;
+}
+
+static const char *clause_binary(struct scope *sc)
+{
+	for (int i = 0; i < sc_nprobes(sc); i++) {
+		struct probe *p = sc_probe(sc, i);
+		if (p && (p->kind->flags & PK_USER) && p->sites.n && p->sites.v[0].path)
+			return p->sites.v[0].path;
+	}
+	return NULL;
+}
+
+/* A program type by name: declared or already read, then the debug
+ * info of the clause's binary. */
+static const struct ctype *find_type(struct scope *sc, const char *name)
+{
+	const struct ctype *t = ctype_find(&sc->s->types, name);
+	const char *bin = clause_binary(sc);
+	const char *bare = strchr(name, ' ');
+
+	if (t && !t->incomplete)
+		return t;
+	if (!bin)
+		return t;
+	/* DWARF names carry no "struct": look for the bare name */
+	const struct ctype *d = bin_dwarf_type_path(bin, bare ? bare + 1 : name, &sc->s->types);
+	return d ? d : t;
+}
+
+bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
+{
+	char base[256];
+	int stars = split_stars(n->name, base, sizeof(base));
+	const struct ctype *t = find_type(sc, base);
+
+	if (!t) {
+		const char *bin = clause_binary(sc);
+		if (bin && !bin_dwarf_type_path(bin, NULL, &sc->s->types))
+			sc_error(sc, n->loc, "unknown type '%s': %s has no debug info; declare it, or "
+				 "install the binary's debug package", base, bin);
+		else
+			sc_error(sc, n->loc, "unknown type '%s'", base);
+		return false;
+	}
+	if (!stars) {
+		sc_error(sc, n->loc, "a value cannot be cast to %s; cast to a pointer: (%s *)", base,
+			 base);
+		return false;
+	}
+	for (int i = 1; i < stars; i++)
+		t = ctype_ptr_of(&sc->s->types, t);
+	*out = type_ptr_to(t);
+	return true;
+}
+
+/* (u32 *)p: an integer pointer that scales as C's does. Its pointee is
+ * named as plumb names integers ("u32"), so messages read as before. */
+struct type sema_int_ptr(struct scope *sc, struct type t, const char *words)
+{
+	const struct ctype *c;
+	struct type base;
+	char name[256];
+	int stars = split_stars(words, name, sizeof(name));
+	bool chr;
+
+	if (t.kind != T_PTR || !stars || !type_parse(name, &base))
+		return t;
+	chr = base.size == 1 && strstr(name, "char");
+	type_name(base, name, sizeof(name));
+	c = ctype_int_of(&sc->s->types, chr ? "char" : name, base.size, base.sign, chr);
+	for (int i = 1; i < stars; i++)
+		c = ctype_ptr_of(&sc->s->types, c);
+	struct type r = type_ptr_to(c);
+	r.chr = t.chr;
+	return r;
+}
