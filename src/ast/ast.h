@@ -51,6 +51,8 @@ enum ast_kind {
 			   array: sema: num: the element's size */
 	AST_TUPLE,	/* list: the elements, AST_FIELDINIT for a record (a=1, b="x") */
 	AST_FIELDINIT,	/* name = a: a record's member */
+	AST_LAYOUT,	/* sizeof(TYPE) of a program type (list NULL), offsetof(TYPE,
+			   m.n) (list: AST_IDENT per member); name: the type words */
 };
 
 /* Operator codes: single characters as themselves, the rest from here. */

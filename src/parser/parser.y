@@ -134,6 +134,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 
 %token <str> PROBE "probe" IDENT "identifier" MAP "map" LOCAL "variable"
 %token <str> TYPEWORD "type name" SIGWORD "argument name" CASTTYPE "cast to a program type"
+%token <str> SIZEOF_TYPE "sizeof(TYPE)" OFFSETOF "offsetof(TYPE,"
 %token <strlit> STRING "string"
 %token <num> BOOL "true or false"
 %token <num> INT "integer" POSITIONAL "positional parameter" ASSIGNOP "compound assignment"
@@ -151,6 +152,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %type <node> config config_items config_list config_item config_value
 %type <node> macro macro_params macro_param_list macro_param macro_body
 %type <node> fieldinits fieldinit
+%type <node> member_path
 %type <str> typewords sigwords
 
 %destructor { free($$); } <str>
@@ -420,6 +422,8 @@ primary:
 	| primary ARROW IDENT	{ $$ = mk_member(@$, $1, OP_ARROW, $3); }
 	| primary '[' expr ']'	{ $$ = mk(AST_INDEX, @$, $1, $3, NULL); }
 	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
+	| SIZEOF_TYPE		{ $$ = ast_name(AST_LAYOUT, @$, $1); }
+	| OFFSETOF member_path ')' { $$ = ast_name(AST_LAYOUT, @$, $1); $$->list = $2; }
 	| '(' expr ')'		{ $$ = $2; }
 	| '(' expr ',' ')'	{ $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = $2; }
 	| '(' expr ',' expr_list ')' { $$ = mk(AST_TUPLE, @$, NULL, NULL, NULL); $$->list = ast_append($2, $4); }
@@ -436,6 +440,11 @@ fieldinits:
 
 fieldinit:
 	IDENT '=' expr		{ $$ = ast_name(AST_FIELDINIT, @$, $1); $$->a = $3; }
+	;
+
+member_path:
+	IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| member_path '.' IDENT	{ $$ = ast_append($1, ast_name(AST_IDENT, @3, $3)); }
 	;
 
 map:

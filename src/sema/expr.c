@@ -630,6 +630,9 @@ void sema_expr(struct scope *sc, struct node *n)
 	case AST_INDEX:
 		sema_index(sc, n);
 		break;
+	case AST_LAYOUT:
+		sema_layout_of(sc, n);
+		break;
 	default:
 		sc_error(sc, n->loc, "not an expression");
 	}

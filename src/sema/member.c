@@ -225,10 +225,9 @@ static const struct ctype *find_type(struct scope *sc, const char *name)
 	return d ? d : t;
 }
 
-bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
+/* The type the words name, or NULL after saying why. */
+static const struct ctype *named_type(struct scope *sc, struct node *n, const char *base)
 {
-	char base[256];
-	int stars = split_stars(n->name, base, sizeof(base));
 	const struct ctype *t = find_type(sc, base);
 
 	if (!t) {
@@ -238,8 +237,68 @@ bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
 				 "install the binary's debug package", base, bin);
 		else
 			sc_error(sc, n->loc, "unknown type '%s'", base);
-		return false;
 	}
+	return t;
+}
+
+static void become_const(struct node *n, uint64_t v)
+{
+	ast_free_list(n->list);
+	n->list = NULL;
+	n->kind = AST_INT;
+	n->num = v;
+	n->folded = true;
+	n->type = type_int(8, false);
+}
+
+/* sizeof(struct S) and offsetof(struct S, a.b): constants. */
+void sema_layout_of(struct scope *sc, struct node *n)
+{
+	char base[256], buf[200];
+	int stars = split_stars(n->name, base, sizeof(base));
+	const struct ctype *t = named_type(sc, n, base);
+	uint64_t off = 0;
+
+	if (!t)
+		return;
+	if (!n->list) {
+		const struct ctype *s = ctype_strip(t);
+		become_const(n, stars ? 8 : s ? s->size : 0);
+		return;
+	}
+	if (stars) {
+		sc_error(sc, n->loc, "offsetof() takes a struct, not a pointer");
+		return;
+	}
+	for (struct node *m = n->list; m; m = m->next) {
+		const struct cmember *f = ctype_member(t, m->name, &off);
+		if (!f) {
+			const char *best = ctype_member_closest(t, m->name);
+			ctype_name(ctype_strip(t), buf, sizeof(buf));
+			if (best)
+				sc_error(sc, m->loc, "%s has no member '%s'; did you mean '%s'?", buf,
+					 m->name, best);
+			else
+				sc_error(sc, m->loc, "%s has no member '%s'", buf, m->name);
+			return;
+		}
+		if (f->bit_size) {
+			sc_error(sc, m->loc, "offsetof() of a bit-field");
+			return;
+		}
+		t = f->type;
+	}
+	become_const(n, off);
+}
+
+bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
+{
+	char base[256];
+	int stars = split_stars(n->name, base, sizeof(base));
+	const struct ctype *t = named_type(sc, n, base);
+
+	if (!t)
+		return false;
 	if (!stars) {
 		sc_error(sc, n->loc, "a value cannot be cast to %s; cast to a pointer: (%s *)", base,
 			 base);

@@ -56,5 +56,6 @@ bool sema_deref_typed(struct node *n);
 bool sema_ptr_arith(struct scope *sc, struct node *n);
 bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out);
 struct type sema_int_ptr(struct scope *sc, struct type t, const char *words);
+void sema_layout_of(struct scope *sc, struct node *n);
 
 #endif

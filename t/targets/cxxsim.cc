@@ -9,6 +9,7 @@
  *
  * See README.md for the options and the keys.
  */
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -297,6 +298,10 @@ static void print_truth(const struct counts *c, const char *dlsym_name)
 	printf("ref.pages.sum %ld\n", c->ref_pages);
 	printf("ref.id.sum %ld\n", c->ref_id);
 	printf("end.id.sum %ld\n", c->end_id);
+	printf("sizeof.Snapshot %zu\n", sizeof(shop::Snapshot));
+	printf("sizeof.Version %zu\n", sizeof(shop::Version));
+	printf("offsetof.Snapshot.ver.minor %zu\n", offsetof(shop::Snapshot, ver.minor));
+	printf("offsetof.Snapshot.tag %zu\n", offsetof(shop::Snapshot, tag));
 	printf("pid %d\n", (int)getpid());
 }
 
