@@ -164,6 +164,7 @@ void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm);
 /* member.c: the program's types in memory. */
 void cg_addr(struct cg *cg, struct node *n, int reg);
 void cg_member_read(struct cg *cg, struct node *n, int reg);
+void cg_record_store(struct cg *cg, struct node *n, int base, int off);
 
 /* expr.c */
 void cg_expr(struct cg *cg, struct node *n, int reg);

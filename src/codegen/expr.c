@@ -401,6 +401,9 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 	case T_TUPLE:
 		cg_tuple_store(cg, n, base, off);
 		break;
+	case T_RECORD:
+		cg_record_store(cg, n, base, off);
+		break;
 	case T_USTACK:
 	case T_USYM:
 	case T_KSTACK:

@@ -102,3 +102,21 @@ void cg_member_read(struct cg *cg, struct node *n, int reg)
 	}
 	cg_read_mem(cg, reg, reg, value_size(n->type), n->type.kind == T_INT && n->type.sign);
 }
+
+/* A struct kept whole: its bytes read into [base + off], padded with
+ * zeroes to 8 (the verifier wants every byte of a map value written). */
+void cg_record_store(struct cg *cg, struct node *n, int base, int off)
+{
+	int size = (int)ctype_strip(n->type.ct)->size;
+	int whole = (int)ALIGN8((size_t)size);
+
+	if (whole > size)
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + whole - 8), 0));
+	cg_expr_scratch(cg, n, R3);
+	cg->cur = n->loc;
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_mov_imm(cg, R2, size);
+	cg_call(cg, BPF_FUNC_probe_read_user);
+	cg_count_failed_read(cg, BPF_JEQ, 0);
+}

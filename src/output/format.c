@@ -235,6 +235,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 	case T_TEXT:
 		func_render(sb, t, p);
 		break;
+	case T_RECORD:
+		out_record_str(sb, t.ct, p, type_storage(t));
+		break;
 	default:
 		if (t.sign)
 			sb_printf(sb, "%lld", (long long)word(p));

@@ -104,4 +104,8 @@ bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v, uint6
 /* stats(): "count N, average A, total T", or its JSON object. */
 void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool json);
 
+/* record.c: a value of a program type (a struct read from the traced
+ * process), len bytes at p. */
+void out_record_str(struct strbuf *sb, const struct ctype *t, const uint8_t *p, size_t len);
+
 #endif

@@ -331,3 +331,25 @@ struct type sema_int_ptr(struct scope *sc, struct type t, const char *words)
 	r.chr = t.chr;
 	return r;
 }
+
+/* A struct kept whole (a map value) is read into the BPF stack first:
+ * it must be a struct in memory and fit there. */
+#define RECORD_KEEP_MAX 256
+
+bool sema_record_storable(struct scope *sc, struct node *n)
+{
+	char buf[200];
+	const struct ctype *t = ctype_strip(n->type.ct);
+
+	if (n->kind != AST_MEMBER && n->kind != AST_INDEX && n->kind != AST_UNOP) {
+		sc_error(sc, n->loc, "only a struct in the traced program's memory can be kept");
+		return false;
+	}
+	if (!t || !t->size || t->size > RECORD_KEEP_MAX) {
+		sc_error(sc, n->loc, "%s is %llu bytes; at most %d can be kept",
+			 ctype_name(t, buf, sizeof(buf)), (unsigned long long)(t ? t->size : 0),
+			 RECORD_KEEP_MAX);
+		return false;
+	}
+	return true;
+}
