@@ -101,7 +101,7 @@ for bin in cxxsim cxxsim-stripped; do
 	is "$?" 0 "$bin: one run with typed arguments"
 	val() { jq -r "select(.type == \"map\") | .data$1 // empty" "$TMP/out"; }
 	is "$(val '["@x"]')" "$(gt "$GT" step.x.sum)" "$bin: sum(args.x) (long)"
-	is "$(val '["@this"]["1"]')" \
+	is "$(val '["@this"]["true"]')" \
 		"$(awk '$1 == "func" && $3 == "shop::Engine::step(long)" { print $2 }' "$GT")" \
 		"$bin: args.this, never 0, on each call"
 	is "$(val '["@ret"]')" "$(gt "$GT" acc_int.retval.sum)" "$bin: sum(retval) as the declared int"

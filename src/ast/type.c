@@ -269,6 +269,9 @@ size_t type_sizeof(struct type t)
 		return 8;
 	case T_STR:
 		return t.len;
+	case T_RECORD:
+	case T_ARRAY:
+		return t.ct->size;
 	default:
 		return type_storage(t);
 	}
