@@ -215,7 +215,6 @@ void bin_sig_free(struct bin_sig *s);
 /* A type by name ("Snapshot", "shop::Snapshot", "uint32_t"); walks the
  * units until found. NULL when there is none or no debug info. */
 const struct ctype *bin_dwarf_type(const struct bin *b, const char *name, struct type_table *tt);
-bool bin_has_dwarf(const struct bin *b, struct type_table *tt);
 const struct ctype *bin_dwarf_type_path(const char *path, const char *name,
 					struct type_table *tt);
 /* Close what the last calls kept open. */

@@ -435,11 +435,6 @@ const struct ctype *bin_dwarf_type(const struct bin *b, const char *name, struct
 	return NULL;
 }
 
-bool bin_has_dwarf(const struct bin *b, struct type_table *tt)
-{
-	return open_dwarf(b, tt) != NULL;
-}
-
 /* The same by the binary's path, the one a probe resolved: the DWARF
  * already open when it is that binary's. name NULL: whether there is
  * debug info at all. */

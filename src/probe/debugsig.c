@@ -11,10 +11,6 @@
 #include "codegen/cg.h"
 #include "probe/uprobe.h"
 
-/* pt_regs offsets of rdi, rsi, rdx, rcx, r8, r9 */
-static const int arg_regs[] = { 112, 104, 96, 88, 72, 64 };
-#define PT_REGS_SP 152
-
 static const char *cname(const struct ctype *t, char *buf, size_t len)
 {
 	return ctype_name(t, buf, len);
@@ -151,10 +147,6 @@ bool uprobe_field_type(struct probe *p, const char *field, struct loc loc, struc
 		unknown_param(p, field, loc);
 		return false;
 	}
-	if (i >= 6) {
-		diag_error(loc, "args.%s is argument %d; only the first 6 are read by name", field, i);
-		return false;
-	}
 	*t = type_from_ctype(p->dsig->params[i].type);
 	if (t->kind == T_RECORD || t->kind == T_ARRAY) {
 		char buf[200];
@@ -170,7 +162,7 @@ void uprobe_emit_field(struct cg *cg, struct probe *p, const char *field, int re
 	int i = p->dsig ? param_index(p, field) : probe_sig_index(p, field);
 	struct type t = p->dsig ? type_from_ctype(p->dsig->params[i].type) : p->sig[i].type;
 
-	cg_emit(cg, LDX(BPF_DW, reg, R6, (int16_t)arg_regs[i]));
+	uprobe_load_arg(cg, i, reg);
 	if (t.kind == T_INT)
 		cg_extend(cg, reg, t.size, t.sign);
 }

@@ -807,12 +807,9 @@ static bool uprobe_arg_type(struct probe *p, int idx, struct loc loc, struct typ
 }
 
 /* arg0..arg5 from registers; further arguments from the stack, above the
- * return address. */
-static void uprobe_emit_arg(struct cg *cg, struct probe *p, int variant, int idx, int reg)
+ * return address. Raw 64 bits: the caller extends them by their type. */
+void uprobe_load_arg(struct cg *cg, int idx, int reg)
 {
-	struct type t = idx < p->nsig ? p->sig[idx].type : type_int(8, true);
-
-	(void)variant;
 	if (idx < 6) {
 		cg_emit(cg, LDX(BPF_DW, reg, R6, (int16_t)arg_regs[idx]));
 	} else {
@@ -820,6 +817,14 @@ static void uprobe_emit_arg(struct cg *cg, struct probe *p, int variant, int idx
 		cg_emit(cg, ALU64_IMM(BPF_ADD, R3, 8 * (idx - 5)));
 		cg_read_mem(cg, reg, R3, 8, false);
 	}
+}
+
+static void uprobe_emit_arg(struct cg *cg, struct probe *p, int variant, int idx, int reg)
+{
+	struct type t = idx < p->nsig ? p->sig[idx].type : type_int(8, true);
+
+	(void)variant;
+	uprobe_load_arg(cg, idx, reg);
 	if (t.kind == T_INT)
 		cg_extend(cg, reg, t.size, t.sign);
 }

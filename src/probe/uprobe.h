@@ -13,5 +13,7 @@ struct bin;
 void uprobe_debug_sig(struct probe *p, const struct bin *b);
 bool uprobe_field_type(struct probe *p, const char *field, struct loc loc, struct type *t);
 void uprobe_emit_field(struct cg *cg, struct probe *p, const char *field, int reg);
+/* uprobe.c: argument idx as the calling convention passes it, raw. */
+void uprobe_load_arg(struct cg *cg, int idx, int reg);
 
 #endif
