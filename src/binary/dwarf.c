@@ -27,6 +27,8 @@ static struct {
 	struct bin *bin;	/* opened here (bin_dwarf_type_path), or NULL */
 	struct type_table *tt;
 	VEC(struct memo { Dwarf_Off off; const struct ctype *t; }) memo;
+	/* names looked up, found or not: sema asks twice (its two walks) */
+	VEC(struct named { char *name; const struct ctype *t; }) named;
 } cur = { .fd = -1 };
 
 void bin_dwarf_done(void)
@@ -38,6 +40,9 @@ void bin_dwarf_done(void)
 	free(cur.path);
 	bin_close(cur.bin);
 	vec_free(&cur.memo);
+	for (size_t i = 0; i < cur.named.n; i++)
+		free(cur.named.v[i].name);
+	vec_free(&cur.named);
 	memset(&cur, 0, sizeof(cur));
 	cur.fd = -1;
 }
@@ -408,14 +413,29 @@ static const struct ctype *find_in(Dwarf_Die *scope, const char *name, const cha
 	return NULL;
 }
 
+static const struct ctype *find_named(Dwarf *dw, const char *name);
+
 const struct ctype *bin_dwarf_type(const struct bin *b, const char *name, struct type_table *tt)
 {
 	Dwarf *dw = open_dwarf(b, tt);
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	const struct ctype *t;
 
 	if (!dw)
 		return NULL;
+	for (size_t i = 0; i < cur.named.n; i++)
+		if (!strcmp(cur.named.v[i].name, name))
+			return cur.named.v[i].t;
+	t = find_named(dw, name);
+	vec_push(&cur.named, ((struct named){ xstrdup(name), t }));
+	return t;
+}
+
+/* Every unit in turn, till one has it. */
+static const struct ctype *find_named(Dwarf *dw, const char *name)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
 	/* the name as written first; then, for "Snapshot", "ns::Snapshot" */
 	for (int pass = 0; pass < 2; pass++) {
 		suffix = pass == 1 && !strstr(name, "::");
