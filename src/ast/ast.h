@@ -53,6 +53,18 @@ enum ast_kind {
 	AST_FIELDINIT,	/* name = a: a record's member */
 	AST_LAYOUT,	/* sizeof(TYPE) of a program type (list NULL), offsetof(TYPE,
 			   m.n) (list: AST_IDENT per member); name: the type words */
+	/* Declarations of C types (parse_ctx.types, program.types). */
+	AST_RECORD,	/* op 's' struct, 'u' union; name (NULL: anonymous);
+			 * num: has a body; list: AST_DECLARATOR */
+	AST_ENUM,	/* name; num: has a body; list: AST_ENUMERATOR */
+	AST_ENUMERATOR,	/* name; a: AST_INT value or NULL (the previous + 1) */
+	AST_DECLARATOR,	/* name (NULL: an anonymous struct/union member);
+			 * a: AST_TYPESPEC, AST_RECORD or AST_ENUM, NULL: the
+			 * previous member's; op: '*'s; list: AST_INT array
+			 * dimensions (op '[': "[]"); b: AST_INT bit width;
+			 * num 1: a pointer to a function */
+	AST_TYPEDEF,	/* like AST_DECLARATOR: the name it gives to the type */
+	AST_TYPESPEC,	/* list: AST_IDENT words ("unsigned", "long", "u32_t") */
 };
 
 /* Operator codes: single characters as themselves, the rest from here. */
@@ -93,6 +105,7 @@ struct program {
 	struct node *decls;	/* AST_MAP_DECL */
 	struct node *config;	/* AST_CONFIG or NULL */
 	struct node *macros;	/* AST_MACRO, expanded away before sema */
+	struct node *types;	/* AST_RECORD, AST_ENUM, AST_TYPEDEF, in order */
 };
 
 struct node *ast_new(enum ast_kind kind, struct loc loc);

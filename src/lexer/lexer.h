@@ -10,8 +10,9 @@
 
 /* Where the scanner is in the clause structure: probe specs are only
  * recognised at the top level, and the end of a '<' ... '>' block is a '>'
- * that follows a statement end. */
-enum lex_mode { LEX_TOP, LEX_PRED, LEX_BODY };
+ * that follows a statement end. A declaration ("struct S { ... };") runs
+ * from its keyword at the top level to the ';' outside its braces. */
+enum lex_mode { LEX_TOP, LEX_PRED, LEX_BODY, LEX_DECL };
 
 struct lex_state {
 	const struct src *src;

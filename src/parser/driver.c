@@ -39,10 +39,11 @@ struct program *parse_program(const char *name, const char *text, size_t len)
 	prog->decls = ctx.decls;
 	prog->config = ctx.config;
 	prog->macros = ctx.macros;
+	prog->types = ctx.types;
 	if (!rc && !prog->clauses) {
 		struct loc l = { (int)len, (int)len };
-		diag_error(l, "the program has macros but no probe: write a probe and a block, "
-			   "e.g. 'BEGIN { ... }'");
+		diag_error(l, "the program has %s but no probe: write a probe and a block, "
+			   "e.g. 'BEGIN { ... }'", prog->macros ? "macros" : "type declarations");
 	}
 	if (rc || diag_errors()) {
 		if (!diag_errors()) {
@@ -63,5 +64,6 @@ void program_free(struct program *p)
 	ast_free_list(p->decls);
 	ast_free_list(p->config);
 	ast_free_list(p->macros);
+	ast_free_list(p->types);
 	free(p);
 }

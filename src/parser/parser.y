@@ -12,6 +12,7 @@ struct parse_ctx {
 	struct node *decls;	/* let @m = KIND(N); */
 	struct node *config;	/* config = { ... } */
 	struct node *macros;	/* macro NAME(...) { ... } */
+	struct node *types;	/* struct, union, enum and typedef declarations */
 };
 }
 
@@ -108,6 +109,75 @@ static struct node *bad_target(struct loc l, char *name, struct node *value)
 	return mk(AST_EXPR_STMT, l, value, NULL, NULL);
 }
 
+/* A tag: "struct S", "union U { ... }", "enum E { ... }". */
+static struct node *mk_tag(struct loc l, int kw, char *name, struct node *body, bool has_body)
+{
+	struct node *n = ast_new(kw == 'e' ? AST_ENUM : AST_RECORD, l);
+
+	n->op = kw;
+	n->name = name;
+	n->list = body;
+	n->num = has_body;
+	return n;
+}
+
+/* One declarator of a member or typedef: the name, its '*'s, its array
+ * dimensions and bit-field width. The type spec hangs on the first
+ * declarator of a declaration; the ones after a ',' have none and take
+ * the one before them. */
+static struct node *mk_declarator(struct loc l, char *name, int stars, struct node *dims,
+				  struct node *bits)
+{
+	struct node *n = ast_new(AST_DECLARATOR, l);
+
+	n->name = name;
+	n->op = stars;
+	n->list = dims;
+	n->b = bits;
+	return n;
+}
+
+static struct node *spec_words(struct loc l, struct node *words)
+{
+	struct node *n = ast_new(AST_TYPESPEC, l);
+
+	n->list = words;
+	return n;
+}
+
+/* "unsigned long x": the last word is the name when no '*' follows;
+ * "unsigned :4", an unnamed bit-field, ends with a C type word. */
+static struct node *words_declarator(struct loc words_loc, struct node *words, struct node *dims,
+				     struct node *bits, struct loc l)
+{
+	struct node *last = words, *prev = NULL;
+
+	while (last->next) {
+		prev = last;
+		last = last->next;
+	}
+	if (bits && !dims && type_is_word(last->name)) {
+		struct node *d = mk_declarator(l, NULL, 0, NULL, bits);
+		d->a = spec_words(words_loc, words);
+		return d;
+	}
+	if (!prev) {
+		diag_error(words_loc, "'%s' needs a type before it (e.g. 'int %s')", last->name, last->name);
+		struct node *d = mk_declarator(l, xstrdup(last->name), 0, dims, bits);
+		ast_free_list(words);
+		return d;
+	}
+	prev->next = NULL;
+	struct node *d = mk_declarator(last->loc, last->name, 0, dims, bits);
+	(void)l;
+	last->name = NULL;
+	ast_free(last);
+	d->a = ast_new(AST_TYPESPEC, words->loc);
+	d->a->list = words;
+	d->a->loc.end = prev->loc.end;
+	return d;
+}
+
 static struct node *mk_assign(struct loc l, struct node *target, int op, struct node *value)
 {
 	struct node *n = mk(AST_ASSIGN, l, target, value, NULL);
@@ -145,6 +215,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--" SIZEOF "sizeof"
 %token NPARAMS "'$#'" MACRO "macro"
+%token STRUCT "struct" UNION "union" ENUM "enum" TYPEDEF "typedef"
 
 %type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
@@ -154,6 +225,9 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %type <node> fieldinits fieldinit
 %type <node> member_path
 %type <str> typewords sigwords
+%type <node> type_decl tag_spec members member_decl words declarators declarator more_declarators
+%type <node> dims bits enumerators enumerator fn_declarator
+%type <num> record_kw stars
 
 %destructor { free($$); } <str>
 %destructor { free($$.s); } <strlit>
@@ -226,6 +300,8 @@ clauses:
 	| macro			{ $$ = NULL; ctx->macros = ast_append(ctx->macros, $1); }
 	| clauses clause	{ $$ = ast_append($1, $2); }
 	| clauses macro		{ $$ = $1; ctx->macros = ast_append(ctx->macros, $2); }
+	| type_decl		{ $$ = NULL; ctx->types = ast_append(ctx->types, $1); }
+	| clauses type_decl	{ $$ = $1; ctx->types = ast_append(ctx->types, $2); }
 	;
 
 macro:
@@ -257,6 +333,111 @@ macro_body:
 				  $$->a->list = $1;
 				  if ($2->kind == AST_EXPR_STMT) { $$->b = $2->a; $2->a = NULL; ast_free($2); }
 				  else $$->a->list = ast_append($1, $2); }
+	;
+
+/* ---- declarations of C types ---- */
+
+type_decl:
+	tag_spec ';'		{ $$ = $1; }
+	| TYPEDEF member_decl	{ $$ = $2; for (struct node *d = $$; d; d = d->next) d->kind = AST_TYPEDEF; }
+	;
+
+record_kw:
+	STRUCT			{ $$ = 's'; }
+	| UNION			{ $$ = 'u'; }
+	;
+
+tag_spec:
+	record_kw IDENT		{ $$ = mk_tag(@$, (int)$1, $2, NULL, false); }
+	| record_kw IDENT '{' members '}' { $$ = mk_tag(@$, (int)$1, $2, $4, true); }
+	| record_kw '{' members '}' { $$ = mk_tag(@$, (int)$1, NULL, $3, true); }
+	| ENUM IDENT		{ $$ = mk_tag(@$, 'e', $2, NULL, false); }
+	| ENUM IDENT '{' enumerators '}' { $$ = mk_tag(@$, 'e', $2, $4, true); }
+	| ENUM IDENT '{' enumerators ',' '}' { $$ = mk_tag(@$, 'e', $2, $4, true); }
+	| ENUM '{' enumerators '}' { $$ = mk_tag(@$, 'e', NULL, $3, true); }
+	| ENUM '{' enumerators ',' '}' { $$ = mk_tag(@$, 'e', NULL, $3, true); }
+	;
+
+enumerators:
+	enumerator		{ $$ = $1; }
+	| enumerators ',' enumerator { $$ = ast_append($1, $3); }
+	;
+
+enumerator:
+	IDENT			{ $$ = ast_name(AST_ENUMERATOR, @$, $1); }
+	| IDENT '=' INT		{ $$ = ast_name(AST_ENUMERATOR, @$, $1); $$->a = ast_int(@3, $3); }
+	| IDENT '=' '-' INT	{ $$ = ast_name(AST_ENUMERATOR, @$, $1); $$->a = ast_int(@4, -$4); $$->a->loc.start = @3.start; }
+	;
+
+members:
+	%empty			{ $$ = NULL; }
+	| members member_decl	{ $$ = ast_append($1, $2); }
+	;
+
+member_decl:
+	tag_spec declarators ';' { $$ = $2; $$->a = $1; }
+	| tag_spec ';'		{ $$ = mk_declarator(@1, NULL, 0, NULL, NULL); $$->a = $1; }
+	| words dims bits more_declarators ';'
+				{ $$ = ast_append(words_declarator(@1, $1, $2, $3, @$), $4); }
+	| words fn_declarator more_declarators ';'
+				{ $$ = ast_append($2, $3); $$->a = spec_words(@1, $1); }
+	| words stars IDENT dims bits more_declarators ';'
+				{ $$ = mk_declarator(@3, $3, (int)$2, $4, $5); $$->a = spec_words(@1, $1);
+				  $$ = ast_append($$, $6); }
+	;
+
+words:
+	IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| words IDENT		{ $$ = ast_append($1, ast_name(AST_IDENT, @2, $2)); }
+	;
+
+stars:
+	'*'			{ $$ = 1; }
+	| stars '*'		{ $$ = $1 + 1; }
+	;
+
+declarators:
+	declarator		{ $$ = $1; }
+	| declarators ',' declarator { $$ = ast_append($1, $3); }
+	;
+
+more_declarators:
+	%empty			{ $$ = NULL; }
+	| more_declarators ',' declarator { $$ = ast_append($1, $3); }
+	;
+
+declarator:
+	IDENT dims bits		{ $$ = mk_declarator(@1, $1, 0, $2, $3); }
+	| stars IDENT dims bits	{ $$ = mk_declarator(@2, $2, (int)$1, $3, $4); }
+	| fn_declarator		{ $$ = $1; }
+	;
+
+/* "void (*cb)(int, char *)": a pointer to code, which is all a probe can
+ * do with it; the parameters are skipped. */
+fn_declarator:
+	'(' stars IDENT ')' '(' fn_params ')'
+				{ $$ = mk_declarator(@3, $3, (int)$2, NULL, NULL); $$->num = 1; }
+	;
+
+fn_params:
+	%empty
+	| fn_params IDENT	{ free($2); }
+	| fn_params '*'
+	| fn_params ','
+	| fn_params STRUCT
+	| fn_params UNION
+	| fn_params ENUM
+	;
+
+dims:
+	%empty			{ $$ = NULL; }
+	| dims '[' INT ']'	{ $$ = ast_append($1, ast_int(@3, $3)); }
+	| dims '[' ']'		{ struct node *d = ast_int(@2, 0); d->op = '['; $$ = ast_append($1, d); }
+	;
+
+bits:
+	%empty			{ $$ = NULL; }
+	| ':' INT		{ $$ = ast_int(@2, $2); }
 	;
 
 clause:

@@ -124,6 +124,38 @@ struct probe_site *probe_add_site(struct probe *p)
 	return &p->sites.v[p->sites.n - 1];
 }
 
+/* "struct QueryDesc *": a pointer to a type the program declared (or the
+ * table already has), so args.NAME->member reads it. */
+static bool program_type(struct probe *p, const char *words, struct loc loc, struct type *out)
+{
+	char base[256];
+	size_t n = strlen(words);
+	int stars = 0;
+	const struct ctype *t;
+
+	while (n && (words[n - 1] == '*' || words[n - 1] == ' '))
+		stars += words[--n] == '*';
+	if (!p->types || n >= sizeof(base))
+		return false;
+	memcpy(base, words, n);
+	base[n] = '\0';
+	t = ctype_find(p->types, base);
+	if (!t) {
+		diag_error(loc, "unknown type '%s'%s", base, strchr(base, ' ') ?
+			   ": declare it before the probe (struct NAME { ... };)" : "");
+		return false;
+	}
+	if (!stars) {
+		diag_error(loc, "an argument of type '%s' is passed by pointer: write '%s *'", base,
+			   base);
+		return false;
+	}
+	for (int i = 1; i < stars; i++)
+		t = ctype_ptr_of(p->types, t);
+	*out = type_ptr_to(t);
+	return true;
+}
+
 /* "char * query" -> type "char *", name "query". */
 static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
 {
@@ -144,10 +176,13 @@ static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
 
 	if (!*words)
 		diag_error(a->loc, "argument '%s' needs a type, e.g. u64 %s", out->name, out->name);
-	else if (!type_parse(words, &out->type))
+	else if (type_parse(words, &out->type))
+		ok = true;
+	else if (strncmp(words, "struct ", 7) && strncmp(words, "union ", 6) &&
+		 strncmp(words, "enum ", 5) && !ctype_find(p->types, words))
 		diag_error(a->loc, "unknown type '%s'", words);
 	else
-		ok = true;
+		ok = program_type(p, words, a->loc, &out->type);
 	free(words);
 	for (int i = 0; ok && out->name && i < p->nsig; i++) {
 		if (p->sig[i].name && !strcmp(p->sig[i].name, out->name)) {

@@ -148,6 +148,21 @@ static void retval_type(struct scope *sc, struct node *n)
 	}
 }
 
+/* An enumerator of a declared enum is a constant of the enum's type. */
+static bool enumerator(struct scope *sc, struct node *n)
+{
+	int64_t v;
+	const struct ctype *e = sema_enumerator(sc->s, n->name, &v);
+
+	if (!e)
+		return false;
+	n->kind = AST_INT;
+	n->num = (uint64_t)v;
+	n->folded = true;
+	n->type = type_from_ctype(e);
+	return true;
+}
+
 static void ident(struct scope *sc, struct node *n)
 {
 	char *end;
@@ -173,6 +188,8 @@ static void ident(struct scope *sc, struct node *n)
 			sc->s->needs_stacks = true;
 		return;
 	}
+	if (enumerator(sc, n))
+		return;
 	ident_hint(sc, n);
 }
 

@@ -203,7 +203,7 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 	for (struct node *c = prog->clauses; c; c = c->next)
 		if (!depth_ok(c))
 			return false;
-	if (!sema_probes(s))
+	if (!sema_types(s) || !sema_probes(s))
 		return false;
 	sema_decls(s);
 	if (diag_errors())

@@ -151,6 +151,11 @@ bool sema_probes(struct sema *s);
  * use after them (decl.c). */
 void sema_decls(struct sema *s);
 void sema_decls_check(struct sema *s);
+/* Types declared in the program (types.c), before the probes. */
+bool sema_types(struct sema *s);
+/* The enum that has an enumerator called name (declared in the program
+ * or read from debug info), its value in *value; NULL when none has. */
+const struct ctype *sema_enumerator(struct sema *s, const char *name, int64_t *value);
 void sema_fold(struct node *n);
 void sema_layout(struct sema *s);
 void fmt_free(struct fmt *f);
