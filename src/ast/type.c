@@ -47,7 +47,8 @@ bool type_eq(struct type a, struct type b)
 	case T_INT:
 		return a.size == b.size && a.sign == b.sign;
 	case T_PTR:
-		return a.size == b.size && a.sign == b.sign && a.chr == b.chr && a.ct == b.ct;
+		return a.size == b.size && a.sign == b.sign && a.chr == b.chr && a.ct == b.ct &&
+		       a.kernel == b.kernel;
 	case T_TUPLE:
 	case T_RECORD:
 	case T_ARRAY:

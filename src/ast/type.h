@@ -70,6 +70,8 @@ struct type {
 	bool ref;		/* T_PTR: a C++ reference: '.' reads through it */
 	unsigned int len;	/* T_STR: bytes, including room for the NUL */
 	const struct ctype *ct;	/* T_PTR: pointee; T_RECORD, T_ARRAY: itself; T_INT: enum */
+	bool kernel;		/* T_PTR, T_RECORD, T_ARRAY: in kernel memory (curtask and
+				 * what it leads to): read with bpf_probe_read_kernel */
 };
 
 enum ctype_kind {

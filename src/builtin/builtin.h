@@ -38,6 +38,10 @@ struct builtin_def {
 	void (*emit)(struct cg *cg, int reg);
 	/* Its value into memory at base + off, len bytes (strings, stacks). */
 	void (*emit_mem)(struct cg *cg, int base, int off, int len);
+	/* Its type when only the compile can tell it (curtask: the kernel's
+	 * struct task_struct *); reports an error and returns T_NONE when
+	 * it cannot. NULL: kind, sign and len say. */
+	struct type (*type)(struct sema *s, struct loc loc);
 };
 
 /* The builtin called name, or the one with an id; NULL when none. */

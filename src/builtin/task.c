@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The task the probe fires in: pid, tid, uid, gid, comm, pcomm, cgroup,
- * username; the cpu and NUMA node it runs on, and whether it was in user
- * mode. */
+ * username, curtask; the cpu and NUMA node it runs on, and whether it was
+ * in user mode. */
 #include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <string.h>
 
 #include "ast/diag.h"
+#include "binary/btf.h"
 #include "builtin/builtin.h"
 #include "codegen/cg.h"
 #include "probe/probe.h"
@@ -197,6 +198,29 @@ static bool pcomm_check(const struct options *o, const struct probe *p, struct l
 	return false;
 }
 
+static void curtask(struct cg *cg, int reg)
+{
+	helper_value(cg, BPF_FUNC_get_current_task, reg);
+}
+
+/* The kernel's own struct task_struct, from its BTF: what curtask->NAME
+ * reads is the running kernel's layout, whatever its version. */
+static struct type curtask_type(struct sema *s, struct loc loc)
+{
+	const char *why = NULL;
+	const struct ctype *task = btf_kernel_type(&s->types, "struct task_struct", &why);
+	struct type t;
+
+	if (!task) {
+		diag_error(loc, "curtask needs the kernel's struct task_struct: %s", why);
+		diag_env_failure();
+		return type_of(T_NONE);
+	}
+	t = type_ptr_to(task);
+	t.kernel = true;
+	return t;
+}
+
 const struct builtin_def builtin_pid = { .name = "pid", .id = B_PID, .kind = T_INT, .emit = pid };
 const struct builtin_def builtin_tid = { .name = "tid", .id = B_TID, .kind = T_INT, .emit = tid };
 const struct builtin_def builtin_uid = { .name = "uid", .id = B_UID, .kind = T_INT, .emit = uid };
@@ -222,4 +246,7 @@ const struct builtin_def builtin_numaid = {
 const struct builtin_def builtin_usermode = {
 	.name = "usermode", .id = B_USERMODE, .kind = T_INT, .emit = usermode,
 	.check = usermode_check,
+};
+const struct builtin_def builtin_curtask = {
+	.name = "curtask", .id = B_CURTASK, .kind = T_PTR, .emit = curtask, .type = curtask_type,
 };

@@ -157,6 +157,8 @@ void cg_extend(struct cg *cg, int reg, int size, bool sign);
 /* dst = *(size *)(address in addr_reg), extended, read through the stack:
  * user memory, and for kernel probes kernel memory when that fails. */
 void cg_read_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign);
+/* The same through a pointer into kernel memory (type.kernel). */
+void cg_read_kernel_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign);
 /* After a read helper: count a failure (r0 not ok_op ok_imm) against the
  * source at cg->cur. The success path costs one jump. */
 void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm);

@@ -277,6 +277,9 @@ static void unop(struct cg *cg, struct node *n, int reg)
 		cg_emit(cg, ALU64_IMM(BPF_XOR, reg, -1));
 	else if (n->op == '*' && (n->type.kind == T_RECORD || n->type.kind == T_ARRAY))
 		return;	/* a struct is known by its address */
+	else if (n->op == '*' && n->a->type.kernel)
+		cg_read_kernel_mem(cg, reg, reg, n->type.kind == T_PTR ? 8 : n->type.size,
+				   n->type.kind != T_PTR && n->type.sign);
 	else if (n->op == '*' && n->type.kind == T_PTR)
 		cg_read_mem(cg, reg, reg, 8, false);
 	else if (n->op == '*')

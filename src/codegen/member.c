@@ -79,6 +79,15 @@ static void bitfield(struct cg *cg, const struct node *n, int reg)
 	cg_emit(cg, ALU64_IMM(n->type.sign ? BPF_ARSH : BPF_RSH, reg, shift));
 }
 
+/* Through a kernel pointer (curtask): a kernel read, in any probe. */
+static void read_at(struct cg *cg, const struct node *n, int reg, int size, bool sign)
+{
+	if (n->a->type.kernel)
+		cg_read_kernel_mem(cg, reg, reg, size, sign);
+	else
+		cg_read_mem(cg, reg, reg, size, sign);
+}
+
 static int value_size(struct type t)
 {
 	if (t.kind == T_INT)
@@ -96,11 +105,11 @@ void cg_member_read(struct cg *cg, struct node *n, int reg)
 	cg->cur = n->loc;
 	if (n->kind == AST_MEMBER && n->len) {
 		int bytes = (n->id + (int)n->len + 7) / 8;
-		cg_read_mem(cg, reg, reg, bytes, false);
+		read_at(cg, n, reg, bytes, false);
 		bitfield(cg, n, reg);
 		return;
 	}
-	cg_read_mem(cg, reg, reg, value_size(n->type), n->type.kind == T_INT && n->type.sign);
+	read_at(cg, n, reg, value_size(n->type), n->type.kind == T_INT && n->type.sign);
 }
 
 /* A struct kept whole: its bytes read into [base + off], padded with
@@ -117,6 +126,6 @@ void cg_record_store(struct cg *cg, struct node *n, int base, int off)
 	cg_emit(cg, MOV64_REG(R1, base));
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
 	cg_mov_imm(cg, R2, size);
-	cg_call(cg, BPF_FUNC_probe_read_user);
+	cg_call(cg, n->type.kernel ? BPF_FUNC_probe_read_kernel : BPF_FUNC_probe_read_user);
 	cg_count_failed_read(cg, BPF_JEQ, 0);
 }

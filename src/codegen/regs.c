@@ -87,6 +87,23 @@ void cg_count_failed_read(struct cg *cg, int ok_op, int32_t ok_imm)
 	cg_place(cg, ok);
 }
 
+/* Through a pointer known to point into the kernel (curtask and what it
+ * leads to), in any probe: a uprobe's program reads kernel memory too. */
+void cg_read_kernel_mem(struct cg *cg, int dst, int addr_reg, int size, bool sign)
+{
+	int mark = cg->sp;
+	int slot = cg_stack_alloc(cg, 8);
+
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)slot, 0));
+	if (addr_reg != R3)
+		cg_emit(cg, MOV64_REG(R3, addr_reg));
+	read_call(cg, slot, size, BPF_FUNC_probe_read_kernel);
+	cg_count_failed_read(cg, BPF_JEQ, 0);
+	cg_emit(cg, LDX(BPF_DW, dst, R10, (int16_t)slot));
+	cg_extend(cg, dst, size, sign);
+	cg->sp = mark;
+}
+
 /* Kernel probes see kernel pointers as well as user ones: a failed user
  * read is tried again in kernel memory. Failures are counted, not
  * hidden: the value reads as 0. */

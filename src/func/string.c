@@ -122,6 +122,15 @@ static void str_emit(struct cg *cg, struct node *n, int base, int off, int len)
 			cut(cg, base, off, slot, size);
 		return;
 	}
+	if (n->list->type.kernel) {	/* curtask->comm: kernel memory, in any probe */
+		zero(cg, base, off, len);
+		cg_expr_scratch(cg, n->list, R3);
+		addr(cg, R1, base, off);
+		size_arg(cg, slot, size);
+		cg_call(cg, BPF_FUNC_probe_read_kernel_str);
+		cg_count_failed_read(cg, BPF_JSGE, 0);
+		return;
+	}
 	int saved = user ? 0 : cg_stack_alloc(cg, 8);
 
 	zero(cg, base, off, len);

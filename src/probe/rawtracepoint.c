@@ -5,8 +5,8 @@
  * typedef btf_trace_EVENT, a pointer to a function whose first parameter
  * is a void * and whose others are the tracepoint's arguments. The
  * program is a raw tracepoint program: its context is the array of those
- * arguments, 8 bytes each. Pointers are given as integers (what they
- * point to is kernel memory, read by nothing here). */
+ * arguments, 8 bytes each. A pointer to a kernel struct points to its
+ * BTF type (args.prev->pid); other pointers are integers. */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binary/btf.h"
 #include "codegen/cg.h"
 #include "options.h"
 #include "probe/probe.h"
@@ -135,8 +136,11 @@ static const struct btf_type *rt_named_proto(const struct btf *btf, const char *
 	return proto;
 }
 
-static void rt_info_fill(const struct btf *btf, const char *event, const struct btf_type *proto,
-			 struct rt_info *info)
+/* A pointer to a struct of the kernel (not of a module: plumb reads the
+ * kernel's BTF only) points to that struct, so that args.NAME->member
+ * reads it. */
+static void rt_info_fill(struct probe *p, const struct btf *btf, const char *module,
+			 const char *event, const struct btf_type *proto, struct rt_info *info)
 {
 	const struct btf_param *params = btf_params(proto);
 	const struct btf_param *named = btf_params(rt_named_proto(btf, event, proto));
@@ -151,6 +155,8 @@ static void rt_info_fill(const struct btf *btf, const char *event, const struct 
 		rt_type_name(btf, params[i].type, &sb, 0);
 		a->ctype = sb.s ? sb.s : xstrdup("?");
 		a->usable = rt_arg_type(btf, params[i].type, &a->t);
+		if (a->usable && !module && p && p->types)
+			btf_kernel_pointer(p->types, a->ctype, true, &a->t);
 	}
 }
 
@@ -197,7 +203,7 @@ static bool rt_find(struct probe *p, const char *module, const char *event, stru
 		return false;
 	}
 	info = xcalloc(1, sizeof(*info));
-	rt_info_fill(btf, event, proto, info);
+	rt_info_fill(p, btf, module, event, proto, info);
 	p->priv = info;
 	p->nargs = info->n;
 	rt_free_btf(btf, base);
@@ -381,7 +387,7 @@ static void rt_list_one(struct probe_lister *l, const struct btf *btf, const cha
 	free(spec);
 	if (!l->o->verbose || l->o->json)
 		return;
-	rt_info_fill(btf, event, rt_proto(btf, event), &info);
+	rt_info_fill(NULL, btf, module, event, rt_proto(btf, event), &info);
 	for (int i = 0; i < info.n; i++) {
 		fprintf(l->out, "    %s%s%s\n", info.a[i].ctype,
 			info.a[i].ctype[strlen(info.a[i].ctype) - 1] == '*' ? "" : " ", info.a[i].name);

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "binary/btf.h"
 #include "codegen/cg.h"
 #include "options.h"
 #include "probe/probe.h"
@@ -248,7 +249,19 @@ static bool int_access(const struct tracefs_field *f, struct tp_access *a)
 	return true;
 }
 
-static void ptr_access(const struct tracefs_field *f, struct tp_access *a)
+/* A pointer to a kernel struct is typed from the kernel's BTF, so that
+ * args.mm->NAME reads a member. A syscall's pointers (struct sockaddr *,
+ * struct stat *) are the calling program's: user memory, the same layout.
+ * Without BTF, it stays an untyped pointer. */
+static void btf_pointee(struct probe *p, const char *event, const struct tracefs_field *f,
+			struct type *t)
+{
+	if (p->types)
+		btf_kernel_pointer(p->types, f->type, strncmp(event, "syscalls:", 9) != 0, t);
+}
+
+static void ptr_access(struct probe *p, const char *event, const struct tracefs_field *f,
+		       struct tp_access *a)
 {
 	struct type decl;
 
@@ -258,6 +271,7 @@ static void ptr_access(const struct tracefs_field *f, struct tp_access *a)
 		a->t = decl;
 	else
 		a->t = (struct type){ .kind = T_PTR, .size = 8 };
+	btf_pointee(p, event, f, &a->t);
 }
 
 /* The common_* fields are gone by the time the program runs; the one
@@ -305,7 +319,7 @@ static bool access_of(struct probe *p, const char *event, const struct tracefs_f
 		return false;
 	}
 	if (strchr(f->type, '*') && f->size == 8) {
-		ptr_access(f, a);
+		ptr_access(p, event, f, a);
 		return true;
 	}
 	if (int_access(f, a))

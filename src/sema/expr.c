@@ -179,7 +179,7 @@ static void ident(struct scope *sc, struct node *n)
 	const struct builtin_def *b = builtin_find(n->name);
 	if (b) {
 		n->id = b->id;
-		n->type = builtin_type(b);
+		n->type = b->type ? b->type(sc->s, n->loc) : builtin_type(b);
 		if (b->id == B_RETVAL)
 			retval_type(sc, n);
 		if (probes_have(sc, n, b->needs) && b->check)
@@ -547,6 +547,8 @@ static void cast(struct scope *sc, struct node *n)
 		return;
 	}
 	n->type = t;
+	/* (struct mm_struct *)curtask->mm still points into the kernel */
+	n->type.kernel = t.kind == T_PTR && n->a->type.kind == T_PTR && n->a->type.kernel;
 }
 
 /* sizeof(type) and sizeof(expr): a u64 constant from the type, the

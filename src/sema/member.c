@@ -61,6 +61,15 @@ static void decay(struct node *n)
 	n->decay = true;
 }
 
+/* What a kernel pointer leads to is kernel memory too: curtask->mm is a
+ * kernel pointer, curtask->comm a kernel array. */
+static void in_kernel(struct node *n)
+{
+	if (n->a->type.kernel && (n->type.kind == T_PTR || n->type.kind == T_RECORD ||
+				  n->type.kind == T_ARRAY))
+		n->type.kernel = true;
+}
+
 void sema_member(struct scope *sc, struct node *n)
 {
 	const struct ctype *rec;
@@ -95,6 +104,7 @@ void sema_member(struct scope *sc, struct node *n)
 	if (type_bad(n->type))
 		sc_error(sc, n->loc, "member '%s' has a type plumb cannot read", n->name);
 	decay(n);
+	in_kernel(n);
 }
 
 void sema_index(struct scope *sc, struct node *n)
@@ -139,6 +149,7 @@ void sema_index(struct scope *sc, struct node *n)
 	n->num = s->size;
 	n->type = type_from_ctype(elem);
 	decay(n);
+	in_kernel(n);
 }
 
 /* *p through a typed pointer: the pointee (a struct is read member by
@@ -150,6 +161,7 @@ bool sema_deref_typed(struct node *n)
 	if (n->a->type.kind != T_PTR || !to)
 		return false;
 	n->type = type_from_ctype(to);
+	in_kernel(n);
 	return !type_bad(n->type);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binary/btf.h"
 #include "options.h"
 #include "binary/binary.h"
 #include "sema/scope.h"
@@ -246,6 +247,7 @@ void sema_free(struct sema *s)
 	vec_free(&s->loops);
 	bin_dwarf_done();
 	type_table_free(&s->types);
+	btf_kernel_done();
 	if (s->prog)
 		for (struct node *c = s->prog->clauses; c; c = c->next)
 			free_locals(c->b->local);
