@@ -73,26 +73,7 @@ const struct func_def func_cgroupid = {
  * reused id can name another cgroup by then, as in bpftrace). */
 static void cgroup_path_sema(struct scope *sc, struct node *n)
 {
-	sema_expr(sc, n->list);
-	if (type_bad(n->list->type))
-		return;
-	if (n->list->type.kind != T_INT) {
-		sc_error(sc, n->list->loc, "cgroup_path() takes a cgroup id, not a %s",
-			 type_name(n->list->type, (char[32]){0}, 32));
-		return;
-	}
-	n->type = func_text_type(&func_cgroup_path, 8);
-}
-
-static void cgroup_path_emit(struct cg *cg, struct node *n, int base, int off, int len)
-{
-	int r = cg_reg_alloc(cg);
-	int v = r < 0 ? R0 : r;
-
-	(void)len;
-	cg_expr(cg, n->list, v);
-	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
-	cg_reg_free(cg, r);
+	func_int_text_sema(sc, n, &func_cgroup_path, false, "takes a cgroup id");
 }
 
 /* Where cgroup2 is mounted (the first such mount), into dir. */
@@ -140,5 +121,5 @@ static void cgroup_path_render(struct strbuf *sb, const uint8_t *v)
 
 const struct func_def func_cgroup_path = {
 	.name = "cgroup_path", .min = 1, .max = 1, .sema = cgroup_path_sema,
-	.emit_mem = cgroup_path_emit, .render = cgroup_path_render,
+	.emit_mem = func_emit_int_arg, .render = cgroup_path_render,
 };

@@ -50,6 +50,12 @@ const struct func_def *func_of(const struct node *call);
  * kept; and such a value as text. */
 struct type func_text_type(const struct func_def *f, unsigned int size);
 void func_render(struct strbuf *sb, struct type t, const uint8_t *v);
+/* For a function whose one integer argument is kept (8 bytes) and made
+ * into text in user space: its sema hook's checks ("F() WHAT, not a TYPE"
+ * otherwise; addr also takes pointers), and its emit_mem hook. */
+void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def *f,
+			bool addr, const char *what);
+void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len);
 
 /* For the sema hooks: the i-th argument (NULL past the last), and a
  * constant integer argument (false after saying it must be one). */

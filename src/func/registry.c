@@ -3,6 +3,7 @@
  * it does and one row here. */
 #include <string.h>
 
+#include "codegen/cg.h"
 #include "func/func.h"
 #include "sema/scope.h"
 #include "util/util.h"
@@ -65,6 +66,34 @@ void func_render(struct strbuf *sb, struct type t, const uint8_t *v)
 
 	if (f && f->render)
 		f->render(sb, v);
+}
+
+void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def *f,
+			bool addr, const char *what)
+{
+	struct type t;
+
+	sema_expr(sc, n->list);
+	t = n->list->type;
+	if (type_bad(t))
+		return;
+	if (addr ? !type_is_int(t) : t.kind != T_INT) {
+		sc_error(sc, n->list->loc, "%s() %s, not a %s", f->name, what,
+			 type_name(t, (char[32]){0}, 32));
+		return;
+	}
+	n->type = func_text_type(f, 8);
+}
+
+void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len)
+{
+	int r = cg_reg_alloc(cg);
+	int v = r < 0 ? R0 : r;
+
+	(void)len;
+	cg_expr(cg, n->list, v);
+	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
+	cg_reg_free(cg, r);
 }
 
 struct node *func_arg(struct node *call, int i)

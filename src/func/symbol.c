@@ -27,13 +27,7 @@ static void usym_sema(struct scope *sc, struct node *n)
 /* The address, the pid (and probe), and where the probe runs now. */
 static void usym_emit(struct cg *cg, struct node *n, int base, int off, int len)
 {
-	int r = cg_reg_alloc(cg);
-	int v = r < 0 ? R0 : r;
-
-	(void)len;
-	cg_expr(cg, n->list, v);
-	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
-	cg_reg_free(cg, r);
+	func_emit_int_arg(cg, n, base, off, len);
 	builtin_emit_pid_and_probe(cg, base, off + 8);
 	/* where the probe is running now: gives its binary's load address */
 	if (cg->probe->kind->flags & PK_USER)
@@ -211,26 +205,7 @@ static void uaddr_emit(struct cg *cg, struct node *n, int reg)
  * from /proc/kallsyms, without the offset (as bpftrace prints it). */
 static void ksym_sema(struct scope *sc, struct node *n)
 {
-	sema_expr(sc, n->list);
-	if (type_bad(n->list->type))
-		return;
-	if (!type_is_int(n->list->type)) {
-		sc_error(sc, n->list->loc, "ksym() needs an address, not a %s",
-			 type_name(n->list->type, (char[32]){0}, 32));
-		return;
-	}
-	n->type = func_text_type(&func_ksym, 8);
-}
-
-static void ksym_emit(struct cg *cg, struct node *n, int base, int off, int len)
-{
-	int r = cg_reg_alloc(cg);
-	int v = r < 0 ? R0 : r;
-
-	(void)len;
-	cg_expr(cg, n->list, v);
-	cg_emit(cg, STX(BPF_DW, base, v, (int16_t)off));
-	cg_reg_free(cg, r);
+	func_int_text_sema(sc, n, &func_ksym, true, "needs an address");
 }
 
 static void ksym_render(struct strbuf *sb, const uint8_t *v)
@@ -260,6 +235,6 @@ const struct func_def func_uaddr = {
 	.emit = uaddr_emit,
 };
 const struct func_def func_ksym = {
-	.name = "ksym", .min = 1, .max = 1, .sema = ksym_sema, .emit_mem = ksym_emit,
+	.name = "ksym", .min = 1, .max = 1, .sema = ksym_sema, .emit_mem = func_emit_int_arg,
 	.render = ksym_render,
 };
