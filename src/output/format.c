@@ -191,6 +191,14 @@ static void user_name(struct strbuf *sb, uid_t uid)
 		sb_printf(sb, "%u", (unsigned)uid);
 }
 
+/* The enum an integer's value is of (its names print), or NULL. */
+static const struct ctype *type_enum(struct type t)
+{
+	const struct ctype *c = t.kind == T_INT && t.ct ? ctype_strip(t.ct) : NULL;
+
+	return c && c->kind == CT_ENUM ? c : NULL;
+}
+
 void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
 {
 	char buf[512];
@@ -239,7 +247,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		out_record_str(sb, t.ct, p, type_storage(t));
 		break;
 	default:
-		if (t.sign)
+		if (type_enum(t))
+			out_enum_str(sb, type_enum(t), word(p));
+		else if (t.sign)
 			sb_printf(sb, "%lld", (long long)word(p));
 		else
 			sb_printf(sb, "%llu", (unsigned long long)word(p));
@@ -286,8 +296,8 @@ bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v, uint6
 		signed_or_not(sb, sign, divided(n, sign, div));
 		return true;
 	}
-	if (m->val.kind != T_INT && m->val.kind != T_PTR)
-		return false;
+	if ((m->val.kind != T_INT && m->val.kind != T_PTR) || type_enum(m->val))
+		return false;	/* an enum prints by name: out_value_str */
 	signed_or_not(sb, m->val.sign, divided(v[0], m->val.sign, div));
 	return true;
 }

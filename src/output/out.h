@@ -106,6 +106,7 @@ void out_stats(struct strbuf *sb, const struct map *m, const uint64_t *v, bool j
 
 /* record.c: a value of a program type (a struct read from the traced
  * process), len bytes at p. */
+void out_enum_str(struct strbuf *sb, const struct ctype *t, uint64_t v);
 void out_record_str(struct strbuf *sb, const struct ctype *t, const uint8_t *p, size_t len);
 
 #endif

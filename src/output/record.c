@@ -29,7 +29,9 @@ static void put_int(struct strbuf *sb, uint64_t v, size_t size, bool sign)
 static void put_value(struct strbuf *sb, const struct ctype *t, const uint8_t *p, size_t avail,
 		      int depth);
 
-static void put_enum(struct strbuf *sb, const struct ctype *t, uint64_t v)
+/* An enum's value by its enumerator's name; a value no enumerator has
+ * (flags or'ed together, a corrupt field) as its number, as bpftrace. */
+void out_enum_str(struct strbuf *sb, const struct ctype *t, uint64_t v)
 {
 	int64_t sv = t->sign ? (int64_t)v : (int64_t)v;
 
@@ -121,7 +123,7 @@ static void put_value(struct strbuf *sb, const struct ctype *t, const uint8_t *p
 		sb_printf(sb, "0x%llx", (unsigned long long)(avail >= 8 ? load(p, 8) : 0));
 		break;
 	case CT_ENUM:
-		put_enum(sb, t, load(p, t->size < avail ? t->size : avail));
+		out_enum_str(sb, t, load(p, t->size < avail ? t->size : avail));
 		break;
 	case CT_INT:
 	case CT_FLOAT:

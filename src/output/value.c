@@ -50,6 +50,20 @@ static void tuple_json(struct out *o, struct strbuf *sb, const struct ctype *ct,
 	sb_putc(sb, rec ? '}' : ']');
 }
 
+/* An enum: its enumerator's name as a string; a value no enumerator has
+ * stays a number. */
+static void enum_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
+{
+	struct strbuf tmp = {0};
+
+	out_value_str(o, &tmp, t, p);
+	if (tmp.s && (tmp.s[0] == '-' || (tmp.s[0] >= '0' && tmp.s[0] <= '9')))
+		sb_puts(sb, tmp.s);
+	else
+		sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+	sb_free(&tmp);
+}
+
 void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
 {
 	struct strbuf tmp = {0};
@@ -63,6 +77,10 @@ void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8
 		return;
 	case T_INT:
 	case T_PTR:
+		if (t.kind == T_INT && t.ct) {
+			enum_json(o, sb, t, p);
+			return;
+		}
 		if (t.kind == T_INT && t.sign)
 			sb_printf(sb, "%lld", (long long)word(p));
 		else

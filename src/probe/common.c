@@ -145,6 +145,10 @@ static bool program_type(struct probe *p, const char *words, struct loc loc, str
 			   ": declare it before the probe (struct NAME { ... };)" : "");
 		return false;
 	}
+	if (!stars && (ctype_strip(t)->kind == CT_ENUM || ctype_strip(t)->kind == CT_INT)) {
+		*out = type_from_ctype(t);	/* an enum or integer typedef: by value */
+		return true;
+	}
 	if (!stars) {
 		diag_error(loc, "an argument of type '%s' is passed by pointer: write '%s *'", base,
 			   base);

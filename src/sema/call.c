@@ -171,6 +171,8 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 		if (!m->typed && write) {
 			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ?
 				     type_int(8, t.kind == T_INT && t.sign) : t;
+			if (t.kind == T_INT)
+				m->keys[i].ct = t.ct;	/* an enum key prints by name */
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
 			char a[200], b[200];
 			sc_error(sc, at[i]->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,

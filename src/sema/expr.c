@@ -543,7 +543,8 @@ static void cast(struct scope *sc, struct node *n)
 		return;
 	}
 	if (!type_is_int(n->a->type)) {
-		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type), tname(t));
+		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type),
+			 t.kind == T_INT && t.ct ? n->name : tname(t));	/* enum E */
 		return;
 	}
 	n->type = t;

@@ -311,6 +311,10 @@ bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
 
 	if (!t)
 		return false;
+	if (!stars && ctype_strip(t)->kind == CT_ENUM) {
+		*out = type_from_ctype(t);	/* (enum Kind)x: prints by name */
+		return true;
+	}
 	if (!stars) {
 		sc_error(sc, n->loc, "a value cannot be cast to %s; cast to a pointer: (%s *)", base,
 			 base);

@@ -88,6 +88,17 @@ static void assign_agg(struct scope *sc, struct node *st, const struct agg_ops *
 	}
 }
 
+/* An integer as a variable keeps it: 64 bits, its sign, and its enum (so
+ * it prints by name, as bpftrace prints one). */
+static struct type widened(struct type t)
+{
+	struct type w = type_int(8, t.kind == T_INT && t.sign);
+
+	if (t.kind == T_INT)
+		w.ct = t.ct;
+	return w;
+}
+
 /* Record or check the value type of a map or thread-local. */
 static void value_type(struct scope *sc, struct node *st, struct map *m)
 {
@@ -113,7 +124,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	if (t.kind == T_BOOL && m->typed && m->val.kind == T_INT)
 		t = m->val;
 	else if (type_is_int(t) && t.kind != T_BOOL)
-		t = type_int(8, t.kind == T_INT && t.sign);
+		t = widened(t);
 	if (!m->typed) {
 		m->typed = true;
 		m->agg = NULL;
@@ -147,7 +158,7 @@ static void assign_local(struct scope *sc, struct node *st)
 		l->name = xstrdup(target->name);
 		l->type = st->b->type;
 		if (type_is_int(l->type) && l->type.kind == T_INT)
-			l->type = type_int(8, l->type.sign);
+			l->type = widened(l->type);
 		l->loc = target->loc;
 		l->next = sc->locals;
 		sc->locals = l;
