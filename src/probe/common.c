@@ -124,9 +124,39 @@ struct probe_site *probe_add_site(struct probe *p)
 	return &p->sites.v[p->sites.n - 1];
 }
 
+/* A type neither declared nor read yet, from the debug info of the
+ * probe's binary (NULL before its sites are found). DWARF names carry no
+ * "struct". */
+static const struct ctype *debug_type(struct probe *p, const char *path, const char *base)
+{
+	const char *bare = strchr(base, ' ');
+
+	if (!path)
+		return NULL;
+	return bin_dwarf_type_path(path, bare ? bare + 1 : base, p->types);
+}
+
+static void unknown_type(struct probe *p, const char *path, const char *base, struct loc loc)
+{
+	if (path && !bin_dwarf_type_path(path, NULL, p->types))
+		diag_error(loc, "unknown type '%s': %s has no debug info; declare it before the "
+			   "probe (struct NAME { ... };), or install the binary's debug package", base,
+			   path);
+	else if (path)
+		diag_error(loc, "unknown type '%s': neither declared before the probe "
+			   "(struct NAME { ... };) nor in the debug info of %s",
+			   base, path);
+	else
+		diag_error(loc, "unknown type '%s'%s", base, strchr(base, ' ') ?
+			   ": declare it before the probe (struct NAME { ... };)" : "");
+}
+
 /* "struct QueryDesc *": a pointer to a type the program declared (or the
- * table already has), so args.NAME->member reads it. */
-static bool program_type(struct probe *p, const char *words, struct loc loc, struct type *out)
+ * table already has), so args.NAME->member reads it. A uprobe looks for a
+ * type not declared in its binary's debug info (path), once its sites
+ * are found: until then (path NULL) the type is pending. */
+static bool program_type(struct probe *p, const char *words, struct loc loc, struct type *out,
+			 const char *path, bool *pending)
 {
 	char base[256];
 	size_t n = strlen(words);
@@ -140,9 +170,17 @@ static bool program_type(struct probe *p, const char *words, struct loc loc, str
 	memcpy(base, words, n);
 	base[n] = '\0';
 	t = ctype_find(p->types, base);
+	if ((!t || t->incomplete) && pending && (p->kind->flags & PK_USER)) {
+		*pending = true;
+		*out = type_int(8, false);
+		return true;
+	}
+	if (!t || t->incomplete) {
+		const struct ctype *d = debug_type(p, path, base);
+		t = d ? d : t;
+	}
 	if (!t) {
-		diag_error(loc, "unknown type '%s'%s", base, strchr(base, ' ') ?
-			   ": declare it before the probe (struct NAME { ... };)" : "");
+		unknown_type(p, path, base, loc);
 		return false;
 	}
 	if (!stars && (ctype_strip(t)->kind == CT_ENUM || ctype_strip(t)->kind == CT_INT)) {
@@ -183,10 +221,14 @@ static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
 	else if (type_parse(words, &out->type))
 		ok = true;
 	else if (strncmp(words, "struct ", 7) && strncmp(words, "union ", 6) &&
-		 strncmp(words, "enum ", 5) && !ctype_find(p->types, words))
+		 strncmp(words, "class ", 6) &&
+		 strncmp(words, "enum ", 5) && !strstr(words, "::") && !ctype_find(p->types, words))
 		diag_error(a->loc, "unknown type '%s'", words);
-	else
-		ok = program_type(p, words, a->loc, &out->type);
+	else {
+		bool pending = false;
+		ok = program_type(p, words, a->loc, &out->type, NULL, &pending);
+		out->ptype = pending ? xstrdup(words) : NULL;
+	}
 	free(words);
 	for (int i = 0; ok && out->name && i < p->nsig; i++) {
 		if (p->sig[i].name && !strcmp(p->sig[i].name, out->name)) {
@@ -197,6 +239,8 @@ static bool sigarg(struct probe *p, struct node *a, struct sigarg *out)
 	if (!ok) {
 		free(out->name);
 		out->name = NULL;
+		free(out->ptype);
+		out->ptype = NULL;
 	}
 	return ok;
 }
@@ -217,6 +261,22 @@ bool probe_signature(struct probe *p)
 		if (!sigarg(p, a, &p->sig[p->nsig]))
 			return false;
 		p->nsig++;
+	}
+	return true;
+}
+
+/* The written types a uprobe's debug info names ("struct shop::Snapshot
+ * *s"), now that its sites, and so its binary, are known. */
+static bool sig_debug_types(struct probe *p)
+{
+	const char *path = p->sites.n ? p->sites.v[0].path : NULL;
+
+	for (int i = 0; i < p->nsig; i++) {
+		struct sigarg *a = &p->sig[i];
+		if (a->ptype && !program_type(p, a->ptype, a->loc, &a->type, path, NULL))
+			return false;
+		free(a->ptype);
+		a->ptype = NULL;
 	}
 	return true;
 }
@@ -249,7 +309,8 @@ struct probe *probe_new(struct node *n, const struct options *opts, struct type_
 		return NULL;
 	}
 	free(kname);
-	if (!spec_params_given(p) || !probe_signature(p) || !p->kind->resolve(p)) {
+	if (!spec_params_given(p) || !probe_signature(p) || !p->kind->resolve(p) ||
+	    !sig_debug_types(p)) {
 		probe_free(p);
 		return NULL;
 	}
@@ -309,8 +370,10 @@ void probe_free(struct probe *p)
 		bin_sig_free(p->dsig);
 	free(p->dsig);
 	free(p->nodebug);
-	for (int i = 0; i < p->nsig; i++)
+	for (int i = 0; i < p->nsig; i++) {
 		free(p->sig[i].name);
+		free(p->sig[i].ptype);
+	}
 	free(p->spec);
 	free(p->target);
 	free(p->provider);

@@ -61,6 +61,8 @@ static void check_written(struct probe *p, const char *func)
 	}
 	for (int i = first; i < p->nsig && (size_t)i < d->nparams; i++) {
 		const struct bin_param *dp = &d->params[i];
+		if (p->sig[i].ptype)
+			continue;	/* a debug-info type: it is the declared one's kind */
 		if (!fits(p->sig[i].type, dp->type)) {
 			const char *tn = cname(dp->type, buf, sizeof(buf));
 			size_t n = strlen(tn);

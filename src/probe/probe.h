@@ -40,6 +40,8 @@ struct sigarg {
 	char *name;		/* NULL for an unnamed argument */
 	struct type type;
 	struct loc loc;
+	char *ptype;		/* a type the program did not declare ("struct S *"),
+				 * looked up in the binary's debug info once found */
 };
 
 #define PROBE_MAX_SIG 12
