@@ -122,10 +122,16 @@ const struct ctype *ctype_strip(const struct ctype *t)
 	return t;
 }
 
-const struct cmember *ctype_member(const struct ctype *rec, const char *name, uint64_t *off)
+/* The searches through anonymous members and base classes look into
+ * this many records at most: a record read from damaged debug info may
+ * hold itself, several times over. */
+#define MEMBER_BUDGET 4096
+
+static const struct cmember *member_in(const struct ctype *rec, const char *name, uint64_t *off,
+				       int *budget)
 {
 	rec = ctype_strip(rec);
-	if (!rec || rec->kind != CT_RECORD)
+	if (!rec || rec->kind != CT_RECORD || --*budget < 0)
 		return NULL;
 	for (size_t i = 0; i < rec->nmembers; i++) {
 		const struct cmember *m = &rec->members[i];
@@ -139,7 +145,7 @@ const struct cmember *ctype_member(const struct ctype *rec, const char *name, ui
 		const struct cmember *m = &rec->members[i];
 		uint64_t inner = 0;
 		const struct cmember *f;
-		if (*m->name || !(f = ctype_member(m->type, name, &inner)))
+		if (*m->name || !(f = member_in(m->type, name, &inner, budget)))
 			continue;
 		*off += m->off + inner;
 		return f;
@@ -147,16 +153,24 @@ const struct cmember *ctype_member(const struct ctype *rec, const char *name, ui
 	return NULL;
 }
 
-static void member_names(const struct ctype *rec, const char **out, size_t *n, size_t max)
+const struct cmember *ctype_member(const struct ctype *rec, const char *name, uint64_t *off)
+{
+	int budget = MEMBER_BUDGET;
+
+	return member_in(rec, name, off, &budget);
+}
+
+static void member_names(const struct ctype *rec, const char **out, size_t *n, size_t max,
+			 int *budget)
 {
 	rec = ctype_strip(rec);
-	if (!rec || rec->kind != CT_RECORD)
+	if (!rec || rec->kind != CT_RECORD || --*budget < 0)
 		return;
 	for (size_t i = 0; i < rec->nmembers && *n < max; i++) {
 		if (*rec->members[i].name)
 			out[(*n)++] = rec->members[i].name;
 		else
-			member_names(rec->members[i].type, out, n, max);
+			member_names(rec->members[i].type, out, n, max, budget);
 	}
 }
 
@@ -164,8 +178,9 @@ const char *ctype_member_closest(const struct ctype *rec, const char *name)
 {
 	const char *names[256];
 	size_t n = 0;
+	int budget = MEMBER_BUDGET;
 
-	member_names(rec, names, &n, ARRAY_SIZE(names));
+	member_names(rec, names, &n, ARRAY_SIZE(names), &budget);
 	return closest_name(name, names, n);
 }
 

@@ -22,8 +22,54 @@ static struct {
 	const char *why;
 	struct type_table *tt;	/* the table memo's ctypes are in */
 	struct ctype **memo;	/* by BTF id */
+	unsigned char *aligns;	/* by BTF id: 0 not known yet */
 	VEC(uint32_t) todo;	/* ids whose shells are not filled yet */
 } kb;
+
+/* Every type id a type names exists, and a member that is not a
+ * bit-field starts on a byte, as the kernel's own BTF check demands:
+ * libbpf 1.1 (Debian 12) checks neither when it parses, and its size and
+ * alignment walks then read through a missing type (a file given as
+ * $PLUMB_BTF may be anything). 0: sound; else the first bad type. */
+static uint32_t btf_malformed(const struct btf *btf)
+{
+	uint32_t cnt = btf__type_cnt(btf);
+
+	for (uint32_t id = 1; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		bool ok = true;
+		switch (btf_kind(t)) {
+		case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_FUNC: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+			ok = t->type < cnt;
+			break;
+		case BTF_KIND_ARRAY:
+			ok = btf_array(t)->type < cnt && btf_array(t)->index_type < cnt;
+			break;
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+			for (uint32_t i = 0; i < btf_vlen(t); i++)
+				ok = ok && btf_members(t)[i].type < cnt &&
+				     (btf_member_bitfield_size(t, i) ||
+				      btf_member_bit_offset(t, i) % 8 == 0);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			ok = t->type < cnt;
+			for (uint32_t i = 0; i < btf_vlen(t); i++)
+				ok = ok && btf_params(t)[i].type < cnt;
+			break;
+		case BTF_KIND_DATASEC:
+			for (uint32_t i = 0; i < btf_vlen(t); i++)
+				ok = ok && btf_var_secinfos(t)[i].type < cnt;
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return id;
+	}
+	return 0;
+}
 
 /* $PLUMB_BTF (bpftrace's $BPFTRACE_BTF) names another file to read (a
  * kernel built without BTF has its types in a file made by pahole; tests
@@ -44,6 +90,17 @@ static bool btf_load(void)
 	kb.btf = path && *path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	int err = errno;
 	libbpf_set_print(old);
+	uint32_t bad = kb.btf ? btf_malformed(kb.btf) : 0;
+	if (bad) {
+		if (!path || !*path)
+			path = "/sys/kernel/btf/vmlinux";
+		snprintf(why, sizeof(why), "cannot read BTF from %s: type %u is malformed",
+			 path, bad);
+		btf__free(kb.btf);
+		kb.btf = NULL;
+		kb.why = why;
+		return false;
+	}
 	if (!kb.btf) {
 		if (!path || !*path)
 			path = "/sys/kernel/btf/vmlinux";
@@ -79,6 +136,14 @@ static const char *btf_name(const struct btf_type *t)
 	return n && *n ? n : NULL;
 }
 
+/* A member's or enumerator's name; "" when its offset is past the
+ * strings (libbpf then has none to give). */
+static const char *btf_str(uint32_t off)
+{
+	const char *n = btf__name_by_offset(kb.btf, off);
+	return n ? n : "";
+}
+
 static enum ctype_kind shell_kind(const struct btf_type *t)
 {
 	switch (btf_kind(t)) {
@@ -98,6 +163,50 @@ static enum ctype_kind shell_kind(const struct btf_type *t)
 	}
 }
 
+/* A type's alignment, each id's once (btf__align_of in libbpf 1.1 walks
+ * members again for every use, and has no end on a struct that holds
+ * itself). A cycle closes on 1. */
+static unsigned int align_of(uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(kb.btf, id);
+	unsigned int a = 1;
+
+	if (!id || !t)
+		return 1;
+	if (kb.aligns[id])
+		return kb.aligns[id];
+	kb.aligns[id] = 1;	/* while in progress */
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
+		a = t->size >= 8 ? 8 : t->size >= 4 ? 4 : t->size >= 2 ? 2 : 1;
+		break;
+	case BTF_KIND_PTR:
+		a = 8;
+		break;
+	case BTF_KIND_ARRAY:
+		a = align_of(btf_array(t)->type);
+		break;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			unsigned int m = align_of(btf_members(t)[i].type);
+			if (btf_member_bit_offset(t, i) % (8 * m)) {
+				a = 1;	/* packed */
+				break;
+			}
+			a = m > a ? m : a;
+		}
+		break;
+	case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+		a = align_of(t->type);
+		break;
+	default:
+		break;
+	}
+	kb.aligns[id] = (unsigned char)a;
+	return a;
+}
+
 /* The ctype of a BTF id (NULL: void), made now as a shell when new. */
 static const struct ctype *shell(uint32_t id)
 {
@@ -114,9 +223,9 @@ static const struct ctype *shell(uint32_t id)
 	if (btf_name(t))
 		c->name = xstrdup(btf_name(t));
 	long long size = btf__resolve_size(kb.btf, id);
-	int align = btf__align_of(kb.btf, id);
+	unsigned int align = align_of(id);
 	c->size = size > 0 ? (uint64_t)size : 0;
-	c->align = align > 0 ? (unsigned)align : 1;
+	c->align = align;
 	c->tag = btf_kind(t) == BTF_KIND_UNION ? TAG_UNION : TAG_STRUCT;
 	c->incomplete = btf_kind(t) == BTF_KIND_FWD;
 	if (btf_kind(t) == BTF_KIND_FWD && btf_kflag(t))
@@ -143,7 +252,7 @@ static void fill_record(struct ctype *c, const struct btf_type *t)
 		const struct ctype *mt = shell(m[i].type);
 		uint64_t bo = btf_member_bit_offset(t, i);
 		uint32_t bits = btf_member_bitfield_size(t, i);
-		const char *name = btf__name_by_offset(kb.btf, m[i].name_off);
+		const char *name = btf_str(m[i].name_off);
 		uint64_t at = bo / 8;
 
 		if (bits && mt && mt->size) {
@@ -173,7 +282,7 @@ static void fill_enum(struct ctype *c, const struct btf_type *t)
 			name_off = btf_enum(t)[i].name_off;
 			v = c->sign ? (int64_t)btf_enum(t)[i].val : (int64_t)(uint32_t)btf_enum(t)[i].val;
 		}
-		c->enums[c->nenums].name = xstrdup(btf__name_by_offset(kb.btf, name_off));
+		c->enums[c->nenums].name = xstrdup(btf_str(name_off));
 		c->enums[c->nenums++].value = v;
 	}
 }
@@ -213,7 +322,9 @@ static void start_table(struct type_table *tt)
 	if (kb.tt == tt)
 		return;
 	free(kb.memo);
+	free(kb.aligns);
 	kb.memo = xcalloc(btf__type_cnt(kb.btf), sizeof(*kb.memo));
+	kb.aligns = xcalloc(btf__type_cnt(kb.btf), 1);
 	kb.tt = tt;
 }
 
@@ -310,6 +421,7 @@ void btf_kernel_done(void)
 {
 	btf__free(kb.btf);
 	free(kb.memo);
+	free(kb.aligns);
 	vec_free(&kb.todo);
 	memset(&kb, 0, sizeof(kb));
 }
