@@ -57,7 +57,8 @@
 # line. A key the runner does not know fails the file.
 #
 # @CALLS@, @QUERYSIM@, @TARGETS@ and @GT@ stand for the built targets and
-# the ground-truth file in the program, cmd and expected text. A case
+# the ground-truth file in the program, cmd and expected text; @SRCDIR@
+# for the source tree (data files kept there). A case
 # that loads BPF (no -n, -d or "kernel: no"; or "kernel: yes") skips without root and
 # uprobes, and fails instead under PLUMB_TEST_REQUIRE_KERNEL=1.
 
@@ -98,7 +99,7 @@ split_cases() {
 
 subst() {
 	sed -e "s|@CALLS@|$TARGETS/calls|g" -e "s|@QUERYSIM@|$TARGETS/querysim|g" \
-	    -e "s|@TARGETS@|$TARGETS|g" -e "s|@GT@|$GT|g" "$1"
+	    -e "s|@TARGETS@|$TARGETS|g" -e "s|@GT@|$GT|g" -e "s|@SRCDIR@|$SRCDIR|g" "$1"
 }
 
 # Drop trailing blank lines.
