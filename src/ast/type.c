@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "func/func.h"
 #include "util/util.h"
 
 static const struct {
@@ -54,8 +53,9 @@ bool type_eq(struct type a, struct type b)
 	case T_ARRAY:
 		return a.ct == b.ct;
 	case T_STR:
-	case T_TEXT:
 		return a.len == b.len;
+	case T_TEXT:
+		return a.text == b.text;
 	default:
 		return true;
 	}
@@ -123,20 +123,14 @@ const char *type_name(struct type t, char *buf, size_t len)
 	case T_BOOL:
 		snprintf(buf, len, "bool");
 		break;
-	case T_USERNAME:
-		snprintf(buf, len, "username");
-		break;
-	case T_TIMESTAMP:
-		snprintf(buf, len, "timestamp");
-		break;
-	case T_BUF:
-		snprintf(buf, len, "buffer[%u]", t.len);
-		break;
 	case T_TUPLE:
 		tuple_name(t.ct, buf, len);
 		break;
 	case T_TEXT:
-		snprintf(buf, len, "%s", func_at(t.len - 1) ? func_at(t.len - 1)->name : "text");
+		if (t.text && t.text->sized)
+			snprintf(buf, len, "%s[%u]", t.text->name, t.len);
+		else
+			snprintf(buf, len, "%s", t.text ? t.text->name : "text");
 		break;
 	case T_RECORD:
 	case T_ARRAY:
@@ -244,14 +238,12 @@ size_t type_storage(struct type t)
 		return t.len ? 8 * (size_t)t.len + 8 : 16;
 	case T_USYM:
 		return 24;	/* address; pid and probe; the probe's ip */
-	case T_BUF:
-		return 8 + ALIGN8(t.len);
 	case T_TUPLE:
 	case T_RECORD:
 	case T_ARRAY:
 		return ALIGN8(t.ct->size);
 	case T_TEXT:
-		return ALIGN8(t.size);
+		return !t.text || t.text->word ? 8 : t.text->head + ALIGN8(t.len);
 	case T_VOID:
 	case T_NONE:
 		return 0;

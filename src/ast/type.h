@@ -49,18 +49,16 @@ enum type_kind {
 	T_USYM,		/* user address to symbolise (address + pid) */
 	T_PROBE,	/* probe or function name, an index into a table */
 	T_BOOL,		/* true or false: 0 or 1 in 64 bits, printed as a word */
-	T_USERNAME,	/* a uid, printed as its user's name (username) */
-	T_TIMESTAMP,	/* nsecs, printed by strftime(3); len: its format (sema->timefmts) + 1 */
-	T_BUF,		/* buf(p, n): its length in a u64, then len bytes */
 	T_TUPLE,	/* a tuple or record value (not memory): ct, a TAG_TUPLE CT_RECORD */
-	T_TEXT,		/* what a function (strerror, ksym, ntop, cgroup_path) keeps for
-			   user space to render as text: len: the function (its
-			   func_id), size: bytes kept */
+	T_TEXT,		/* a value user space renders as text (username, strftime,
+			   buf, strerror, ksym, ntop, cgroup_path): text, its
+			   descriptor; len, what that descriptor says */
 	T_RECORD,	/* a struct, class or union of the program (in its memory): ct */
 	T_ARRAY,	/* array: ct */
 };
 
 struct ctype;
+struct text_kind;
 
 struct type {
 	enum type_kind kind;
@@ -72,6 +70,27 @@ struct type {
 	const struct ctype *ct;	/* T_PTR: pointee; T_RECORD, T_ARRAY: itself; T_INT: enum */
 	bool kernel;		/* T_PTR, T_RECORD, T_ARRAY: in kernel memory (curtask and
 				 * what it leads to): read with bpf_probe_read_kernel */
+	const struct text_kind *text;	/* T_TEXT: how user space renders it */
+};
+
+struct out;
+struct strbuf;
+
+/* A kind of value the program keeps and user space renders as text: a
+ * uid named from the password database, a time formatted by strftime(3),
+ * bytes escaped, an errno's message. Its builtin or function descriptor
+ * points at one; sema, codegen and output ask it and never name it, so a
+ * new one is a descriptor and its render hook, with no switch to add to. */
+struct text_kind {
+	const char *name;	/* its type's name in messages */
+	bool sized;		/* the name shows len: "buffer[16]" */
+	bool word;		/* held in one 64-bit word, computed as an integer */
+	bool tuple;		/* may be a tuple member */
+	unsigned int head;	/* bytes kept before len bytes (buf's length word) */
+	char conv;		/* its printf conversion: 's', or 'r' (%r, %rx, %rh) */
+	/* The value at v as text; mode: what follows %r ('x', 'h'), else 0. */
+	void (*render)(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+		       char mode);
 };
 
 enum ctype_kind {
@@ -177,6 +196,19 @@ static inline struct type type_of(enum type_kind k)
 {
 	struct type t = { .kind = k };
 	return t;
+}
+
+/* A value of kind k, rendered in user space; len as k's descriptor says. */
+static inline struct type type_text(const struct text_kind *k, unsigned int len)
+{
+	struct type t = { .kind = T_TEXT, .len = len, .text = k };
+	return t;
+}
+
+/* A T_TEXT value held in one 64-bit word (computed as an integer). */
+static inline bool type_text_word(struct type t)
+{
+	return t.kind == T_TEXT && t.text && t.text->word;
 }
 
 bool type_eq(struct type a, struct type b);

@@ -26,9 +26,11 @@ struct cg;
 struct builtin_def {
 	const char *name;
 	int id;			/* enum builtin: what sema stores in the node */
-	enum type_kind kind;	/* T_INT: a signed or unsigned u64; T_STR: len bytes */
+	enum type_kind kind;	/* T_INT: a signed or unsigned u64; T_STR: len bytes;
+				   T_TEXT: rendered in user space as text says */
 	bool sign;
 	unsigned int len;
+	const struct text_kind *text;	/* T_TEXT: how user space renders it */
 	unsigned int needs;	/* probe flags every probe of the clause must have */
 	bool stacks;		/* needs the stack map */
 	/* Whether it can be used in probe p: false after saying why at loc

@@ -47,5 +47,7 @@ struct type builtin_type(const struct builtin_def *b)
 		return type_int(8, b->sign);
 	if (b->kind == T_STR)
 		return type_str(b->len);
+	if (b->kind == T_TEXT)
+		return type_text(b->text, b->len);
 	return type_of(b->kind);
 }

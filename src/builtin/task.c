@@ -4,6 +4,7 @@
  * in user mode. */
 #include <bpf/btf.h>
 #include <linux/bpf.h>
+#include <pwd.h>
 #include <string.h>
 
 #include "ast/diag.h"
@@ -232,9 +233,30 @@ const struct builtin_def builtin_cgroup = {
 const struct builtin_def builtin_comm = {
 	.name = "comm", .id = B_COMM, .kind = T_STR, .len = COMM_LEN, .emit_mem = comm,
 };
+/* A uid's user, from the password database as id(1) reads it; the
+ * number when it has no entry. */
+static void username_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+			    char mode)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024];
+	uint64_t id;
+
+	(void)o, (void)t, (void)mode;
+	memcpy(&id, v, 8);
+	if (!getpwuid_r((uid_t)id, &pw, buf, sizeof(buf), &found) && found)
+		sb_puts(sb, found->pw_name);
+	else
+		sb_printf(sb, "%u", (unsigned)(uid_t)id);
+}
+
+static const struct text_kind username_text = {
+	.name = "username", .word = true, .tuple = true, .conv = 's', .render = username_render,
+};
+
 /* The uid, which user space names when it prints it. */
 const struct builtin_def builtin_username = {
-	.name = "username", .id = B_USERNAME, .kind = T_USERNAME, .emit = uid,
+	.name = "username", .id = B_USERNAME, .kind = T_TEXT, .text = &username_text, .emit = uid,
 };
 const struct builtin_def builtin_pcomm = {
 	.name = "pcomm", .id = B_PCOMM, .kind = T_STR, .len = COMM_LEN, .emit_mem = pcomm,

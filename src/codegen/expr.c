@@ -397,7 +397,8 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 		cg->cur = saved;
 		return;
 	}
-	switch (n->type.kind) {
+	/* a text value held in a word (username) is computed as an integer */
+	switch (type_text_word(n->type) ? T_INT : n->type.kind) {
 	case T_STR:
 		cg_str(cg, n, base, off, (int)n->type.len);
 		break;
@@ -410,7 +411,6 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 	case T_USTACK:
 	case T_USYM:
 	case T_KSTACK:
-	case T_BUF:
 	case T_TEXT:
 		if (n->kind == AST_MAP || n->kind == AST_SELF)
 			cg_map_read_mem(cg, n, base, off, (int)type_storage(n->type));

@@ -3,11 +3,39 @@
  * ASCII as itself, other bytes as \xNN), %rx (every byte \xNN) or %rh
  * ("0a fe"), as bpftrace's buf(). The value is the length in a u64, then
  * the bytes; a failed read is counted and reads as n zero bytes. */
+#include <string.h>
+
 #include "codegen/cg.h"
 #include "func/func.h"
 #include "options.h"
 #include "probe/probe.h"
 #include "sema/scope.h"
+
+/* The bytes kept, up to t.len: as %r (mode 0 too), %rx ('x') or %rh ('h'). */
+static void buf_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+		       char mode)
+{
+	uint64_t n;
+
+	(void)o;
+	memcpy(&n, v, 8);
+	if (n > t.len)
+		n = t.len;
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t c = v[8 + i];
+		if (mode == 'h')
+			sb_printf(sb, i ? " %02x" : "%02x", c);
+		else if (mode != 'x' && c >= 32 && c <= 126)
+			sb_putc(sb, (char)c);
+		else
+			sb_printf(sb, "\\x%02x", c);
+	}
+}
+
+/* len: the bytes read, after their count in a u64 */
+static const struct text_kind buffer_text = {
+	.name = "buffer", .sized = true, .head = 8, .conv = 'r', .render = buf_render,
+};
 
 static void buf_sema(struct scope *sc, struct node *n)
 {
@@ -30,8 +58,7 @@ static void buf_sema(struct scope *sc, struct node *n)
 			 "max_strlen)", max);
 		return;
 	}
-	n->type = type_of(T_BUF);
-	n->type.len = (unsigned int)v;
+	n->type = type_text(&buffer_text, (unsigned int)v);
 }
 
 static void buf_emit(struct cg *cg, struct node *n, int base, int off, int len)

@@ -15,6 +15,8 @@
 #include "func/func.h"
 #include "sema/scope.h"
 
+static const struct text_kind cgroup_path_text;
+
 extern const struct func_def func_cgroup_path;
 
 /* The kernel's file handle of a cgroup v2 directory is its id: 8 bytes
@@ -73,7 +75,7 @@ const struct func_def func_cgroupid = {
  * reused id can name another cgroup by then, as in bpftrace). */
 static void cgroup_path_sema(struct scope *sc, struct node *n)
 {
-	func_int_text_sema(sc, n, &func_cgroup_path, false, "takes a cgroup id");
+	func_int_text_sema(sc, n, &func_cgroup_path, &cgroup_path_text, false, "takes a cgroup id");
 }
 
 /* Where cgroup2 is mounted (the first such mount), into dir. */
@@ -108,9 +110,12 @@ static int match(const char *path, const struct stat *st, int flag, struct FTW *
  * "unified:/PATH" as bpftrace names the v2 hierarchy, or nothing when no
  * directory has it. The v1 hierarchies are not searched: their inode
  * numbers are not cgroup v2 ids. */
-static void cgroup_path_render(struct strbuf *sb, const uint8_t *v)
+static void cgroup_path_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+			       char mode)
 {
 	char dir[4096];
+
+	(void)o, (void)t, (void)mode;
 
 	memcpy(&want_id, v, 8);
 	if (!cgroup2_mount(dir, sizeof(dir)) || nftw(dir, match, 16, FTW_PHYS) != 1)
@@ -119,7 +124,11 @@ static void cgroup_path_render(struct strbuf *sb, const uint8_t *v)
 	sb_puts(sb, found_path[strlen(dir)] ? found_path + strlen(dir) : "/");
 }
 
+static const struct text_kind cgroup_path_text = {
+	.name = "cgroup_path", .conv = 's', .render = cgroup_path_render,
+};
+
 const struct func_def func_cgroup_path = {
 	.name = "cgroup_path", .min = 1, .max = 1, .sema = cgroup_path_sema,
-	.emit_mem = func_emit_int_arg, .render = cgroup_path_render,
+	.emit_mem = func_emit_int_arg,
 };

@@ -5,7 +5,9 @@
  * hooks that compute it, in a file named for what it does (string.c,
  * symbol.c, register.c, map.c, output.c), found through one table
  * (func/registry.c), as builtins, aggregations and probe kinds are. Sema
- * and codegen only call the hooks. */
+ * and codegen only call the hooks. A value user space renders as text
+ * (strerror, strftime, buf) is a T_TEXT whose struct text_kind, in the
+ * function's file, says how (ast/type.h). */
 #ifndef PLUMB_FUNC_H
 #define PLUMB_FUNC_H
 
@@ -34,8 +36,6 @@ struct func_def {
 	void (*emit_mem)(struct cg *cg, struct node *n, int base, int off, int len);
 	/* As a statement. */
 	void (*emit_stmt)(struct cg *cg, struct node *n);
-	/* A value of type T_TEXT (what emit_mem kept) as text, in user space. */
-	void (*render)(struct strbuf *sb, const uint8_t *v);
 };
 
 /* The function called name; NULL when none. */
@@ -46,15 +46,11 @@ const struct func_def *func_at(size_t i);
 int func_id(const struct func_def *f);
 const struct func_def *func_of(const struct node *call);
 
-/* The type of f's value rendered in user space (T_TEXT), size bytes
- * kept; and such a value as text. */
-struct type func_text_type(const struct func_def *f, unsigned int size);
-void func_render(struct strbuf *sb, struct type t, const uint8_t *v);
 /* For a function whose one integer argument is kept (8 bytes) and made
- * into text in user space: its sema hook's checks ("F() WHAT, not a TYPE"
- * otherwise; addr also takes pointers), and its emit_mem hook. */
+ * into text in user space as k says: its sema hook's checks ("F() WHAT,
+ * not a TYPE" otherwise; addr also takes pointers), and its emit_mem hook. */
 void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def *f,
-			bool addr, const char *what);
+			const struct text_kind *k, bool addr, const char *what);
 void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len);
 
 /* For the sema hooks: the i-th argument (NULL past the last), and a

@@ -11,6 +11,8 @@
 #include "func/func.h"
 #include "sema/scope.h"
 
+static const struct text_kind ntop_text;
+
 extern const struct func_def func_ntop;
 
 /* The kept value: the family, then 16 bytes of address. */
@@ -44,7 +46,7 @@ static void ntop_sema(struct scope *sc, struct node *n)
 		return;
 	}
 	n->num = (uint64_t)fam;
-	n->type = func_text_type(&func_ntop, NTOP_SIZE);
+	n->type = type_text(&ntop_text, NTOP_SIZE);
 }
 
 /* The 16 bytes of an IPv6 address: user memory, and for kernel probes
@@ -96,10 +98,13 @@ static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
 	cg_reg_free(cg, r);
 }
 
-static void ntop_render(struct strbuf *sb, const uint8_t *v)
+static void ntop_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+			 char mode)
 {
 	char text[INET6_ADDRSTRLEN];
 	int64_t af;
+
+	(void)o, (void)t, (void)mode;
 
 	memcpy(&af, v, 8);
 	if (inet_ntop((int)af, v + 8, text, sizeof(text)))
@@ -137,9 +142,12 @@ static void pton_emit(struct cg *cg, struct node *n, int reg)
 	cg_ld_imm64(cg, reg, n->num);
 }
 
+static const struct text_kind ntop_text = {
+	.name = "ntop", .conv = 's', .render = ntop_render,
+};
+
 const struct func_def func_ntop = {
 	.name = "ntop", .min = 1, .max = 2, .sema = ntop_sema, .emit_mem = ntop_emit,
-	.render = ntop_render,
 };
 const struct func_def func_pton = {
 	.name = "pton", .min = 1, .max = 1, .pure = true, .sema = pton_sema, .emit = pton_emit,

@@ -53,23 +53,8 @@ const struct func_def *func_of(const struct node *call)
 	return funcs[call->id - 1];
 }
 
-struct type func_text_type(const struct func_def *f, unsigned int size)
-{
-	struct type t = { .kind = T_TEXT, .len = (unsigned int)func_id(f),
-			  .size = (unsigned char)size };
-	return t;
-}
-
-void func_render(struct strbuf *sb, struct type t, const uint8_t *v)
-{
-	const struct func_def *f = func_at(t.len - 1);
-
-	if (f && f->render)
-		f->render(sb, v);
-}
-
 void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def *f,
-			bool addr, const char *what)
+			const struct text_kind *k, bool addr, const char *what)
 {
 	struct type t;
 
@@ -82,7 +67,7 @@ void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def 
 			 type_name(t, (char[32]){0}, 32));
 		return;
 	}
-	n->type = func_text_type(f, 8);
+	n->type = type_text(k, 8);
 }
 
 void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len)

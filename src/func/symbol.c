@@ -11,6 +11,8 @@
 #include "func/func.h"
 #include "sema/scope.h"
 
+static const struct text_kind ksym_text;
+
 extern const struct func_def func_ksym;
 
 static void usym_sema(struct scope *sc, struct node *n)
@@ -205,13 +207,16 @@ static void uaddr_emit(struct cg *cg, struct node *n, int reg)
  * from /proc/kallsyms, without the offset (as bpftrace prints it). */
 static void ksym_sema(struct scope *sc, struct node *n)
 {
-	func_int_text_sema(sc, n, &func_ksym, true, "needs an address");
+	func_int_text_sema(sc, n, &func_ksym, &ksym_text, true, "needs an address");
 }
 
-static void ksym_render(struct strbuf *sb, const uint8_t *v)
+static void ksym_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+			 char mode)
 {
 	char buf[320];
 	uint64_t addr;
+
+	(void)o, (void)t, (void)mode;
 
 	memcpy(&addr, v, 8);
 	bin_ksym(addr, buf, sizeof(buf));
@@ -234,7 +239,10 @@ const struct func_def func_uaddr = {
 	.name = "uaddr", .min = 1, .max = 1, .pure = true, .sema = uaddr_sema,
 	.emit = uaddr_emit,
 };
+static const struct text_kind ksym_text = {
+	.name = "ksym", .conv = 's', .render = ksym_render,
+};
+
 const struct func_def func_ksym = {
 	.name = "ksym", .min = 1, .max = 1, .sema = ksym_sema, .emit_mem = func_emit_int_arg,
-	.render = ksym_render,
 };

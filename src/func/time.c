@@ -4,11 +4,48 @@
  * formats it with strftime(3) when it prints it, as bpftrace does, so it
  * is a value only for printing (%s), a map key or a map value. */
 #include <string.h>
+#include <time.h>
 
 #include "codegen/cg.h"
 #include "func/func.h"
+#include "output/out.h"
 #include "sema/scope.h"
 #include "util/util.h"
+
+/* nsecs (the monotonic clock) as wall-clock time, through the distance
+ * between the two clocks now, formatted with format t.len - 1. */
+static void strftime_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
+			    char mode)
+{
+	struct timespec mono, real;
+	struct tm tm;
+	char buf[512];
+	int64_t ns;
+	size_t n;
+
+	(void)mode;
+	memcpy(&ns, v, 8);
+	if (!t.len || t.len > o->sema->timefmts.n)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	int64_t wall = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
+		       ((int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec - ns);
+	time_t sec = (time_t)(wall / 1000000000);
+	long nsec = (long)(wall % 1000000000);
+	if (nsec < 0) {
+		sec--;
+		nsec += 1000000000;
+	}
+	localtime_r(&sec, &tm);
+	n = out_strftime(buf, sizeof(buf), o->sema->timefmts.v[t.len - 1], &tm, nsec / 1000);
+	sb_putn(sb, buf, n);
+}
+
+/* len: its format (sema->timefmts) + 1 */
+static const struct text_kind timestamp_text = {
+	.name = "timestamp", .word = true, .tuple = true, .conv = 's', .render = strftime_render,
+};
 
 static void strftime_sema(struct scope *sc, struct node *n)
 {
@@ -30,8 +67,7 @@ static void strftime_sema(struct scope *sc, struct node *n)
 		;
 	if (i == s->timefmts.n)
 		vec_push(&s->timefmts, xstrdup(fmt->name));
-	n->type = type_of(T_TIMESTAMP);
-	n->type.len = (unsigned int)i + 1;
+	n->type = type_text(&timestamp_text, (unsigned int)i + 1);
 }
 
 static void strftime_emit(struct cg *cg, struct node *n, int reg)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Keys and values as text: integers, strings, probe names, stacks and
  * symbols; JSON string escaping; histogram bucket bounds. */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,62 +134,6 @@ size_t out_strftime(char *buf, size_t len, const char *fmt, const struct tm *tm,
 	return n;
 }
 
-/* strftime(): nsecs (the monotonic clock) as wall-clock time, through
- * the distance between the two clocks now. */
-static void timestamp(struct out *o, struct strbuf *sb, struct type t, int64_t ns)
-{
-	struct timespec mono, real;
-	struct tm tm;
-	char buf[512];
-	size_t n;
-
-	if (!t.len || t.len > o->sema->timefmts.n)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	clock_gettime(CLOCK_REALTIME, &real);
-	int64_t wall = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
-		       ((int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec - ns);
-	time_t sec = (time_t)(wall / 1000000000);
-	long nsec = (long)(wall % 1000000000);
-	if (nsec < 0) {
-		sec--;
-		nsec += 1000000000;
-	}
-	localtime_r(&sec, &tm);
-	n = out_strftime(buf, sizeof(buf), o->sema->timefmts.v[t.len - 1], &tm, nsec / 1000);
-	sb_putn(sb, buf, n);
-}
-
-void out_buf(struct strbuf *sb, const uint8_t *p, unsigned int cap, char mode)
-{
-	uint64_t n = word(p);
-
-	if (n > cap)
-		n = cap;
-	for (uint64_t i = 0; i < n; i++) {
-		uint8_t c = p[8 + i];
-		if (mode == 'h')
-			sb_printf(sb, i ? " %02x" : "%02x", c);
-		else if (mode == 'r' && c >= 32 && c <= 126)
-			sb_putc(sb, (char)c);
-		else
-			sb_printf(sb, "\\x%02x", c);
-	}
-}
-
-/* A uid's user, from the password database as id(1) reads it; the
- * number when it has no entry. */
-static void user_name(struct strbuf *sb, uid_t uid)
-{
-	struct passwd pw, *found = NULL;
-	char buf[1024];
-
-	if (!getpwuid_r(uid, &pw, buf, sizeof(buf), &found) && found)
-		sb_puts(sb, found->pw_name);
-	else
-		sb_printf(sb, "%u", (unsigned)uid);
-}
-
 /* The enum an integer's value is of (its names print), or NULL. */
 static const struct ctype *type_enum(struct type t)
 {
@@ -220,15 +163,6 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 	case T_BOOL:
 		sb_puts(sb, word(p) ? "true" : "false");
 		break;
-	case T_USERNAME:
-		user_name(sb, (uid_t)word(p));
-		break;
-	case T_TIMESTAMP:
-		timestamp(o, sb, t, (int64_t)word(p));
-		break;
-	case T_BUF:
-		out_buf(sb, p, t.len, 'r');
-		break;
 	case T_USYM:
 		bin_symbolize(o->syms, (pid_t)(uint32_t)word(p + 8), word(p), false, false, buf,
 			      sizeof(buf));
@@ -241,7 +175,7 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		out_tuple_str(o, sb, t.ct, p);
 		break;
 	case T_TEXT:
-		func_render(sb, t, p);
+		t.text->render(o, sb, t, p, 0);
 		break;
 	case T_RECORD:
 		out_record_str(sb, t.ct, p, type_storage(t));

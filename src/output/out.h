@@ -59,7 +59,6 @@ void out_printf_line(struct out *o, const char *text, size_t len);
  * digits. Returns the length written. */
 /* buf()'s bytes (a u64 length, then cap bytes): mode 'r' (%r: printable
  * ASCII as itself, the rest \\xNN), 'x' (%rx: all \\xNN), 'h' (%rh: "0a fe"). */
-void out_buf(struct strbuf *sb, const uint8_t *p, unsigned int cap, char mode);
 size_t out_strftime(char *buf, size_t len, const char *fmt, const struct tm *tm, long usec);
 void out_lost(struct out *o, uint64_t lost);
 /* Updates a full map dropped. */

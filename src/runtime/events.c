@@ -56,10 +56,8 @@ static void one_arg(struct rt *rt, struct strbuf *sb, const struct fmt_arg *a, c
 	case FC_PTR:
 		sb_printf(&tmp, "0x%llx", (unsigned long long)word(p));
 		break;
-	case FC_BUF:
-	case FC_BUF_HEX:
-	case FC_BUF_SPACED:
-		out_buf(&tmp, p, a->type.len, a->conv == FC_BUF ? 'r' : a->conv == FC_BUF_HEX ? 'x' : 'h');
+	case FC_TEXT:
+		a->type.text->render(&rt->out, &tmp, a->type, p, a->mode);
 		break;
 	case FC_STR: {
 		size_t n = strnlen((const char *)p, a->type.len);

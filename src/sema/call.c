@@ -97,7 +97,6 @@ static bool key_type_ok(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
 	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE || t.kind == T_BOOL ||
-	       t.kind == T_USERNAME || t.kind == T_TIMESTAMP || t.kind == T_BUF ||
 	       t.kind == T_TUPLE || t.kind == T_TEXT;
 }
 
@@ -107,8 +106,10 @@ static bool same_kind(struct type a, struct type b)
 		return b.kind == T_BOOL;	/* an integer key would print as a bool */
 	if (type_is_int(a) && type_is_int(b))
 		return true;
-	if (a.kind == T_USTACK || a.kind == T_TEXT)
-		return b.kind == a.kind && a.len == b.len;	/* ustack(N), which function */
+	if (a.kind == T_USTACK)
+		return b.kind == a.kind && a.len == b.len;	/* ustack(N) */
+	if (a.kind == T_TEXT)
+		return b.kind == a.kind && a.text == b.text;	/* what renders it */
 	if (a.kind == T_TUPLE)
 		return b.kind == T_TUPLE && a.ct == b.ct;
 	return a.kind == b.kind;

@@ -122,8 +122,9 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 	char tn[32];
 
 	if (cv->c == 'r') {
-		if (t.kind == T_BUF) {
-			fa->conv = cv->sub == 'x' ? FC_BUF_HEX : cv->sub == 'h' ? FC_BUF_SPACED : FC_BUF;
+		if (t.kind == T_TEXT && t.text->conv == 'r') {
+			fa->conv = FC_TEXT;
+			fa->mode = cv->sub;
 			return true;
 		}
 		sc_error(sc, a->loc, "%%r%s needs a buffer (buf()), but this is a %s",
@@ -131,12 +132,13 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 		return false;
 	}
 	if (cv->c == 's') {
-		/* FC_PROBE: a value user space names (a probe, a user, a time) */
-		bool named = t.kind == T_PROBE || t.kind == T_USERNAME || t.kind == T_TIMESTAMP;
-		if (t.kind == T_STR || named || t.kind == T_USYM || t.kind == T_USTACK ||
-		    t.kind == T_KSTACK || t.kind == T_TEXT) {
-			fa->conv = t.kind == T_STR ? FC_STR : named ? FC_PROBE :
-				   t.kind == T_USYM ? FC_USYM : t.kind == T_TEXT ? FC_TEXT : FC_USTACK;
+		/* FC_TEXT: a value user space renders (a user, a time, an
+		 * errno), as its descriptor says */
+		bool text = t.kind == T_TEXT && t.text->conv == 's';
+		if (t.kind == T_STR || t.kind == T_PROBE || t.kind == T_USYM || t.kind == T_USTACK ||
+		    t.kind == T_KSTACK || text) {
+			fa->conv = t.kind == T_STR ? FC_STR : t.kind == T_PROBE ? FC_PROBE :
+				   t.kind == T_USYM ? FC_USYM : text ? FC_TEXT : FC_USTACK;
 			return true;
 		}
 	} else if (type_is_int(t)) {
@@ -165,7 +167,7 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 		return;
 	}
 	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK ||
-	    fa->conv == FC_TEXT || fa->conv >= FC_BUF)
+	    fa->conv == FC_TEXT)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);

@@ -71,7 +71,6 @@ enum builtin {
  * the user-space side that formats the event. */
 enum fmt_conv {
 	FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE, FC_TEXT,
-	FC_BUF, FC_BUF_HEX, FC_BUF_SPACED,	/* %r, %rx, %rh: last */
 };
 
 struct fmt_arg {
@@ -79,6 +78,7 @@ struct fmt_arg {
 	enum fmt_conv conv;
 	int trunc;		/* hh: 1, h: 2, none: 4, l ll z j t: 8 bytes */
 	bool sign;
+	char mode;		/* FC_TEXT: what followed %r ('x', 'h'), else 0 */
 	struct type type;	/* of the argument */
 	uint32_t off;		/* offset in the event record */
 };

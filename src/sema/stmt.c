@@ -112,8 +112,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		return;
 	}
 	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
-	    t.kind != T_KSTACK && t.kind != T_PROBE && t.kind != T_USERNAME &&
-	    t.kind != T_TIMESTAMP && t.kind != T_BUF && t.kind != T_TUPLE && t.kind != T_TEXT &&
+	    t.kind != T_KSTACK && t.kind != T_PROBE && t.kind != T_TUPLE && t.kind != T_TEXT &&
 	    t.kind != T_RECORD) {
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
@@ -134,6 +133,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		if (t.len > m->val.len)
 			m->val.len = t.len;
 	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len) ||
+		   (t.kind == T_TEXT && m->val.text != t.text) ||
 		   ((t.kind == T_TUPLE || t.kind == T_RECORD) && m->val.ct != t.ct)) {
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
 			 tname(t));

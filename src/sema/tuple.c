@@ -32,8 +32,7 @@ static bool member_type(struct scope *sc, struct node *e, struct type *out)
 		return true;
 	}
 	if (t.kind == T_BOOL || t.kind == T_TUPLE || t.kind == T_USYM || t.kind == T_USTACK ||
-	    t.kind == T_KSTACK || t.kind == T_PROBE || t.kind == T_USERNAME ||
-	    t.kind == T_TIMESTAMP) {
+	    t.kind == T_KSTACK || t.kind == T_PROBE || (t.kind == T_TEXT && t.text->tuple)) {
 		*out = t;
 		return true;
 	}
