@@ -40,12 +40,15 @@ runuser -u postgres -- "$PGBIN/initdb" -D "$PGT/data" -A trust -U postgres >"$PG
 	{ diag "$(tail -5 "$PGT/initdb.log")"; skip_all "initdb failed"; }
 runuser -u postgres -- "$PGBIN/postgres" -D "$PGT/data" -k "$PGT" -p "$PORT" \
 	-c listen_addresses= -c autovacuum=off >"$PGT/server.log" 2>&1 &
-for _ in $(seq 100); do
-	[ -S "$PGT/.s.PGSQL.$PORT" ] && break
+# The socket exists before the server takes connections ("the database
+# system is starting up"): wait until pg_isready says it accepts them.
+ready=
+for _ in $(seq 300); do
+	"$PGBIN/pg_isready" -q -h "$PGT" -p "$PORT" && { ready=1; break; }
 	sleep 0.1
 done
 postmaster=$(head -1 "$PGT/data/postmaster.pid" 2>/dev/null)
-[ -n "$postmaster" ] && [ -S "$PGT/.s.PGSQL.$PORT" ] ||
+[ -n "$postmaster" ] && [ -n "$ready" ] ||
 	{ diag "$(tail -5 "$PGT/server.log")"; skip_all "the server did not start"; }
 sql() { "$PGBIN/psql" -X -h "$PGT" -p "$PORT" -U postgres -d postgres "$@"; }
 sql -q -c "create table snap (id int primary key, db text, pages int)"
