@@ -6,13 +6,7 @@
 # build-id directory of the test's own, @TARGETS@/dd.
 . "$(dirname "$0")/cases.sh"
 
-need_cmd readelf
-DBG="$TARGETS/cxxsim-stripped.debug"
-[ -f "$DBG" ] || skip_all "no $DBG (make check builds it)"
 use_targets
-ID=$(readelf -n "$TARGETS/cxxsim-stripped" | sed -n 's/.*Build ID: *//p')
-[ -n "$ID" ] || skip_all "cxxsim-stripped has no build-id"
-mkdir -p "$TARGETS/dd/.build-id/$(printf %.2s "$ID")"
-cp "$DBG" "$TARGETS/dd/.build-id/$(printf %.2s "$ID")/${ID#??}.debug"
+build_id_dir "$TARGETS/cxxsim-stripped" "$TARGETS/dd"
 run_cases "$SRCDIR/t/data/dwarf-types.cases"
 done_testing

@@ -6,15 +6,10 @@
 # the end.
 . "$(dirname "$0")/cases.sh"
 
-need_cmd readelf
-DBG="$TARGETS/cxxsim-stripped.debug"
-[ -f "$DBG" ] || skip_all "no $DBG (make check builds it)"
 use_targets
-ID=$(readelf -n "$TARGETS/cxxsim-stripped" | sed -n 's/.*Build ID: *//p')
-[ -n "$ID" ] || skip_all "cxxsim-stripped has no build-id"
 DD="$TARGETS/dd1186"
-mkdir -p "$DD/.build-id/$(printf %.2s "$ID")" "$TARGETS/nodd1186"
-cp "$DBG" "$DD/.build-id/$(printf %.2s "$ID")/${ID#??}.debug"
+build_id_dir "$TARGETS/cxxsim-stripped" "$DD"
+mkdir -p "$TARGETS/nodd1186"
 run_cases "$SRCDIR/t/data/sig-types.cases"
 rm -rf "$DD" "$TARGETS/nodd1186"
 done_testing

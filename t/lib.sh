@@ -183,3 +183,15 @@ exits_within() {
 	done
 	return 1
 }
+
+# A debug directory of the test's own, laid out as distributions lay
+# theirs: DIR/.build-id/xx/rest.debug for the stripped binary STRIPPED,
+# whose debug file make check built as STRIPPED.debug. Skips without them.
+build_id_dir() { # STRIPPED DIR
+	need_cmd readelf
+	[ -f "$1.debug" ] || skip_all "no $1.debug (make check builds it)"
+	_id=$(readelf -n "$1" | sed -n 's/.*Build ID: *//p')
+	[ -n "$_id" ] || skip_all "$1 has no build-id"
+	mkdir -p "$2/.build-id/$(printf %.2s "$_id")"
+	cp "$1.debug" "$2/.build-id/$(printf %.2s "$_id")/${_id#??}.debug"
+}
