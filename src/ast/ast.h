@@ -97,6 +97,7 @@ struct node {
 	bool folded;		/* a constant: value in num */
 	bool spread;		/* AST_MAP: its lone key is a tuple, whose members are the keys */
 	bool decay;		/* AST_MEMBER, AST_INDEX: an array, whose value is its address */
+	const struct ctype *array;	/* decay: the array's own type, for a whole-array value */
 };
 
 struct program {

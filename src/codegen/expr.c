@@ -406,6 +406,7 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 		cg_tuple_store(cg, n, base, off);
 		break;
 	case T_RECORD:
+	case T_ARRAY:
 		cg_record_store(cg, n, base, off);
 		break;
 	case T_USTACK:

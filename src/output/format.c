@@ -178,6 +178,7 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 		t.text->render(o, sb, t, p, 0);
 		break;
 	case T_RECORD:
+	case T_ARRAY:
 		out_record_str(sb, t.ct, p, type_storage(t));
 		break;
 	default:

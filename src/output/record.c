@@ -60,7 +60,7 @@ static void put_array(struct strbuf *sb, const struct ctype *t, const uint8_t *p
 	sb_putc(sb, '[');
 	for (uint64_t i = 0; e && e->size && i < n && (i + 1) * e->size <= avail; i++) {
 		if (i)
-			sb_puts(sb, ", ");
+			sb_putc(sb, ',');	/* [1,2,3], as bpftrace prints one */
 		put_value(sb, e, p + i * e->size, avail - i * e->size, depth + 1);
 	}
 	sb_putc(sb, ']');

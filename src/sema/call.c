@@ -97,7 +97,7 @@ static bool key_type_ok(struct type t)
 {
 	return t.kind == T_INT || t.kind == T_PTR || t.kind == T_STR || t.kind == T_USTACK ||
 	       t.kind == T_KSTACK || t.kind == T_USYM || t.kind == T_PROBE || t.kind == T_BOOL ||
-	       t.kind == T_TUPLE || t.kind == T_TEXT;
+	       t.kind == T_TUPLE || t.kind == T_TEXT || t.kind == T_ARRAY;
 }
 
 static bool same_kind(struct type a, struct type b)
@@ -110,8 +110,8 @@ static bool same_kind(struct type a, struct type b)
 		return b.kind == a.kind && a.len == b.len;	/* ustack(N) */
 	if (a.kind == T_TEXT)
 		return b.kind == a.kind && a.text == b.text;	/* what renders it */
-	if (a.kind == T_TUPLE)
-		return b.kind == T_TUPLE && a.ct == b.ct;
+	if (a.kind == T_TUPLE || a.kind == T_ARRAY)
+		return b.kind == a.kind && a.ct == b.ct;
 	return a.kind == b.kind;
 }
 
@@ -126,6 +126,7 @@ static int key_types(struct scope *sc, struct node *n, struct type *ts, struct n
 	for (struct node **k = &n->list; *k && nk < MAP_MAX_KEYS; k = &(*k)->next, nk++) {
 		sema_expr(sc, *k);
 		sema_charp_to_str(sc, k);
+		sema_array_whole(*k);
 		ts[nk] = (*k)->type;
 		at[nk] = *k;
 		if (type_bad(ts[nk]))
@@ -169,6 +170,8 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 				 type_name(t, (char[32]){0}, 32));
 			continue;
 		}
+		if (t.kind == T_ARRAY && !sema_record_storable(sc, at[i]))
+			continue;
 		if (!m->typed && write) {
 			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ?
 				     type_int(8, t.kind == T_INT && t.sign) : t;

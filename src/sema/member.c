@@ -57,8 +57,27 @@ static void decay(struct node *n)
 {
 	if (n->type.kind != T_ARRAY)
 		return;
+	n->array = n->type.ct;
 	n->type = type_ptr_to(ctype_strip(n->type.ct)->target);
 	n->decay = true;
+}
+
+/* Where a whole value is wanted (a map key or value), an array of
+ * integers is its elements, not its address: undo the decay. A char
+ * array stays a string. */
+void sema_array_whole(struct node *n)
+{
+	const struct ctype *e;
+
+	if (!n->decay || !n->array)
+		return;
+	e = ctype_strip(ctype_strip(n->array)->target);
+	if (!e || (e->kind == CT_INT && e->chr))
+		return;
+	bool kernel = n->type.kernel;
+	n->type = type_from_ctype(n->array);
+	n->type.kernel = kernel;
+	n->decay = false;
 }
 
 /* What a kernel pointer leads to is kernel memory too: curtask->mm is a
@@ -107,6 +126,24 @@ void sema_member(struct scope *sc, struct node *n)
 	in_kernel(n);
 }
 
+/* A constant index past the end of an array of known length is a
+ * mistake found before running, as a C compiler warns of it. */
+static bool index_in_range(struct scope *sc, struct node *n)
+{
+	const struct ctype *a = n->a->decay ? n->a->array :
+				n->a->type.kind == T_ARRAY ? n->a->type.ct : NULL;
+	char buf[200];
+
+	a = ctype_strip(a);
+	if (!a || !a->count || !n->b->folded ||
+	    ((int64_t)n->b->num >= 0 && n->b->num < a->count))
+		return true;
+	sc_error(sc, n->b->loc, "index %lld is out of range for %s (0 to %llu)",
+		 (long long)n->b->num, ctype_name(a, buf, sizeof(buf)),
+		 (unsigned long long)a->count - 1);
+	return false;
+}
+
 void sema_index(struct scope *sc, struct node *n)
 {
 	struct type t;
@@ -127,6 +164,8 @@ void sema_index(struct scope *sc, struct node *n)
 			 tname(n->b->type, buf, sizeof(buf)));
 		return;
 	}
+	if (!index_in_range(sc, n))
+		return;
 	if (t.kind == T_ARRAY) {
 		elem = ctype_strip(t.ct)->target;
 	} else if (t.kind == T_PTR && t.ct) {
@@ -352,15 +391,38 @@ struct type sema_int_ptr(struct scope *sc, struct type t, const char *words)
  * it must be a struct in memory and fit there. */
 #define RECORD_KEEP_MAX 256
 
+/* An array kept whole has a known count of integer (or enum) elements:
+ * plumb prints those, as bpftrace does. */
+static bool array_elems_ok(struct scope *sc, struct node *n, const struct ctype *t)
+{
+	char buf[200];
+	const struct ctype *e = t ? ctype_strip(t->target) : NULL;
+
+	if (!t || !t->count) {
+		sc_error(sc, n->loc, "an array of unknown length (a flexible array member) "
+			 "cannot be kept whole");
+		return false;
+	}
+	if (!e || (e->kind != CT_INT && e->kind != CT_ENUM)) {
+		sc_error(sc, n->loc, "%s: only an array of integers can be kept whole",
+			 ctype_name(t, buf, sizeof(buf)));
+		return false;
+	}
+	return true;
+}
+
 bool sema_record_storable(struct scope *sc, struct node *n)
 {
 	char buf[200];
 	const struct ctype *t = ctype_strip(n->type.ct);
 
 	if (n->kind != AST_MEMBER && n->kind != AST_INDEX && n->kind != AST_UNOP) {
-		sc_error(sc, n->loc, "only a struct in the traced program's memory can be kept");
+		sc_error(sc, n->loc, "only a %s in the traced program's memory can be kept",
+			 n->type.kind == T_ARRAY ? "array" : "struct");
 		return false;
 	}
+	if (n->type.kind == T_ARRAY && !array_elems_ok(sc, n, t))
+		return false;
 	if (!t || !t->size || t->size > RECORD_KEEP_MAX) {
 		sc_error(sc, n->loc, "%s is %llu bytes; at most %d can be kept",
 			 ctype_name(t, buf, sizeof(buf)), (unsigned long long)(t ? t->size : 0),

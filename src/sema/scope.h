@@ -58,5 +58,6 @@ bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out);
 struct type sema_int_ptr(struct scope *sc, struct type t, const char *words);
 void sema_layout_of(struct scope *sc, struct node *n);
 bool sema_record_storable(struct scope *sc, struct node *n);
+void sema_array_whole(struct node *n);
 
 #endif

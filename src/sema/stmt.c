@@ -113,11 +113,11 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	}
 	if (!type_is_int(t) && t.kind != T_STR && t.kind != T_USYM && t.kind != T_USTACK &&
 	    t.kind != T_KSTACK && t.kind != T_PROBE && t.kind != T_TUPLE && t.kind != T_TEXT &&
-	    t.kind != T_RECORD) {
+	    t.kind != T_RECORD && t.kind != T_ARRAY) {
 		sc_error(sc, st->b->loc, "cannot store a %s", tname(t));
 		return;
 	}
-	if (t.kind == T_RECORD && !sema_record_storable(sc, st->b))
+	if ((t.kind == T_RECORD || t.kind == T_ARRAY) && !sema_record_storable(sc, st->b))
 		return;
 	/* a bool stays one; an integer map takes a bool as 0 or 1 */
 	if (t.kind == T_BOOL && m->typed && m->val.kind == T_INT)
@@ -134,7 +134,8 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 			m->val.len = t.len;
 	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len) ||
 		   (t.kind == T_TEXT && m->val.text != t.text) ||
-		   ((t.kind == T_TUPLE || t.kind == T_RECORD) && m->val.ct != t.ct)) {
+		   ((t.kind == T_TUPLE || t.kind == T_RECORD || t.kind == T_ARRAY) &&
+		    m->val.ct != t.ct)) {
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
 			 tname(t));
 	}
@@ -200,8 +201,10 @@ static void assign(struct scope *sc, struct node *st)
 	value_of(sc, st);
 	if (type_bad(st->b->type))
 		return;
-	if (target->kind != AST_LOCAL)
+	if (target->kind != AST_LOCAL) {
 		sema_charp_to_str(sc, &st->b);
+		sema_array_whole(st->b);
+	}
 	if (st->op != '=' && !type_is_int(st->b->type)) {
 		sc_error(sc, st->loc, "%s= needs an integer value", ast_op_name(st->op));
 		return;
