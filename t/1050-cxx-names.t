@@ -136,4 +136,32 @@ same "$TMP/got" "$TMP/want" "@[probe] = count(): one probe per overload, demangl
 # Accumulate<long>(i, 1) returns i + 1 for i in 0..299
 is "$(sed -n 's/^@: //p' "$TMP/out")" "45150" "uretprobe on a template instance: sum(retval)"
 
+# Offsets into a C++ method, by its demangled name: an instruction start
+# (objdump's) counts every call; an offset inside an instruction is
+# refused, naming the nearest starts as specs to paste.
+need_cmd objdump
+M='shop::SnapshotAndLogManager::BeginSnapshot(char const*, char const*)'
+objdump -d --no-show-raw-insn -C "$CX" | M="$M" perl -ne '
+	if (index($_, "<$ENV{M}>:") >= 0) { ($b) = /^([0-9a-f]+)/; $b = hex $b; $on = 1; next }
+	if ($on && /^$/) { exit }
+	if ($on && /^\s*([0-9a-f]+):/) { print hex($1) - $b, "\n" }' >"$TMP/starts"
+third=$(sed -n 3p "$TMP/starts")
+fourth=$(sed -n 4p "$TMP/starts")
+[ -n "$third" ] && [ -n "$fourth" ] && [ $((fourth - third)) -gt 1 ]
+ok $? "objdump gives $M's instruction starts ($third, $fourth: 2 bytes or more apart)"
+"$PLUMB" -q -c "cxxsim -n 300 >$GT" "p:cxxsim:\"$M\"+$third { @ = count(); }" >"$TMP/out" 2>"$TMP/err"
+is "$(sed -n 's/^@: //p' "$TMP/out")" "$(M="$M" perl -ne 'print "$1\n" if /^func (\d+) \Q$ENV{M}\E$/' "$GT")" \
+	"\"$M\"+$third (an instruction start): every call counted"
+run_plumb -n "p:cxxsim:\"$M\"+$((third + 1)) { @ = count(); }"
+is "$rc" 2 "+$((third + 1)), inside an instruction: refused"
+want="is inside the $((fourth - third))-byte instruction"
+want2="at \"$M\"+$(printf %#x "$third"); nearest instruction starts:"
+want3="\"$M\"+$(printf %#x "$fourth")"
+e=$(head -1 "$TMP/err")
+case "$e" in
+*"$M+$((third + 1)) $want"*"$want2"*"$want3"*) ok 0 "the error names the instruction and the nearest starts by the demangled name, quoted" ;;
+*) ok 1 "the error names the instruction and the nearest starts by the demangled name, quoted"
+	diag "$e" ;;
+esac
+
 done_testing

@@ -170,15 +170,20 @@ static void not_found(struct probe *p, struct bin *b, const struct bin_funcs *fs
  * function it lies in. */
 
 /* "mix+0x4", or "0x1144 (mix+0x4)" when the user wrote an address. */
+/* FUNC+OFF as a probe spec takes it: a C++ function by its demangled
+ * name, quoted. */
 static void name_at(char *buf, size_t len, const struct bin_sym *f, uint64_t vaddr, bool addr_form)
 {
 	uint64_t o = vaddr - f->vaddr;
-	char rel[160];
+	char *cxx = bin_demangle(f->name, true);
+	char rel[160], fn[140];
 
+	snprintf(fn, sizeof(fn), cxx ? "\"%s\"" : "%s", cxx ? cxx : f->name);
+	free(cxx);
 	if (o)
-		snprintf(rel, sizeof(rel), "%s+%#llx", f->name, (unsigned long long)o);
+		snprintf(rel, sizeof(rel), "%s+%#llx", fn, (unsigned long long)o);
 	else
-		snprintf(rel, sizeof(rel), "%s+0", f->name);
+		snprintf(rel, sizeof(rel), "%s+0", fn);
 	if (addr_form)
 		snprintf(buf, len, "%#llx (%s)", (unsigned long long)vaddr, rel);
 	else
@@ -394,8 +399,18 @@ static void site_label(const struct probe *p, const char *func, struct loc off, 
 
 	if (!p->offset)
 		snprintf(buf, len, "%s", func);
-	else if (src && off.start >= 0 && off.end <= (int)src->len && off.end > off.start)
-		snprintf(buf, len, "%s+%.*s", func, off.end - off.start, src->text + off.start);
+	else if (src && off.start >= 0 && off.end <= (int)src->len && off.end > off.start) {
+		/* the offset as written, without the '+' (and a quoted name's
+		 * closing quote) that its location may take in */
+		const char *t = src->text + off.start;
+		int n = off.end - off.start;
+
+		while (n > 1 && (*t == '"' || *t == '+')) {
+			t++;
+			n--;
+		}
+		snprintf(buf, len, "%s+%.*s", func, n, t);
+	}
 	else
 		snprintf(buf, len, "%s+%#llx", func, (unsigned long long)p->offset);
 }
