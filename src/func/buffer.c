@@ -64,35 +64,13 @@ static void buf_sema(struct scope *sc, struct node *n)
 static void buf_emit(struct cg *cg, struct node *n, int base, int off, int len)
 {
 	int size = (int)n->type.len;
-	bool user = cg->probe->kind->flags & PK_USER;
-	int saved = user ? 0 : cg_stack_alloc(cg, 8);
 
 	(void)len;
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)off, size));
 	/* the padding after the bytes too: the value may be a key */
 	for (int i = 0; i < (int)ALIGN8(size); i += 8)
 		cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 8 + i), 0));
-	cg_expr_scratch(cg, n->list, R3);
-	if (!user)
-		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
-	cg_emit(cg, MOV64_REG(R1, base));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off + 8));
-	cg_emit(cg, MOV64_IMM(R2, size));
-	cg_call(cg, BPF_FUNC_probe_read_user);
-	if (user) {
-		cg_count_failed_read(cg, BPF_JEQ, 0);
-		return;
-	}
-	/* kernel probes: the address may be the kernel's */
-	int done = cg_label(cg);
-	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
-	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
-	cg_emit(cg, MOV64_REG(R1, base));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off + 8));
-	cg_emit(cg, MOV64_IMM(R2, size));
-	cg_call(cg, BPF_FUNC_probe_read_kernel);
-	cg_count_failed_read(cg, BPF_JEQ, 0);
-	cg_place(cg, done);
+	func_emit_read(cg, n->list, base, off + 8, size);
 }
 
 const struct func_def func_buf = {

@@ -52,6 +52,10 @@ const struct func_def *func_of(const struct node *call);
 void func_int_text_sema(struct scope *sc, struct node *n, const struct func_def *f,
 			const struct text_kind *k, bool addr, const char *what);
 void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len);
+/* For emit_mem hooks: size bytes of the traced program's memory (or the
+ * kernel's, in kernel probes) at the address addr computes, kept at
+ * base + off; a failed read counted. */
+void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int size);
 
 /* For the sema hooks: the i-th argument (NULL past the last), and a
  * constant integer argument (false after saying it must be one). */

@@ -49,35 +49,6 @@ static void ntop_sema(struct scope *sc, struct node *n)
 	n->type = type_text(&ntop_text, NTOP_SIZE);
 }
 
-/* The 16 bytes of an IPv6 address: user memory, and for kernel probes
- * kernel memory when that fails (as str() reads). */
-static void read16(struct cg *cg, struct node *addr, int base, int off)
-{
-	bool user = cg->probe->kind->flags & PK_USER;
-	int saved = user ? 0 : cg_stack_alloc(cg, 8);
-
-	cg_expr_scratch(cg, addr, R3);
-	if (!user)
-		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
-	cg_emit(cg, MOV64_REG(R1, base));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
-	cg_emit(cg, MOV64_IMM(R2, 16));
-	cg_call(cg, BPF_FUNC_probe_read_user);
-	if (user) {
-		cg_count_failed_read(cg, BPF_JEQ, 0);
-		return;
-	}
-	int done = cg_label(cg);
-	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
-	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
-	cg_emit(cg, MOV64_REG(R1, base));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
-	cg_emit(cg, MOV64_IMM(R2, 16));
-	cg_call(cg, BPF_FUNC_probe_read_kernel);
-	cg_count_failed_read(cg, BPF_JEQ, 0);
-	cg_place(cg, done);
-}
-
 static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
 {
 	struct node *addr = n->list->next ? n->list->next : n->list;
@@ -87,7 +58,7 @@ static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 8), 0));
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 16), 0));
 	if (n->num == AF_INET6) {
-		read16(cg, addr, base, off + 8);
+		func_emit_read(cg, addr, base, off + 8, 16);
 		return;
 	}
 	int r = cg_reg_alloc(cg);

@@ -81,6 +81,36 @@ void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len
 	cg_reg_free(cg, r);
 }
 
+/* size bytes at the address addr computes, to base + off: user memory,
+ * and for kernel probes kernel memory when that fails (as str() reads);
+ * a failure counted at addr's location. */
+void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int size)
+{
+	bool user = cg->probe->kind->flags & PK_USER;
+	int saved = user ? 0 : cg_stack_alloc(cg, 8);
+
+	cg_expr_scratch(cg, addr, R3);
+	if (!user)
+		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, BPF_FUNC_probe_read_user);
+	if (user) {
+		cg_count_failed_read(cg, BPF_JEQ, 0);
+		return;
+	}
+	int done = cg_label(cg);
+	cg_jmp_imm(cg, BPF_JEQ, R0, 0, done);
+	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
+	cg_emit(cg, MOV64_REG(R1, base));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
+	cg_emit(cg, MOV64_IMM(R2, size));
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_count_failed_read(cg, BPF_JEQ, 0);
+	cg_place(cg, done);
+}
+
 struct node *func_arg(struct node *call, int i)
 {
 	struct node *a = call->list;
