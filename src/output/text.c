@@ -205,6 +205,19 @@ void out_map_full(struct out *o, const struct map *m, uint64_t drops)
 	sb_free(&sb);
 }
 
+/* The end of a JSON record about a place in the program (its location
+ * and source text), and the record written. */
+static void site_record(struct out *o, struct strbuf *sb, const char *where, const char *what)
+{
+	sb_puts(sb, "\"location\":");
+	sb_json_string(sb, where, strlen(where));
+	sb_puts(sb, ",\"source\":");
+	sb_json_string(sb, what, strlen(what));
+	sb_puts(sb, "}}\n");
+	fputs(sb->s, o->f);
+	sb_free(sb);
+}
+
 void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const char *what)
 {
 	struct strbuf sb = {0};
@@ -214,14 +227,9 @@ void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const c
 		n == 1 ? "" : "s");
 	if (!o->json)
 		return;
-	sb_printf(&sb, "{\"type\":\"loop_cap\",\"data\":{\"times\":%llu,\"cap\":%d,"
-		  "\"location\":", (unsigned long long)n, max);
-	sb_json_string(&sb, where, strlen(where));
-	sb_puts(&sb, ",\"source\":");
-	sb_json_string(&sb, what, strlen(what));
-	sb_puts(&sb, "}}\n");
-	fputs(sb.s, o->f);
-	sb_free(&sb);
+	sb_printf(&sb, "{\"type\":\"loop_cap\",\"data\":{\"times\":%llu,\"cap\":%d,",
+		  (unsigned long long)n, max);
+	site_record(o, &sb, where, what);
 }
 
 void out_time_line(struct out *o, const char *text_fmt, const char *json_fmt)
@@ -267,12 +275,7 @@ void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *
 		n == 1 ? "" : "s", where, what);
 	if (!o->json)
 		return;
-	sb_printf(&sb, "{\"type\":\"failed_reads\",\"data\":{\"reads\":%llu,\"location\":",
+	sb_printf(&sb, "{\"type\":\"failed_reads\",\"data\":{\"reads\":%llu,",
 		  (unsigned long long)n);
-	sb_json_string(&sb, where, strlen(where));
-	sb_puts(&sb, ",\"source\":");
-	sb_json_string(&sb, what, strlen(what));
-	sb_puts(&sb, "}}\n");
-	fputs(sb.s, o->f);
-	sb_free(&sb);
+	site_record(o, &sb, where, what);
 }
