@@ -72,15 +72,6 @@ banner() {
 	grep '^Attached' "$TMP/banner"
 }
 
-# wait_for FILE REGEX: until a line of FILE matches (10 s at most)
-wait_for() {
-	for _ in $(seq 200); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # ---------------------------------------------------------------------------
 # Every argument form: PIE, non-PIE (symbol+index operands in beginsnapshot),
 # shared library (attached by its path, run through querysim-lib).

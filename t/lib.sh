@@ -165,14 +165,20 @@ bg_plumb() {
 	P=$!
 }
 
-# wait_banner FILE: until plumb says its probes are attached (20 s at
-# most). FILE must have been emptied before plumb started (bg_plumb).
-wait_banner() {
-	for _ in $(seq 400); do
-		grep -q '^Attached' "$1" 2>/dev/null && return 0
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (10 s at
+# most unless SECONDS says)
+wait_for() {
+	for _ in $(seq $((${3:-10} * 20))); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+# wait_banner FILE: until plumb says its probes are attached (20 s at
+# most). FILE must have been emptied before plumb started (bg_plumb).
+wait_banner() {
+	wait_for "$1" '^Attached' 20
 }
 
 # exits_within SECONDS PID: it is gone in time
