@@ -105,7 +105,7 @@ static bool same_kind(struct type a, struct type b)
 	if (a.kind == T_BOOL)
 		return b.kind == T_BOOL;	/* an integer key would print as a bool */
 	if (type_is_int(a) && type_is_int(b))
-		return true;
+		return sema_kept_agree(a, b);
 	if (a.kind == T_USTACK)
 		return b.kind == a.kind && a.len == b.len;	/* ustack(N) */
 	if (a.kind == T_TEXT)
@@ -173,10 +173,8 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 		if (t.kind == T_ARRAY && !sema_record_storable(sc, at[i]))
 			continue;
 		if (!m->typed && write) {
-			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ?
-				     type_int(8, t.kind == T_INT && t.sign) : t;
-			if (t.kind == T_INT)
-				m->keys[i].ct = t.ct;	/* an enum key prints by name */
+			/* an enum key prints by name; a typed pointer keeps its type */
+			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ? sema_kept_int(t) : t;
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
 			char a[200], b[200];
 			sc_error(sc, at[i]->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,

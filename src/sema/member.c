@@ -387,6 +387,43 @@ struct type sema_int_ptr(struct scope *sc, struct type t, const char *words)
 	return r;
 }
 
+/* A pointer to one of the program's types, kept in a map (as value or
+ * key), stays that pointer: its pointee and its address space (user or
+ * kernel memory) go with it, so @p->x reads in another probe what $p->x
+ * reads in this one. A pointer plumb never typed stays an integer, as
+ * it always was. */
+bool sema_kept_pointer(struct type t)
+{
+	return t.kind == T_PTR && t.ct;
+}
+
+/* What a map holds of an integer or pointer value of type t: a typed
+ * pointer as it is, else 64 bits with t's sign and enum. */
+struct type sema_kept_int(struct type t)
+{
+	struct type w = type_int(8, t.kind == T_INT && t.sign);
+
+	if (sema_kept_pointer(t)) {
+		/* an address is unsigned, whatever it points to (size and sign
+		 * of a typed pointer's pointee come from ct) */
+		t.sign = false;
+		return t;
+	}
+	if (t.kind == T_INT)
+		w.ct = t.ct;
+	return w;
+}
+
+/* Whether a map that holds a of type a may take b: an integer map takes
+ * any integer or pointer, a pointer map an integer (0, say) or a pointer
+ * to the same type in the same memory. */
+bool sema_kept_agree(struct type a, struct type b)
+{
+	if (!sema_kept_pointer(a) || !sema_kept_pointer(b))
+		return true;
+	return a.ct == b.ct && a.kernel == b.kernel && a.ref == b.ref;
+}
+
 /* A struct kept whole (a map value) is read into the BPF stack first:
  * it must be a struct in memory and fit there. */
 #define RECORD_KEEP_MAX 256

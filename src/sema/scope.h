@@ -59,5 +59,8 @@ struct type sema_int_ptr(struct scope *sc, struct type t, const char *words);
 void sema_layout_of(struct scope *sc, struct node *n);
 bool sema_record_storable(struct scope *sc, struct node *n);
 void sema_array_whole(struct node *n);
+bool sema_kept_pointer(struct type t);
+struct type sema_kept_int(struct type t);
+bool sema_kept_agree(struct type a, struct type b);
 
 #endif

@@ -88,17 +88,6 @@ static void assign_agg(struct scope *sc, struct node *st, const struct agg_ops *
 	}
 }
 
-/* An integer as a variable keeps it: 64 bits, its sign, and its enum (so
- * it prints by name, as bpftrace prints one). */
-static struct type widened(struct type t)
-{
-	struct type w = type_int(8, t.kind == T_INT && t.sign);
-
-	if (t.kind == T_INT)
-		w.ct = t.ct;
-	return w;
-}
-
 /* Record or check the value type of a map or thread-local. */
 static void value_type(struct scope *sc, struct node *st, struct map *m)
 {
@@ -123,7 +112,11 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 	if (t.kind == T_BOOL && m->typed && m->val.kind == T_INT)
 		t = m->val;
 	else if (type_is_int(t) && t.kind != T_BOOL)
-		t = widened(t);
+		t = sema_kept_int(t);
+	/* an integer map takes a pointer, a pointer map an integer */
+	if (m->typed && type_is_int(t) && t.kind != T_BOOL && type_is_int(m->val) &&
+	    m->val.kind != T_BOOL && sema_kept_agree(m->val, t))
+		t = m->val;
 	if (!m->typed) {
 		m->typed = true;
 		m->agg = NULL;
@@ -133,7 +126,7 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		if (t.len > m->val.len)
 			m->val.len = t.len;
 	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len) ||
-		   (t.kind == T_TEXT && m->val.text != t.text) ||
+		   (t.kind == T_TEXT && m->val.text != t.text) || !sema_kept_agree(m->val, t) ||
 		   ((t.kind == T_TUPLE || t.kind == T_RECORD || t.kind == T_ARRAY) &&
 		    m->val.ct != t.ct)) {
 		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
@@ -159,14 +152,15 @@ static void assign_local(struct scope *sc, struct node *st)
 		l->name = xstrdup(target->name);
 		l->type = st->b->type;
 		if (type_is_int(l->type) && l->type.kind == T_INT)
-			l->type = widened(l->type);
+			l->type = sema_kept_int(l->type);
 		l->loc = target->loc;
 		l->next = sc->locals;
 		sc->locals = l;
 	} else if (type_is_int(l->type) != type_is_int(st->b->type) ||
 		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind) ||
 		   (l->type.kind == T_BOOL && st->b->type.kind != T_BOOL && st->op == '=') ||
-		   (l->type.kind == T_TUPLE && l->type.ct != st->b->type.ct)) {
+		   (l->type.kind == T_TUPLE && l->type.ct != st->b->type.ct) ||
+		   !sema_kept_agree(l->type, st->b->type)) {
 		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
 			 tname(l->type), tname(st->b->type));
 	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
