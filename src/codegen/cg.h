@@ -73,6 +73,14 @@ struct cg_part {
 	struct probe *probe;
 };
 
+/* A subprogram after the program's end: a for loop's callback (static,
+ * called by bpf_for_each_map_elem), or the loop's body (global, verified
+ * once on its own, given the clause's locals: state bytes at a pointer). */
+struct cg_func {
+	int insn;		/* its first instruction */
+	int state;		/* a body: the size of the locals it is given; 0: a callback */
+};
+
 struct cg_prog {
 	char *name;		/* for -d, -v and errors */
 	struct node *clause;	/* the first clause */
@@ -87,7 +95,7 @@ struct cg_prog {
 	VEC(struct loc) locs;
 	VEC(struct cg_reloc) relocs;
 	VEC(int) starts;	/* where each clause begins (with several), for -d */
-	VEC(int) funcs;		/* where each callback subprogram begins (formap.c) */
+	VEC(struct cg_func) funcs;	/* the subprograms of for loops over maps (formap.c) */
 	int fd;
 };
 
@@ -96,15 +104,13 @@ struct cg_fixup {
 	bool imm;		/* an ld_imm64 of a callback's address (BPF_PSEUDO_FUNC) */
 };
 
-/* A for loop over a map whose body is still to be emitted as a callback
+/* A for loop over a map whose callback and body are still to be emitted
  * after the program's end (formap.c). */
 struct cg_formap {
 	struct node *loop;
 	struct probe *probe;
-	int label;		/* the callback's first instruction */
-	int depth;		/* bytes of the caller's stack it copies in and out */
-	int ctx_slot;		/* the probe context (r6), saved there */
-	int ret_slot;		/* set to 1 when the body returned from the clause */
+	int callback, body;	/* labels of their first instructions */
+	int locals;		/* the clause's locals: bytes below the program's r10 */
 };
 
 struct cg {
@@ -122,6 +128,8 @@ struct cg {
 	int loop_break, loop_next;	/* labels of the innermost loop */
 	bool lent_r7;		/* r7 was saved to lend it: it must hold a value */
 	VEC(struct cg_formap) formaps;	/* callbacks to emit after the program */
+	int locals;		/* bytes of the clause's locals, at the top of its stack */
+	bool in_body;		/* emitting a for loop's body: locals are at r9 (CG_LOCALS) */
 	bool failed;
 };
 
@@ -132,6 +140,8 @@ void cg_mov_imm(struct cg *cg, int reg, int64_t v);
 void cg_ld_map(struct cg *cg, int reg, int map_id, bool value);
 /* reg = the address of the subprogram at label, for a helper's callback. */
 void cg_ld_func(struct cg *cg, int reg, int label);
+/* A call of the subprogram at label (a for loop's body). */
+void cg_call_func(struct cg *cg, int label);
 int cg_label(struct cg *cg);
 void cg_place(struct cg *cg, int label);
 /* Conditional jump to a label: op is BPF_JEQ, ... src_reg < 0 means imm. */
@@ -145,6 +155,15 @@ void cg_prune(struct cg_prog *p);
 #define CG_MAX_MAPS 64
 bool cg_check_maps(const struct cg_prog *p);
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Where the clause's locals are. In the clause they are on its stack at
+ * r10 + slot. A for loop's body, a subprogram, reaches the same bytes
+ * through a pointer to them kept in r9 (CG_LOCALS), at r9 + slot +
+ * locals: nothing is copied, and the body's own frame holds only its
+ * scratch. cg_local_base gives the register, cg_local_off the offset. */
+#define CG_LOCALS R9
+int cg_local_base(const struct cg *cg);
+int cg_local_off(const struct cg *cg, const struct local *l);
 
 /* regs.c: r7..r9 hold values across helper calls; r6 is the context. */
 int cg_reg_alloc(struct cg *cg);

@@ -119,6 +119,8 @@ static void jmp(char *buf, size_t len, const struct bpf_insn *in, size_t i)
 
 	if (op == BPF_JA)
 		snprintf(buf, len, "goto %ld", target);
+	else if (op == BPF_CALL && in->src_reg == BPF_PSEUDO_CALL)
+		snprintf(buf, len, "call func at %ld", (long)i + 1 + in->imm);
 	else if (op == BPF_CALL)
 		snprintf(buf, len, "call %s", helper_name(in->imm) ? helper_name(in->imm) : "?");
 	else if (op == BPF_EXIT)
@@ -231,8 +233,12 @@ void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char 
 			clause++;
 			last = (struct loc){ -1, -1 };
 		}
-		while (func < p->funcs.n && (size_t)p->funcs.v[func] <= i) {
-			fprintf(f, "; func at %zu: the body of a for loop over a map\n", i);
+		while (func < p->funcs.n && (size_t)p->funcs.v[func].insn <= i) {
+			if (p->funcs.v[func].state)
+				fprintf(f, "; func at %zu: the body of a for loop over a map, "
+					"given %d bytes of locals at r9\n", i, p->funcs.v[func].state);
+			else
+				fprintf(f, "; func at %zu: the callback of a for loop over a map\n", i);
 			func++;
 			last = (struct loc){ -1, -1 };
 		}

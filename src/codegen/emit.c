@@ -62,6 +62,14 @@ void cg_ld_func(struct cg *cg, int reg, int label)
 	cg_emit(cg, LD_IMM64_HI(0));
 }
 
+void cg_call_func(struct cg *cg, int label)
+{
+	struct cg_fixup f = { (int)cg->prog->insns.n, label, true };
+
+	vec_push(&cg->fixups, f);
+	cg_emit(cg, ((struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL }));
+}
+
 void cg_jmp_imm(struct cg *cg, int op, int reg, int32_t imm, int label)
 {
 	cg_emit(cg, JMP_IMM(op, reg, imm, 0));
@@ -118,10 +126,12 @@ static size_t width(const struct bpf_insn *in)
 	return in->code == (BPF_LD | BPF_DW | BPF_IMM) ? 2 : 1;
 }
 
-/* An ld_imm64 of a callback's address: its imm is relative, like a jump's. */
+/* An ld_imm64 of a callback's address, or a call of a subprogram: its imm
+ * is relative, like a jump's offset. */
 static bool is_func_ref(const struct bpf_insn *in)
 {
-	return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+	return (in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC) ||
+	       (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL);
 }
 
 static void mark_live(const struct cg_prog *p, bool *live)
@@ -189,8 +199,10 @@ void cg_prune(struct cg_prog *p)
 		p->starts.v[c] = (int)to[p->starts.v[c]];
 	size_t kf = 0;
 	for (size_t c = 0; c < p->funcs.n; c++)
-		if (live[p->funcs.v[c]])	/* its loop was dead code */
-			p->funcs.v[kf++] = (int)to[p->funcs.v[c]];
+		if (live[p->funcs.v[c].insn]) {	/* else its loop was dead code */
+			p->funcs.v[kf] = p->funcs.v[c];
+			p->funcs.v[kf++].insn = (int)to[p->funcs.v[c].insn];
+		}
 	p->funcs.n = kf;
 	p->insns.n = p->locs.n = k;
 out:

@@ -322,7 +322,7 @@ static void str_to_bool(struct cg *cg, struct node *n, int reg)
 
 static void local_read(struct cg *cg, struct node *n, int reg)
 {
-	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)n->local->slot));
+	cg_emit(cg, LDX(BPF_DW, reg, cg_local_base(cg), (int16_t)cg_local_off(cg, n->local)));
 }
 
 void cg_expr(struct cg *cg, struct node *n, int reg)
@@ -417,7 +417,8 @@ void cg_store_value(struct cg *cg, struct node *n, int base, int off)
 			cg_map_read_mem(cg, n, base, off, (int)type_storage(n->type));
 		else if (n->kind == AST_LOCAL)
 			for (int i = 0; i < (int)type_storage(n->type); i += 8) {
-				cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(n->local->slot + i)));
+				cg_emit(cg, LDX(BPF_DW, R1, cg_local_base(cg),
+						(int16_t)(cg_local_off(cg, n->local) + i)));
 				cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)(off + i)));
 			}
 		else

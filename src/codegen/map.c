@@ -332,20 +332,21 @@ static void compound_map(struct cg *cg, struct node *st)
 static void assign_local(struct cg *cg, struct node *st)
 {
 	struct local *l = st->a->local;
+	int base = cg_local_base(cg), slot = cg_local_off(cg, l);
 
 	if (st->op == '=') {
 		if (l->type.kind == T_STR)
-			cg_str(cg, st->b, R10, l->slot, (int)l->type.len);
+			cg_str(cg, st->b, base, slot, (int)l->type.len);
 		else
-			cg_store_value(cg, st->b, R10, l->slot);
+			cg_store_value(cg, st->b, base, slot);
 		return;
 	}
 	int mark = cg->sp, voff = cg_stack_alloc(cg, 8);
 	cg_store_value(cg, st->b, R10, voff);
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)voff));
-	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)l->slot));
+	cg_emit(cg, LDX(BPF_DW, R2, base, (int16_t)slot));
 	alu_op_reg(cg, st->op, compound_sign(st->op, l->type, st->b->type), R2, R1);
-	cg_emit(cg, STX(BPF_DW, R10, R2, (int16_t)l->slot));
+	cg_emit(cg, STX(BPF_DW, base, R2, (int16_t)slot));
 	cg->sp = mark;
 }
 

@@ -5,6 +5,16 @@
  * statement rewinds. */
 #include "codegen/cg.h"
 
+int cg_local_base(const struct cg *cg)
+{
+	return cg->in_body ? CG_LOCALS : R10;
+}
+
+int cg_local_off(const struct cg *cg, const struct local *l)
+{
+	return cg->in_body ? l->slot + cg->locals : l->slot;
+}
+
 int cg_reg_alloc(struct cg *cg)
 {
 	for (int r = R7; r <= R9; r++) {

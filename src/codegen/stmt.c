@@ -94,24 +94,24 @@ static void stmt_unroll(struct cg *cg, struct node *n)
 static void stmt_for(struct cg *cg, struct node *n)
 {
 	int top = cg_label(cg), next = cg_label(cg), done = cg_label(cg);
-	int var = n->a->local->slot, end = cg_stack_alloc(cg, 8);
-	int slot;
+	int base = cg_local_base(cg), var = cg_local_off(cg, n->a->local);
+	int end = cg_stack_alloc(cg, 8), slot;
 
-	cg_store_value(cg, n->list, R10, var);
+	cg_store_value(cg, n->list, base, var);
 	cg_store_value(cg, n->list->next, R10, end);
 	slot = trips_init(cg);
 	cg_place(cg, top);
 	cg->cur = n->a->loc;
-	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)var));
+	cg_emit(cg, LDX(BPF_DW, R1, base, (int16_t)var));
 	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)end));
 	cg_jmp_reg(cg, BPF_JSGE, R1, R2, done);
 	trips_check(cg, n, slot, done);
 	loop_body(cg, n->b, done, next);
 	cg_place(cg, next);
 	cg->cur = n->a->loc;
-	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)var));
+	cg_emit(cg, LDX(BPF_DW, R1, base, (int16_t)var));
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
-	cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)var));
+	cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)var));
 	cg_goto(cg, top);
 	cg_place(cg, done);
 }
@@ -228,7 +228,7 @@ static void init_r7(struct cg_prog *p)
 	for (size_t i = 0; i < p->starts.n; i++)
 		p->starts.v[i]++;
 	for (size_t i = 0; i < p->funcs.n; i++)
-		p->funcs.v[i]++;
+		p->funcs.v[i].insn++;
 }
 
 /* "SPEC (argument layout 1 of 3, 200 clauses, part 2)", the parts that
@@ -270,6 +270,7 @@ static void clause(struct cg *cg, const struct cg_part *part)
 		vec_push(&cg->prog->starts, (int)cg->prog->insns.n);
 	cg->exit_label = cg_label(cg);
 	locals(cg, c);
+	cg->locals = cg->sp;
 	if (c->a)
 		cg_cond_false(cg, c->a, cg->exit_label);
 	block(cg, c->b);

@@ -51,10 +51,11 @@ static void literal(struct cg *cg, struct node *n, int base, int off, int len)
 static void copy_local(struct cg *cg, struct node *n, int base, int off, int len)
 {
 	int src = (int)ALIGN8(n->local->type.len);
+	int at = cg_local_off(cg, n->local);
 
 	for (int i = 0; i < (int)ALIGN8(len); i += 8) {
 		if (i < src) {
-			cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(n->local->slot + i)));
+			cg_emit(cg, LDX(BPF_DW, R1, cg_local_base(cg), (int16_t)(at + i)));
 			cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)(off + i)));
 		} else {
 			cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + i), 0));

@@ -5,10 +5,11 @@
  * own slot, or a copy). */
 #include "codegen/cg.h"
 
-static void copy_words(struct cg *cg, int dst_base, int dst_off, int src_off, int len)
+static void copy_words(struct cg *cg, int dst_base, int dst_off, int src_base, int src_off,
+		       int len)
 {
 	for (int i = 0; i < len; i += 8) {
-		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(src_off + i)));
+		cg_emit(cg, LDX(BPF_DW, R1, src_base, (int16_t)(src_off + i)));
 		cg_emit(cg, STX(BPF_DW, dst_base, R1, (int16_t)(dst_off + i)));
 	}
 }
@@ -52,28 +53,32 @@ static void ternary(struct cg *cg, struct node *n, int base, int off)
 	cg_place(cg, done);
 }
 
-static int member_at(struct cg *cg, struct node *n);
+static int member_at(struct cg *cg, struct node *n, int *base);
 
-/* Where on the stack the tuple n is: a variable's slot, a member of a
- * tuple that is there, or a copy made now (below the caller's mark). */
-static int on_stack(struct cg *cg, struct node *n)
+/* Where the tuple n is, at [*base + the offset returned]: a variable's
+ * slot (cg_local_base), a member of a tuple that is there, or a copy
+ * made now on the stack (below the caller's mark). */
+static int on_stack(struct cg *cg, struct node *n, int *base)
 {
 	int off;
 
-	if (n->kind == AST_LOCAL)
-		return n->local->slot;
+	if (n->kind == AST_LOCAL) {
+		*base = cg_local_base(cg);
+		return cg_local_off(cg, n->local);
+	}
 	if (cg_is_tuple_member(n))
-		return member_at(cg, n);
+		return member_at(cg, n, base);
 	off = cg_stack_alloc(cg, (int)type_storage(n->type));
 	cg_tuple_store(cg, n, R10, off);
+	*base = R10;
 	return off;
 }
 
 /* $t.1.0: the offsets add up; only the outermost tuple is put on the
  * stack. */
-static int member_at(struct cg *cg, struct node *n)
+static int member_at(struct cg *cg, struct node *n, int *base)
 {
-	return on_stack(cg, n->a) + (int)n->num;
+	return on_stack(cg, n->a, base) + (int)n->num;
 }
 
 void cg_tuple_store(struct cg *cg, struct node *n, int base, int off)
@@ -86,7 +91,7 @@ void cg_tuple_store(struct cg *cg, struct node *n, int base, int off)
 		literal(cg, n, base, off);
 		break;
 	case AST_LOCAL:
-		copy_words(cg, base, off, n->local->slot, size);
+		copy_words(cg, base, off, cg_local_base(cg), cg_local_off(cg, n->local), size);
 		break;
 	case AST_MAP:
 	case AST_SELF:
@@ -107,22 +112,22 @@ void cg_tuple_store(struct cg *cg, struct node *n, int base, int off)
 
 void cg_tuple_member(struct cg *cg, struct node *n, int reg)
 {
-	int mark = cg->sp;
-	int at = member_at(cg, n);
+	int mark = cg->sp, src;
+	int at = member_at(cg, n, &src);
 
 	cg->cur = n->loc;
-	cg_emit(cg, LDX(BPF_DW, reg, R10, (int16_t)at));
+	cg_emit(cg, LDX(BPF_DW, reg, src, (int16_t)at));
 	cg->sp = mark;
 }
 
 void cg_tuple_member_mem(struct cg *cg, struct node *n, int base, int off, int size)
 {
-	int mark = cg->sp;
-	int at = member_at(cg, n);
+	int mark = cg->sp, src;
+	int at = member_at(cg, n, &src);
 	int have = (int)type_storage(n->type);
 
 	cg->cur = n->loc;
-	copy_words(cg, base, off, at, have < size ? have : size);
+	copy_words(cg, base, off, src, at, have < size ? have : size);
 	if (have < size)
 		zero_words(cg, base, off + have, size - have);
 	cg->sp = mark;
@@ -137,15 +142,16 @@ bool cg_is_tuple_member(const struct node *n)
  * key's own width (a string key may be longer than the member). */
 void cg_tuple_keys(struct cg *cg, struct node *t, const struct map *m, int koff)
 {
-	int mark = cg->sp;
-	int at = on_stack(cg, t);
+	int mark = cg->sp, src;
+	int at = on_stack(cg, t, &src);
 	const struct ctype *ct = t->type.ct;
 	int pos = koff;
 
 	for (size_t i = 0; i < ct->nmembers && (int)i < m->nkeys; i++) {
 		int want = (int)type_storage(m->keys[i]);
 		int have = (int)type_storage(ct->members[i].vt);
-		copy_words(cg, R10, pos, at + (int)ct->members[i].off, have < want ? have : want);
+		copy_words(cg, R10, pos, src, at + (int)ct->members[i].off,
+			   have < want ? have : want);
 		if (have < want)
 			zero_words(cg, R10, pos + have, want - have);
 		pos += want;
@@ -157,15 +163,15 @@ void cg_tuple_keys(struct cg *cg, struct node *t, const struct map *m, int koff)
  * zero after their NUL, so the words compare. */
 void cg_tuple_cmp(struct cg *cg, struct node *n, int label_false)
 {
-	int mark = cg->sp;
-	int a = on_stack(cg, n->a), b = on_stack(cg, n->b);
+	int mark = cg->sp, abase, bbase;
+	int a = on_stack(cg, n->a, &abase), b = on_stack(cg, n->b, &bbase);
 	int size = (int)type_storage(n->a->type);
 	int differ = n->op == OP_EQ ? label_false : cg_label(cg);
 
 	cg->cur = n->loc;
 	for (int i = 0; i < size; i += 8) {
-		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(a + i)));
-		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)(b + i)));
+		cg_emit(cg, LDX(BPF_DW, R1, abase, (int16_t)(a + i)));
+		cg_emit(cg, LDX(BPF_DW, R2, bbase, (int16_t)(b + i)));
 		cg_jmp_reg(cg, BPF_JNE, R1, R2, differ);
 	}
 	if (n->op == OP_NE) {

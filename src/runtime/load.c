@@ -31,56 +31,76 @@ static bool relocate(struct rt *rt, struct cg_prog *p)
 	return true;
 }
 
-/* The verifier wants BTF function info for a program with callbacks
- * (a for loop's bpf_for_each_map_elem): "int f(void *)" for the program,
- * "int f(void *, void *, void *, void *)" for each callback, all static,
- * in one small BTF object loaded once. */
-static bool func_btf(struct rt *rt)
+/* The verifier wants BTF function info for a program with subprograms
+ * (a for loop's callback and body, codegen/formap.c): "int f(void *)"
+ * for the program; "int f(void *, void *, void *, void *)", static, for
+ * each callback; for each body "int f(void *ctx, struct locals *l)",
+ * global, so that it is verified once on its own: ctx is the probe's
+ * context (the "arg:ctx" tag makes it one for any program type), and l
+ * points to a struct of as many bytes as the clause's locals. One small
+ * BTF object per program; the loaded program keeps its own reference. */
+static struct btf *func_btf(const struct cg_prog *p, struct bpf_func_info *fi)
 {
-	struct btf *b;
-	int i32, ptr, proto, cbproto;
+	struct btf *b = btf__new_empty();
+	int i32, u8, ptr, proto, cbproto, main, cb;
 
-	if (rt->btf)
-		return true;
-	b = btf__new_empty();
 	if (!b)
-		return false;
+		return NULL;
 	i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	u8 = btf__add_int(b, "unsigned char", 1, 0);
 	ptr = btf__add_ptr(b, 0);
 	proto = btf__add_func_proto(b, i32);
 	btf__add_func_param(b, "ctx", ptr);
-	rt->btf_main = btf__add_func(b, "plumb_prog", BTF_FUNC_STATIC, proto);
+	main = btf__add_func(b, "plumb_prog", BTF_FUNC_STATIC, proto);
 	cbproto = btf__add_func_proto(b, i32);
 	btf__add_func_param(b, "map", ptr);
 	btf__add_func_param(b, "key", ptr);
 	btf__add_func_param(b, "value", ptr);
 	btf__add_func_param(b, "ctx", ptr);
-	rt->btf_func = btf__add_func(b, "plumb_for_map", BTF_FUNC_STATIC, cbproto);
-	if (rt->btf_main < 0 || rt->btf_func < 0 || btf__load_into_kernel(b)) {
-		btf__free(b);
-		return false;
+	cb = btf__add_func(b, "plumb_for_map", BTF_FUNC_STATIC, cbproto);
+	fi[0].type_id = (uint32_t)main;
+	for (size_t i = 0; i < p->funcs.n; i++) {
+		const struct cg_func *f = &p->funcs.v[i];
+		int id = cb;
+		if (f->state) {
+			char name[48];
+			int arr = btf__add_array(b, i32, u8, (uint32_t)f->state);
+			int st = btf__add_struct(b, "plumb_locals", (uint32_t)f->state);
+			btf__add_field(b, "bytes", arr, 0, 0);
+			int sp = btf__add_ptr(b, st);
+			int bproto = btf__add_func_proto(b, i32);
+			btf__add_func_param(b, "ctx", ptr);
+			btf__add_func_param(b, "locals", sp);
+			snprintf(name, sizeof(name), "plumb_for_body_%zu", i);
+			id = btf__add_func(b, name, BTF_FUNC_GLOBAL, bproto);
+			btf__add_decl_tag(b, "arg:ctx", id, 0);
+		}
+		fi[i + 1].insn_off = (uint32_t)f->insn;
+		fi[i + 1].type_id = (uint32_t)id;
 	}
-	rt->btf = b;
-	return true;
+	if (main < 0 || cb < 0 || btf__load_into_kernel(b)) {
+		btf__free(b);
+		return NULL;
+	}
+	return b;
 }
 
-static int load(struct rt *rt, struct cg_prog *p, char *log, size_t logsize, int level)
+static int load(struct cg_prog *p, char *log, size_t logsize, int level)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = (uint32_t)logsize,
 		    .log_level = (uint32_t)level);
 	struct bpf_func_info *fi = NULL;
+	struct btf *btf = NULL;
 	int fd;
 
 	if (p->funcs.n) {
-		if (!func_btf(rt))
-			return -1;
 		fi = xcalloc(p->funcs.n + 1, sizeof(*fi));
-		fi[0].type_id = (uint32_t)rt->btf_main;
-		for (size_t i = 0; i < p->funcs.n; i++) {
-			fi[i + 1].insn_off = (uint32_t)p->funcs.v[i];
-			fi[i + 1].type_id = (uint32_t)rt->btf_func;
+		btf = func_btf(p, fi);
+		if (!btf) {
+			free(fi);
+			return -1;
 		}
-		o.prog_btf_fd = btf__fd(rt->btf);
+		o.prog_btf_fd = btf__fd(btf);
 		o.func_info = fi;
 		o.func_info_cnt = (uint32_t)p->funcs.n + 1;
 		o.func_info_rec_size = sizeof(*fi);
@@ -97,12 +117,16 @@ static int load(struct rt *rt, struct cg_prog *p, char *log, size_t logsize, int
 	/* plumb_PID: whose programs these are, in bpftool's listing */
 	snprintf(name, sizeof(name), "plumb_%d", (int)getpid());
 	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns.v, p->insns.n, &o);
+	int err = errno;
+
 	free(fi);
+	btf__free(btf);
+	errno = err;
 	return fd;
 }
 
 /* Load with the log on, growing the buffer until it fits. */
-static int load_logged(struct rt *rt, struct cg_prog *p, char **logp)
+static int load_logged(struct cg_prog *p, char **logp)
 {
 	size_t size = LOG_MIN;
 	char *log = NULL;
@@ -110,7 +134,7 @@ static int load_logged(struct rt *rt, struct cg_prog *p, char **logp)
 
 	for (;;) {
 		log = xrealloc(log, size);
-		fd = load(rt, p, log, size, 1);
+		fd = load(p, log, size, 1);
 		if (fd >= 0 || errno != ENOSPC || size >= LOG_MAX)
 			break;
 		size *= 2;
@@ -166,14 +190,14 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 	if (!relocate(rt, p))
 		return false;
 	if (rt->opts->dump) {
-		p->fd = load_logged(rt, p, &log);
+		p->fd = load_logged(p, &log);
 		err = errno;
 		cg_dump(stderr, p, rt->sema, log);
 	} else {
-		p->fd = load(rt, p, NULL, 0, 0);
+		p->fd = load(p, NULL, 0, 0);
 		err = errno;
 		if (p->fd < 0 && err != EPERM)
-			load_logged(rt, p, &log);
+			load_logged(p, &log);
 	}
 	if (p->fd < 0) {
 		/* the verifier says EACCES or EINVAL; no privilege is EPERM */

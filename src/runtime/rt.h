@@ -49,8 +49,6 @@ struct rt {
 	uint64_t *config;	/* the config map's value, as last polled */
 	uint64_t *requests;	/* per event id: late print()/clear() requests done */
 	bool *cleared;		/* per map id: clear() was called on it */
-	struct btf *btf;	/* function info for programs with callbacks (load.c) */
-	int btf_main, btf_func;	/* its FUNC types: a program, a callback */
 };
 
 /* Output done the way of another tool (plumb argdist and trace, in

@@ -466,8 +466,6 @@ static void teardown(struct rt *rt)
 		rt->progs[i]->fd = -1;
 	}
 	rt_maps_close(rt);
-	btf__free(rt->btf);
-	rt->btf = NULL;
 	rt_requests_free(rt);
 	if (rt->timerfd >= 0)
 		close(rt->timerfd);

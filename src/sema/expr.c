@@ -268,37 +268,61 @@ static struct local *local_find(struct scope *sc, const char *name)
 	return NULL;
 }
 
+/* The for loop over a map whose variable is name ("$kv"), or whose
+ * element's part it is ("$kv.1", "$kv.0.1"): the innermost such. */
+static const struct kv_loop *kv_of(const struct scope *sc, const char *name)
+{
+	size_t len = strcspn(name, ".");
+
+	for (const struct kv_loop *k = sc->kv; k; k = k->up)
+		if (strlen(k->var) == len && !strncmp(k->var, name, len))
+			return k;
+	return NULL;
+}
+
 /* Why $kv.PART is not part of the element: the key has several parts,
  * or there is no such part. */
-static void kv_bad_part(struct scope *sc, struct node *n)
+static void kv_bad_part(struct scope *sc, const struct kv_loop *k, struct node *n)
 {
-	char *key = xasprintf("%s.0.0@%d", sc->kv, sc->kv_loop);
+	char *key = xasprintf("%s.0.0@%d", k->var, k->n);
 
-	if (!strcmp(n->name + strlen(sc->kv), ".0") && local_find(sc, key))
+	if (!strcmp(n->name + strlen(k->var), ".0") && local_find(sc, key))
 		sc_error(sc, n->loc, "the map's key has several parts: %s.0.0, %s.0.1, ...",
-			 sc->kv, sc->kv);
+			 k->var, k->var);
 	else
 		sc_error(sc, n->loc, "%s is not part of a map element (%s.0 is its key, %s.1 "
-			 "its value)", n->name, sc->kv, sc->kv);
+			 "its value)", n->name, k->var, k->var);
 	free(key);
 }
 
 /* The element's part that n (an AST_LOCAL "$kv.1" made by kv_member,
  * op '.') names: its hidden local "$kv.1@K" (stmt.c for_map). */
-static void kv_part_ref(struct scope *sc, struct node *n)
+static void kv_part_ref(struct scope *sc, const struct kv_loop *k, struct node *n)
 {
 	struct local *l;
 	char *hidden;
 
-	hidden = xasprintf("%s@%d", n->name, sc->kv_loop);
+	hidden = xasprintf("%s@%d", n->name, k->n);
 	l = local_find(sc, hidden);
 	free(hidden);
 	if (!l) {
-		kv_bad_part(sc, n);
+		kv_bad_part(sc, k, n);
 		return;
 	}
 	n->local = l;
 	n->type = l->type;
+}
+
+/* Is "$kv.name" a part whose own members are reached with '.': the
+ * value, or a key of one part (a tuple's members, $kv.1.0)? A key of
+ * several parts has its parts as $kv.0.N. */
+static bool kv_whole_part(struct scope *sc, const struct kv_loop *k, const char *name)
+{
+	char *key = xasprintf("%s.0.0@%d", k->var, k->n);
+	bool several = local_find(sc, key) != NULL;
+
+	free(key);
+	return !strcmp(name, "1") || (!strcmp(name, "0") && !several);
 }
 
 /* $kv.0, $kv.1 and $kv.0.N inside a for loop over a map: the node
@@ -306,12 +330,17 @@ static void kv_part_ref(struct scope *sc, struct node *n)
 static bool kv_member(struct scope *sc, struct node *n)
 {
 	struct node *base = n->a, *var = base;
+	const struct kv_loop *k;
 
 	if (!sc->kv || n->op != '.')
 		return false;
 	if (var->kind == AST_MEMBER && var->op == '.')
 		var = var->a;
-	if (var->kind != AST_LOCAL || strcmp(var->name, sc->kv))
+	if (var->kind != AST_LOCAL || var->op == '.' || !(k = kv_of(sc, var->name)) ||
+	    strcmp(var->name, k->var))
+		return false;
+	/* $kv.1.0: a member of the value, once $kv.1 is made */
+	if (var != base && kv_whole_part(sc, k, base->name))
 		return false;
 	char *name = var == base ? xasprintf("%s.%s", var->name, n->name) :
 		     xasprintf("%s.%s.%s", var->name, base->name, n->name);
@@ -320,7 +349,7 @@ static bool kv_member(struct scope *sc, struct node *n)
 	free(n->name);
 	n->name = name;
 	n->kind = AST_LOCAL;
-	kv_part_ref(sc, n);
+	kv_part_ref(sc, k, n);
 	return true;
 }
 
@@ -328,13 +357,15 @@ static void local_ref(struct scope *sc, struct node *n)
 {
 	struct local *l;
 
-	if (sc->kv && !strcmp(n->name, sc->kv)) {
+	const struct kv_loop *k = kv_of(sc, n->name);
+
+	if (k && n->op != '.' && !strcmp(n->name, k->var)) {
 		sc_error(sc, n->loc, "%s is a map element: use %s.0 for its key and %s.1 for its "
 			 "value", n->name, n->name, n->name);
 		return;
 	}
-	if (n->op == '.' && sc->kv) {
-		kv_part_ref(sc, n);
+	if (n->op == '.' && k) {
+		kv_part_ref(sc, k, n);
 		return;
 	}
 	l = local_find(sc, n->name);

@@ -6,14 +6,22 @@
 #include "probe/probe.h"
 #include "sema/sema.h"
 
+/* A for loop over a map: its variable, its number in the clause (its
+ * hidden locals are "$kv.1@K"), the loop around it. */
+struct kv_loop {
+	const char *var;
+	int n, depth;
+	struct kv_loop *up;
+};
+
 struct scope {
 	struct sema *s;
 	struct node *clause;
 	struct local *locals;
 	bool report;		/* the final walk: report errors */
 	int loops;		/* loops around the statement: break needs one */
-	const char *kv;		/* the variable of the for over a map around it */
-	int kv_loop;		/* ... and that loop's number in the clause */
+	int capped;		/* ... of them, while and for (range) loops */
+	struct kv_loop *kv;	/* the innermost for over a map around it */
 	int formaps;		/* for loops over maps seen in the clause */
 	const char *assigning;	/* the map or self->name being assigned, while
 				 * its value is checked: "@n = @n + 1" */

@@ -9,6 +9,7 @@
 #include "sema/scope.h"
 
 #define UNROLL_MAX 100	/* as bpftrace */
+#define FORMAP_DEPTH_MAX 3	/* for loops over maps, one in another: codegen/formap.c */
 
 static const char *tname(struct type t)
 {
@@ -364,7 +365,8 @@ static const char *formap_refusal(const struct map *m)
 static void for_map(struct scope *sc, struct node *n)
 {
 	struct node *var = n->a, *mn = n->c;
-	const char *why, *outer = sc->kv;
+	struct kv_loop k = { .var = var->name, .up = sc->kv, .depth = sc->kv ? sc->kv->depth + 1 : 1 };
+	const char *why;
 	struct map *m;
 
 	ast_free_list(n->list);
@@ -381,14 +383,21 @@ static void for_map(struct scope *sc, struct node *n)
 			 mn->name, mn->name);
 		return;
 	}
-	if (sc->kv) {
-		sc_error(sc, n->loc, "a for loop over a map inside another is not supported");
+	/* each level is two BPF calls (codegen/formap.c), and the kernel
+	 * allows 8 frames, the program's own included */
+	if (k.depth > FORMAP_DEPTH_MAX) {
+		sc_error(sc, n->loc, "for loops over maps nest at most %d deep: each level is two "
+			 "BPF function calls, and the kernel allows a program 8 frames",
+			 FORMAP_DEPTH_MAX);
 		return;
 	}
-	/* the verifier walks the callback again on each trip it cannot rule
-	 * out: minutes, uninterruptibly, inside a loop capped at 1024 trips */
-	if (sc->loops) {
-		sc_error(sc, n->loc, "a for loop over a map inside another loop is not supported");
+	/* after the callback the verifier walks the rest of the outer loop
+	 * again from each trip it may have been called on, one trip apart:
+	 * a million instructions and its limit, 25 s */
+	if (sc->capped) {
+		sc_error(sc, n->loc, "a for loop over a map inside a while or for (range) loop is "
+			 "not supported: the verifier cannot check it in bounded time (unroll(N) "
+			 "or another for over a map may hold one)");
 		return;
 	}
 	if (!m->typed) {
@@ -406,12 +415,10 @@ static void for_map(struct scope *sc, struct node *n)
 		n->list = ast_append(n->list, kv_part(sc, var, name, m->keys[i]));
 	}
 	n->list = ast_append(n->list, kv_part(sc, var, xasprintf("%s.1", var->name), m->val));
-	int outer_loop = sc->kv_loop;
-	sc->kv = var->name;
-	sc->kv_loop = sc->formaps++;
+	k.n = sc->formaps++;
+	sc->kv = &k;
 	loop_body(sc, n->b);
-	sc->kv = outer;
-	sc->kv_loop = outer_loop;
+	sc->kv = k.up;
 }
 
 void sema_stmt(struct scope *sc, struct node *n)
@@ -434,17 +441,22 @@ void sema_stmt(struct scope *sc, struct node *n)
 	case AST_WHILE:
 		capped_loop(sc, n);
 		cond(sc, n->a);
+		sc->capped++;
 		loop_body(sc, n->b);
+		sc->capped--;
 		break;
 	case AST_UNROLL:
 		unroll(sc, n);
 		break;
 	case AST_FOR:
 		capped_loop(sc, n);
-		if (n->c)
+		if (n->c) {
 			for_map(sc, n);
-		else
-			for_range(sc, n);
+			break;
+		}
+		sc->capped++;
+		for_range(sc, n);
+		sc->capped--;
 		break;
 	case AST_RETURN:
 		if (n->a)
