@@ -181,6 +181,9 @@ void out_value_str(struct out *o, struct strbuf *sb, struct type t, const uint8_
 	case T_ARRAY:
 		out_record_str(sb, t.ct, p, type_storage(t));
 		break;
+	case T_PTR:	/* as bpftrace and %p: an address reads best in hex */
+		sb_printf(sb, "0x%llx", (unsigned long long)word(p));
+		break;
 	default:
 		if (type_enum(t))
 			out_enum_str(sb, type_enum(t), word(p));
@@ -231,8 +234,10 @@ bool out_number(struct strbuf *sb, const struct map *m, const uint64_t *v, uint6
 		signed_or_not(sb, sign, divided(n, sign, div));
 		return true;
 	}
-	if ((m->val.kind != T_INT && m->val.kind != T_PTR) || type_enum(m->val))
-		return false;	/* an enum prints by name: out_value_str */
+	/* an enum prints by name, a pointer in hex (JSON: a number), as
+	 * out_value_str and out_value_json have them */
+	if (m->val.kind != T_INT || type_enum(m->val))
+		return false;
 	signed_or_not(sb, m->val.sign, divided(v[0], m->val.sign, div));
 	return true;
 }

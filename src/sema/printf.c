@@ -171,9 +171,11 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);
-	/* as C's printf: no length modifier is an int's 32 bits (a wider
-	 * value is taken modulo 2^32), l, ll, z, j and t are 64 */
-	fa->trunc = cv->lenmod ? cv->lenmod : 4;
+	/* as bpftrace: no length modifier prints the value whole, widened
+	 * to 64 bits by its type's sign ((uint32)-1 is 4294967295), as do l,
+	 * ll, z, j and t; hh and h take its low 8 and 16 bits, as C does.
+	 * (bpftrace 0.17 took an int's 32 bits, as C's printf.) */
+	fa->trunc = cv->lenmod ? cv->lenmod : 8;
 	fa->sign = cv->c == 'd' || cv->c == 'i';
 }
 

@@ -76,7 +76,7 @@ enum fmt_conv {
 struct fmt_arg {
 	char spec[32];		/* the conversion as printf wants it: "%-8lld" */
 	enum fmt_conv conv;
-	int trunc;		/* hh: 1, h: 2, none: 4, l ll z j t: 8 bytes */
+	int trunc;		/* hh: 1, h: 2, none and l ll z j t: 8 bytes */
 	bool sign;
 	char mode;		/* FC_TEXT: what followed %r ('x', 'h'), else 0 */
 	struct type type;	/* of the argument */

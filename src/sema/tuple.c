@@ -16,15 +16,16 @@ static const char *tname(struct type t, char *buf, size_t len)
 	return type_name(t, buf, len);
 }
 
-/* What a member keeps: integers in 64 bits (as a map does), a string at
- * least -s long, so that (1, "a") and (2, "bc") are one type. */
+/* What a member keeps: integers in 64 bits (as a map does), a pointer
+ * as itself (it prints in hex), a string at least -s long, so that
+ * (1, "a") and (2, "bc") are one type. */
 static bool member_type(struct scope *sc, struct node *e, struct type *out)
 {
 	struct type t = e->type;
 	char buf[200];
 
 	if (t.kind == T_INT || t.kind == T_PTR) {
-		*out = type_int(8, t.kind == T_INT && t.sign);
+		*out = t.kind == T_PTR ? t : type_int(8, t.sign);
 		return true;
 	}
 	if (t.kind == T_STR) {

@@ -143,9 +143,9 @@ key_value_list() {
 		tr ',' '\n' | sort -t: -k1,1n | paste -sd, -
 }
 
-# VALUE as C's printf with FORMAT's length modifier would print it, for
-# printf(1): hh and h convert to (unsigned) char and short first, no
-# modifier to (unsigned) int; l, ll, z, j and t keep the 64 bits
+# VALUE as plumb's printf with FORMAT's length modifier prints it, for
+# printf(1): hh and h convert to (unsigned) char and short first, as C
+# does; no modifier, l, ll, z, j and t keep the 64 bits, as bpftrace does
 conv_value() {
 	_v=$1
 	# sh reads the literal -9223372036854775808 as -(2^63 - 1)
@@ -155,9 +155,7 @@ conv_value() {
 	*hh?) echo $((_v & 255)) ;;
 	*h[di]) echo $((((_v & 65535) ^ 32768) - 32768)) ;;
 	*h?) echo $((_v & 65535)) ;;
-	*[lzjt]?) echo "$1" ;;
-	*[di]) echo $((((_v & 4294967295) ^ 2147483648) - 2147483648)) ;;
-	*) echo $((_v & 4294967295)) ;;
+	*) echo "$1" ;;
 	esac
 }
 
