@@ -47,11 +47,13 @@ enum {
 
 /* Slots of CG_MAP_STATS: lost events, then one per map for drops, one
  * per while or for loop (sema->loops) for the times it stopped at its
- * cap, then one per read site (sema->reads) for failed reads. */
+ * cap, one per run-time array index (sema->indexes) for the times it was
+ * out of range, then one per read site (sema->reads) for failed reads. */
 enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
 #define CG_LOOP_MAX 1024	/* trips of one while or for loop: codegen/stmt.c */
 #define STAT_LOOP_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
-#define STAT_READ_BASE(s) (STAT_LOOP_BASE(s) + (int)(s)->loops.n)
+#define STAT_INDEX_BASE(s) (STAT_LOOP_BASE(s) + (int)(s)->loops.n)
+#define STAT_READ_BASE(s) (STAT_INDEX_BASE(s) + (int)(s)->indexes.n)
 /* Offsets in the CG_MAP_CONFIG value, which user space and the programs
  * share: the start time; "stopped", which every program tests first (set
  * by plumb at stop, or by exit()); exit()'s status, 1 << 32 | status, the
@@ -127,6 +129,7 @@ struct cg {
 	bool many;		/* more than one clause in the program */
 	int loop_break, loop_next;	/* labels of the innermost loop */
 	bool lent_r7;		/* r7 was saved to lend it: it must hold a value */
+	int oob;		/* where an index out of its array's range goes */
 	VEC(struct cg_formap) formaps;	/* callbacks to emit after the program */
 	int locals;		/* bytes of the clause's locals, at the top of its stack */
 	bool in_body;		/* emitting a for loop's body: locals are at r9 (CG_LOCALS) */

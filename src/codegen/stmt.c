@@ -312,7 +312,7 @@ struct cg_prog *cg_program(struct sema *s, const struct cg_part *parts, size_t n
 {
 	struct cg_prog *prog = prog_new(parts, n, variant, pos);
 	struct cg cg = { .sema = s, .prog = prog, .probe = parts[0].probe, .variant = variant,
-			 .many = n > 1 || pos->chain };
+			 .many = n > 1 || pos->chain, .oob = -1 };
 	int end;
 	bool ok;
 

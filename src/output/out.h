@@ -76,6 +76,10 @@ void out_failed_reads(struct out *o, uint64_t n, const char *where, const char *
 /* The loop at where (source what) stopped n times at its cap of max
  * trips, its condition still true. */
 void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const char *what);
+/* The index at where (source what) was outside its array of count
+ * elements n times. */
+void out_index_range(struct out *o, uint64_t n, uint64_t count, const char *where,
+		     const char *what);
 /* Sort entries (largest value last) and print the map; nothing when
  * the map is empty. */
 void out_map(struct out *o, struct out_mapdata *d);

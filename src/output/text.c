@@ -232,6 +232,22 @@ void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const c
 	site_record(o, &sb, where, what);
 }
 
+void out_index_range(struct out *o, uint64_t n, uint64_t count, const char *where,
+		     const char *what)
+{
+	struct strbuf sb = {0};
+
+	fprintf(stderr, "plumb: %llu index%s out of range at %s (%s): the array has %llu "
+		"element%s, 0 to %llu (read as 0)\n", (unsigned long long)n, n == 1 ? "" : "es",
+		where, what, (unsigned long long)count, count == 1 ? "" : "s",
+		(unsigned long long)count - 1);
+	if (!o->json)
+		return;
+	sb_printf(&sb, "{\"type\":\"index_range\",\"data\":{\"times\":%llu,\"length\":%llu,",
+		  (unsigned long long)n, (unsigned long long)count);
+	site_record(o, &sb, where, what);
+}
+
 void out_time_line(struct out *o, const char *text_fmt, const char *json_fmt)
 {
 	char buf[64];

@@ -483,6 +483,25 @@ void rt_print_loop_caps(struct rt *rt)
 	}
 }
 
+/* Array elements asked for by a run-time index outside the array: read
+ * as 0, which must not pass for a value that was there. */
+void rt_print_index_ranges(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+
+	for (size_t i = 0; i < s->indexes.n; i++) {
+		uint64_t n = rt_stat(rt, STAT_INDEX_BASE(s) + (int)i);
+		struct strbuf where = {0}, what = {0};
+
+		if (!n)
+			continue;
+		out_read_site(s->indexes.v[i].loc, &where, &what);
+		out_index_range(&rt->out, n, s->indexes.v[i].count, where.s, what.s ? what.s : "");
+		sb_free(&where);
+		sb_free(&what);
+	}
+}
+
 /* The program arrays of chained programs, each as long as its chain. */
 bool rt_chains_create(struct rt *rt)
 {

@@ -289,6 +289,7 @@ static void finish(struct rt *rt)
 	if (lost)
 		out_lost(&rt->out, lost);
 	rt_print_failed_reads(rt);
+	rt_print_index_ranges(rt);
 	rt_actions_report(rt);
 	rt_print_loop_caps(rt);
 	rt_check_stdout(rt);

@@ -51,6 +51,23 @@ static const struct ctype *member_base(struct scope *sc, struct node *n)
 	return ctype_strip(t.ct);
 }
 
+/* A struct or array a map holds is a copy in the map, not memory a
+ * member or element is read from: it is taken through a variable. */
+static bool in_map(struct scope *sc, const struct node *n)
+{
+	const struct node *b = n->a;
+	char buf[200];
+
+	if ((b->kind != AST_MAP && b->kind != AST_SELF) ||
+	    (b->type.kind != T_RECORD && b->type.kind != T_ARRAY))
+		return false;
+	const char *self = b->kind == AST_SELF ? "self->" : "";
+	sc_error(sc, n->loc, "%s%s holds a whole %s, not memory to read it from: copy it "
+		 "into a variable first ($v = %s%s...)", self, b->name,
+		 tname(b->type, buf, sizeof(buf)), self, b->name);
+	return true;
+}
+
 /* An array in an expression is the address of its first element, as in
  * C: tag[1] indexes it, and a char array is a string. */
 static void decay(struct node *n)
@@ -101,7 +118,7 @@ void sema_member(struct scope *sc, struct node *n)
 		sema_tuple_member(sc, n);
 		return;
 	}
-	if (type_bad(n->a->type) || !(rec = member_base(sc, n)))
+	if (type_bad(n->a->type) || in_map(sc, n) || !(rec = member_base(sc, n)))
 		return;
 	m = ctype_member(rec, n->name, &off);
 	if (!m) {
@@ -144,6 +161,24 @@ static bool index_in_range(struct scope *sc, struct node *n)
 	return false;
 }
 
+/* An index known only at run time is checked against the array's
+ * length when the probe fires: one outside reads nothing, the element
+ * reads as 0, and the place is counted (len: the site + 1). */
+static void index_site(struct scope *sc, struct node *n)
+{
+	const struct ctype *a = n->a->decay ? n->a->array :
+				n->a->type.kind == T_ARRAY ? n->a->type.ct : NULL;
+	struct index_site site;
+
+	a = ctype_strip(a);
+	if (!a || !a->count || n->b->folded || !sc->report)
+		return;
+	site.loc = n->loc;
+	site.count = a->count;
+	n->len = sc->s->indexes.n + 1;
+	vec_push(&sc->s->indexes, site);
+}
+
 void sema_index(struct scope *sc, struct node *n)
 {
 	struct type t;
@@ -159,6 +194,8 @@ void sema_index(struct scope *sc, struct node *n)
 		sema_tuple_index(sc, n);
 		return;
 	}
+	if (in_map(sc, n))
+		return;
 	if (!type_is_int(n->b->type)) {
 		sc_error(sc, n->b->loc, "an index must be an integer, not %s",
 			 tname(n->b->type, buf, sizeof(buf)));
@@ -166,6 +203,7 @@ void sema_index(struct scope *sc, struct node *n)
 	}
 	if (!index_in_range(sc, n))
 		return;
+	index_site(sc, n);
 	if (t.kind == T_ARRAY) {
 		elem = ctype_strip(t.ct)->target;
 	} else if (t.kind == T_PTR && t.ct) {
@@ -448,11 +486,26 @@ static bool array_elems_ok(struct scope *sc, struct node *n, const struct ctype 
 	return true;
 }
 
+/* An array a local variable keeps whole ($a = s->ints), as bpftrace
+ * does: integers, of a known count, that fit. Any other array (of
+ * chars, of structs, too long) stays its address, as in C. */
+bool sema_array_keepable(const struct node *n)
+{
+	const struct ctype *t = n->decay ? ctype_strip(n->array) : NULL;
+	const struct ctype *e = t ? ctype_strip(t->target) : NULL;
+
+	return e && t->count && t->size <= RECORD_KEEP_MAX &&
+	       ((e->kind == CT_INT && !e->chr) || e->kind == CT_ENUM);
+}
+
 bool sema_record_storable(struct scope *sc, struct node *n)
 {
 	char buf[200];
 	const struct ctype *t = ctype_strip(n->type.ct);
 
+	/* a variable or a map element holds one already, checked when kept */
+	if (n->kind == AST_LOCAL || n->kind == AST_MAP || n->kind == AST_SELF)
+		return true;
 	if (n->kind != AST_MEMBER && n->kind != AST_INDEX && n->kind != AST_UNOP) {
 		sc_error(sc, n->loc, "only a %s in the traced program's memory can be kept",
 			 n->type.kind == T_ARRAY ? "array" : "struct");

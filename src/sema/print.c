@@ -19,6 +19,10 @@ void sema_print_value(struct scope *sc, struct node *n)
 		return;
 	/* a char * is the string it points to, as wherever a value is shown */
 	sema_charp_to_str(sc, &n->list);
+	/* an array of integers is its elements, printed [1,2,3] */
+	sema_array_whole(n->list);
+	if (n->list->type.kind == T_ARRAY && !sema_record_storable(sc, n->list))
+		return;
 	if (!printable(n->list->type)) {
 		sc_error(sc, n->list->loc, "print() cannot show a %s",
 			 type_name(n->list->type, buf, sizeof(buf)));

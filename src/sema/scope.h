@@ -70,5 +70,6 @@ void sema_array_whole(struct node *n);
 bool sema_kept_pointer(struct type t);
 struct type sema_kept_int(struct type t);
 bool sema_kept_agree(struct type a, struct type b);
+bool sema_array_keepable(const struct node *n);
 
 #endif

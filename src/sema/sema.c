@@ -245,6 +245,7 @@ void sema_free(struct sema *s)
 	hindex_free(&s->probe_index);
 	vec_free(&s->reads);
 	vec_free(&s->loops);
+	vec_free(&s->indexes);
 	bin_dwarf_done();
 	type_table_free(&s->types);
 	btf_kernel_done();

@@ -116,6 +116,12 @@ struct event {
 
 struct options;
 
+/* An array indexed by a value known only when the probe fires. */
+struct index_site {
+	struct loc loc;
+	uint64_t count;		/* the array's elements */
+};
+
 struct sema {
 	struct program *prog;
 	const struct options *opts;
@@ -127,6 +133,7 @@ struct sema {
 	struct hindex probe_index;	/* probe_names by name */
 	VEC(struct loc) reads;		/* memory reads that count their failures */
 	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
+	VEC(struct index_site) indexes;	/* run-time array indexes: count those out of range */
 	struct type_table types;	/* the program's types (DWARF, declared, BTF, tuples) */
 	bool needs_ringbuf, needs_stacks;
 	bool self_pending;	/* a map read in its own first assignment */

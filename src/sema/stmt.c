@@ -160,7 +160,8 @@ static void assign_local(struct scope *sc, struct node *st)
 	} else if (type_is_int(l->type) != type_is_int(st->b->type) ||
 		   (!type_is_int(l->type) && l->type.kind != st->b->type.kind) ||
 		   (l->type.kind == T_BOOL && st->b->type.kind != T_BOOL && st->op == '=') ||
-		   (l->type.kind == T_TUPLE && l->type.ct != st->b->type.ct) ||
+		   ((l->type.kind == T_TUPLE || l->type.kind == T_ARRAY ||
+		     l->type.kind == T_RECORD) && l->type.ct != st->b->type.ct) ||
 		   !sema_kept_agree(l->type, st->b->type)) {
 		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
 			 tname(l->type), tname(st->b->type));
@@ -199,7 +200,13 @@ static void assign(struct scope *sc, struct node *st)
 	if (target->kind != AST_LOCAL) {
 		sema_charp_to_str(sc, &st->b);
 		sema_array_whole(st->b);
+	} else if (st->op == '=' && sema_array_keepable(st->b)) {
+		sema_array_whole(st->b);	/* $a = s->ints: a copy of the elements */
 	}
+	if (target->kind == AST_LOCAL && st->op == '=' &&
+	    (st->b->type.kind == T_ARRAY || st->b->type.kind == T_RECORD) &&
+	    !sema_record_storable(sc, st->b))
+		return;
 	if (st->op != '=' && !type_is_int(st->b->type)) {
 		sc_error(sc, st->loc, "%s= needs an integer value", ast_op_name(st->op));
 		return;
