@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agg/agg.h"
+#include "builtin/builtin.h"
 #include "func/func.h"
 #include "options.h"
 #include "sema/scope.h"
@@ -70,6 +71,22 @@ static bool func_known(struct scope *sc, struct node *n, const struct func_def *
 	return true;
 }
 
+/* bpftrace's NAME() is its builtin NAME (comm(), pid(), ustack()): a
+ * call without arguments to a builtin's name is the builtin, even where
+ * a function of that name takes arguments (ustack(N)). */
+static bool builtin_call(struct scope *sc, struct node *n, bool as_stmt)
+{
+	if (n->list || !builtin_find(n->name))
+		return false;
+	if (as_stmt) {
+		sc_error(sc, n->loc, "the value of %s() is not used", n->name);
+		return true;
+	}
+	n->kind = AST_IDENT;
+	sema_expr(sc, n);
+	return true;
+}
+
 /* A function's name and argument count, then its hook: it checks the
  * arguments and gives the type; the call's id names the function for
  * codegen's hooks. */
@@ -78,6 +95,8 @@ void sema_call(struct scope *sc, struct node *n, bool as_stmt)
 	const struct func_def *f;
 
 	n->type = type_of(T_NONE);
+	if (builtin_call(sc, n, as_stmt))
+		return;
 	if (!func_known(sc, n, &f))
 		return;
 	if (f->stmt && !as_stmt) {
