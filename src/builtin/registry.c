@@ -10,14 +10,14 @@ extern const struct builtin_def builtin_pid, builtin_tid, builtin_uid, builtin_g
 	builtin_comm, builtin_nsecs, builtin_elapsed, builtin_cgroup, builtin_retval,
 	builtin_func, builtin_probe, builtin_ustack, builtin_kstack, builtin_rand, builtin_jiffies,
 	builtin_ncpus, builtin_numaid, builtin_cpid, builtin_usermode, builtin_username,
-	builtin_pcomm, builtin_curtask;
+	builtin_pcomm, builtin_curtask, builtin_ppid, builtin_has_cpid, builtin_probetype;
 
 static const struct builtin_def *const builtins[] = {
 	&builtin_pid, &builtin_tid, &builtin_uid, &builtin_gid, &builtin_cpu, &builtin_comm,
 	&builtin_nsecs, &builtin_elapsed, &builtin_cgroup, &builtin_retval, &builtin_func,
 	&builtin_probe, &builtin_ustack, &builtin_kstack, &builtin_rand, &builtin_jiffies,
 	&builtin_ncpus, &builtin_numaid, &builtin_cpid, &builtin_usermode, &builtin_username,
-	&builtin_pcomm, &builtin_curtask,
+	&builtin_pcomm, &builtin_curtask, &builtin_ppid, &builtin_has_cpid, &builtin_probetype,
 };
 
 const struct builtin_def *builtin_find(const char *name)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What this run of plumb gives a program: cpid (the pid of the -c
- * command), ncpus (the CPUs a per-CPU map has a slot for), and rand. */
+ * command) and has_cpid (whether there is one), ncpus (the CPUs a per-CPU map has a slot for), and rand. */
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
@@ -26,6 +26,16 @@ static bool cpid_check(const struct options *o, const struct probe *p, struct lo
 	return false;
 }
 
+/* Whether there is a -c command: its pid is set (never 0) before BEGIN
+ * runs; 0 - pid has the sign bit set exactly when pid is not 0. Unlike
+ * cpid, it needs no -c. */
+static void has_cpid(struct cg *cg, int reg)
+{
+	cpid(cg, reg);
+	cg_emit(cg, ALU64_IMM(BPF_NEG, reg, 0));
+	cg_emit(cg, ALU64_IMM(BPF_RSH, reg, 63));
+}
+
 /* The possible CPUs, as bpftrace counts them: the number of slots of a
  * per-CPU map, a constant of the program. */
 static void ncpus(struct cg *cg, int reg)
@@ -47,6 +57,9 @@ static void rand_u32(struct cg *cg, int reg)
 
 const struct builtin_def builtin_cpid = {
 	.name = "cpid", .id = B_CPID, .kind = T_INT, .emit = cpid, .check = cpid_check,
+};
+const struct builtin_def builtin_has_cpid = {
+	.name = "has_cpid", .id = B_HAS_CPID, .kind = T_BOOL, .emit = has_cpid,
 };
 const struct builtin_def builtin_ncpus = {
 	.name = "ncpus", .id = B_NCPUS, .kind = T_INT, .emit = ncpus,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The task the probe fires in: pid, tid, uid, gid, comm, pcomm, cgroup,
- * username, curtask; the cpu and NUMA node it runs on, and whether it was
+ * username, curtask, ppid; the cpu and NUMA node it runs on, and whether it was
  * in user mode. */
 #include <bpf/btf.h>
 #include <linux/bpf.h>
@@ -199,6 +199,68 @@ static bool pcomm_check(const struct options *o, const struct probe *p, struct l
 	return false;
 }
 
+/* Where task_struct keeps real_parent and tgid, from the kernel's BTF,
+ * looked up once; false without BTF. */
+static bool parent_offsets(long *parent, long *tgid)
+{
+	static int known;	/* 0: not looked up; 1: found; -1: not there */
+	static long p, t;
+
+	if (!known) {
+		struct btf *btf = btf__load_vmlinux_btf();
+		int id = btf ? btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT) : -1;
+		known = -1;
+		if (id > 0) {
+			p = member_offset(btf, (__u32)id, "real_parent", 0);
+			t = member_offset(btf, (__u32)id, "tgid", 0);
+			if (p >= 0 && t >= 0)
+				known = 1;
+		}
+		btf__free(btf);
+	}
+	*parent = p;
+	*tgid = t;
+	return known > 0;
+}
+
+/* The parent process's pid, as bpftrace's ppid: curtask->real_parent->tgid,
+ * two kernel reads through a stack slot (a failed one reads 0). */
+static void ppid(struct cg *cg, int reg)
+{
+	long parent, tgid;
+	int tmp = cg_stack_alloc(cg, 8);
+
+	parent_offsets(&parent, &tgid);
+	cg_call(cg, BPF_FUNC_get_current_task);
+	cg_emit(cg, MOV64_REG(R3, R0));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, (int32_t)parent));
+	cg_emit(cg, MOV64_REG(R1, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, tmp));
+	cg_emit(cg, MOV64_IMM(R2, 8));
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)tmp));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)tmp, 0));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, (int32_t)tgid));
+	cg_emit(cg, MOV64_REG(R1, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, tmp));
+	cg_emit(cg, MOV64_IMM(R2, 4));
+	cg_call(cg, BPF_FUNC_probe_read_kernel);
+	cg_emit(cg, LDX(BPF_W, reg, R10, (int16_t)tmp));
+}
+
+static bool ppid_check(const struct options *o, const struct probe *p, struct loc loc)
+{
+	long parent, tgid;
+
+	(void)o;
+	(void)p;
+	if (parent_offsets(&parent, &tgid))
+		return true;
+	diag_error(loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux) to find the "
+		   "parent process");
+	return false;
+}
+
 static void curtask(struct cg *cg, int reg)
 {
 	helper_value(cg, BPF_FUNC_get_current_task, reg);
@@ -268,6 +330,9 @@ const struct builtin_def builtin_numaid = {
 const struct builtin_def builtin_usermode = {
 	.name = "usermode", .id = B_USERMODE, .kind = T_INT, .emit = usermode,
 	.check = usermode_check,
+};
+const struct builtin_def builtin_ppid = {
+	.name = "ppid", .id = B_PPID, .kind = T_INT, .emit = ppid, .check = ppid_check,
 };
 const struct builtin_def builtin_curtask = {
 	.name = "curtask", .id = B_CURTASK, .kind = T_PTR, .emit = curtask, .type = curtask_type,

@@ -64,7 +64,7 @@ enum builtin {
 	B_NONE, B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED,
 	B_ARG, B_RETVAL, B_FUNC, B_PROBE, B_USTACK, B_KSTACK, B_CGROUP,
 	B_RAND, B_JIFFIES, B_NCPUS, B_NUMAID, B_CPID, B_USERMODE, B_USERNAME, B_PCOMM,
-	B_CURTASK,
+	B_CURTASK, B_PPID, B_HAS_CPID, B_PROBETYPE,
 };
 
 /* A printf-style format, checked against its arguments and kept for
