@@ -64,6 +64,28 @@ static void enum_json(struct out *o, struct strbuf *sb, struct type t, const uin
 	sb_free(&tmp);
 }
 
+/* An array as a JSON array of its elements, an enumerator by its name
+ * as a string. */
+static void array_json(struct strbuf *sb, const struct ctype *t, const uint8_t *p)
+{
+	const struct ctype *a = ctype_strip(t), *e = a ? ctype_strip(a->target) : NULL;
+
+	sb_putc(sb, '[');
+	for (uint64_t i = 0; e && e->size && i < a->count; i++) {
+		struct strbuf tmp = {0};
+		if (i)
+			sb_putc(sb, ',');
+		out_record_str(&tmp, e, p + i * e->size, e->size);
+		if (e->kind == CT_ENUM && tmp.s && tmp.s[0] != '-' &&
+		    !(tmp.s[0] >= '0' && tmp.s[0] <= '9'))
+			sb_json_string(sb, tmp.s, tmp.len);
+		else
+			sb_puts(sb, tmp.s ? tmp.s : "0");
+		sb_free(&tmp);
+	}
+	sb_putc(sb, ']');
+}
+
 void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8_t *p)
 {
 	struct strbuf tmp = {0};
@@ -72,6 +94,12 @@ void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8
 	case T_TUPLE:
 		tuple_json(o, sb, t.ct, p);
 		return;
+	case T_ARRAY:
+		if (t.ct && ctype_strip(t.ct)->count) {
+			array_json(sb, t.ct, p);
+			return;
+		}
+		break;
 	case T_BOOL:
 		sb_puts(sb, word(p) ? "true" : "false");
 		return;
@@ -87,10 +115,11 @@ void out_value_json(struct out *o, struct strbuf *sb, struct type t, const uint8
 			sb_printf(sb, "%llu", (unsigned long long)word(p));
 		return;
 	default:
-		out_value_str(o, &tmp, t, p);
-		sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
-		sb_free(&tmp);
+		break;
 	}
+	out_value_str(o, &tmp, t, p);
+	sb_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+	sb_free(&tmp);
 }
 
 void out_value_line(struct out *o, struct type t, const uint8_t *p)

@@ -135,6 +135,10 @@ static bool conv_fits(struct scope *sc, struct node *a, const struct conv *cv,
 		/* FC_TEXT: a value user space renders (a user, a time, an
 		 * errno), as its descriptor says */
 		bool text = t.kind == T_TEXT && t.text->conv == 's';
+		if (t.kind == T_ARRAY) {
+			fa->conv = FC_VALUE;
+			return true;
+		}
 		if (t.kind == T_STR || t.kind == T_PROBE || t.kind == T_USYM || t.kind == T_USTACK ||
 		    t.kind == T_KSTACK || text) {
 			fa->conv = t.kind == T_STR ? FC_STR : t.kind == T_PROBE ? FC_PROBE :
@@ -167,7 +171,7 @@ static void conv_spec(const struct conv *cv, struct fmt_arg *fa)
 		return;
 	}
 	if (fa->conv == FC_PROBE || fa->conv == FC_USYM || fa->conv == FC_USTACK ||
-	    fa->conv == FC_TEXT)
+	    fa->conv == FC_TEXT || fa->conv == FC_VALUE)
 		c = 's';
 	snprintf(fa->spec, sizeof(fa->spec), "%%%s%s%s%s%c", cv->flags, cv->width, cv->prec,
 		 len, c);
@@ -218,8 +222,13 @@ static bool one_arg(struct scope *sc, struct fmt *f, struct node **ap, const str
 		sc_error(sc, (*ap)->loc, "printf() takes at most %d arguments", FMT_MAX_ARGS);
 		return false;
 	}
-	if (cv->c == 's')
+	if (cv->c == 's') {
 		sema_charp_to_str(sc, ap);
+		/* an array of integers prints whole, [1,2,3], as print() shows it */
+		sema_array_whole(*ap);
+		if ((*ap)->type.kind == T_ARRAY && !sema_record_storable(sc, *ap))
+			return false;
+	}
 	f->args = xrealloc(f->args, sizeof(*f->args) * (size_t)(f->nargs + 1));
 	fa = &f->args[f->nargs];
 	memset(fa, 0, sizeof(*fa));

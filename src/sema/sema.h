@@ -71,6 +71,7 @@ enum builtin {
  * the user-space side that formats the event. */
 enum fmt_conv {
 	FC_INT, FC_UINT, FC_CHAR, FC_STR, FC_PTR, FC_USYM, FC_USTACK, FC_PROBE, FC_TEXT,
+	FC_VALUE,	/* %s of a whole value (an array): as print() shows it */
 };
 
 struct fmt_arg {
