@@ -209,7 +209,8 @@ void cg_cond_false(struct cg *cg, struct node *n, int label_false)
 		cg_str_cmp(cg, n, label_false, false);
 		return;
 	}
-	if (n->kind == AST_BINOP && is_cmp(n->op) && n->a->type.kind == T_TUPLE) {
+	if (n->kind == AST_BINOP && is_cmp(n->op) &&
+	    (n->a->type.kind == T_TUPLE || n->a->type.kind == T_ARRAY)) {
 		cg_tuple_cmp(cg, n, label_false);
 		return;
 	}
@@ -454,7 +455,8 @@ bool cg_pure(struct cg *cg, const struct node *n)
 			       cg->probe->kind->arg_pure(cg->probe, cg->variant, (int)n->num);
 		return n->id == B_RETVAL;
 	case AST_BINOP:
-		if (n->a->type.kind == T_STR || n->a->type.kind == T_TUPLE)
+		if (n->a->type.kind == T_STR || n->a->type.kind == T_TUPLE ||
+		    n->a->type.kind == T_ARRAY)
 			return false;
 		return cg_pure(cg, n->a) && cg_pure(cg, n->b);
 	case AST_UNOP:

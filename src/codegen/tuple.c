@@ -69,7 +69,7 @@ static int on_stack(struct cg *cg, struct node *n, int *base)
 	if (cg_is_tuple_member(n))
 		return member_at(cg, n, base);
 	off = cg_stack_alloc(cg, (int)type_storage(n->type));
-	cg_tuple_store(cg, n, R10, off);
+	cg_store_value(cg, n, R10, off);	/* a tuple, or an array compared */
 	*base = R10;
 	return off;
 }
@@ -160,7 +160,8 @@ void cg_tuple_keys(struct cg *cg, struct node *t, const struct map *m, int koff)
 }
 
 /* Their bytes are equal: every member is written whole, strings are
- * zero after their NUL, so the words compare. */
+ * zero after their NUL, so the words compare. Two arrays of one type
+ * compare the same way (their padding is written as zeroes). */
 void cg_tuple_cmp(struct cg *cg, struct node *n, int label_false)
 {
 	int mark = cg->sp, abase, bbase;

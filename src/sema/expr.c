@@ -447,6 +447,8 @@ static void binop(struct scope *sc, struct node *n)
 		sema_tuple_cmp(sc, n);
 		return;
 	}
+	if (sema_array_cmp(sc, n))
+		return;
 	if (!type_is_int(n->a->type) || !type_is_int(n->b->type)) {
 		struct node *bad = type_is_int(n->a->type) ? n->b : n->a;
 		sc_error(sc, bad->loc, "operator %s needs integers, not %s", ast_op_name(n->op),

@@ -498,6 +498,57 @@ bool sema_array_keepable(const struct node *n)
 	       ((e->kind == CT_INT && !e->chr) || e->kind == CT_ENUM);
 }
 
+/* Arrays of one element type and length: what == compares. */
+static bool same_array(const struct ctype *a, const struct ctype *b)
+{
+	const struct ctype *ea, *eb;
+
+	a = ctype_strip(a);
+	b = ctype_strip(b);
+	if (!a || !b || a->count != b->count)
+		return false;
+	ea = ctype_strip(a->target);
+	eb = ctype_strip(b->target);
+	return ea && eb && ea->kind == eb->kind && ea->size == eb->size &&
+	       ea->sign == eb->sign && (ea->kind != CT_ENUM || ea == eb);
+}
+
+/* $a == $b, s->a != s->b: two arrays compare by their elements, as in
+ * bpftrace (not by their addresses, as in C), when either is a whole
+ * array or both are arrays that can be kept whole. False: not arrays. */
+bool sema_array_cmp(struct scope *sc, struct node *n)
+{
+	char a[200], b[200];
+
+	bool cmp = n->op == OP_EQ || n->op == OP_NE || n->op == '<' || n->op == '>' ||
+		   n->op == OP_LE || n->op == OP_GE;
+
+	if (!cmp || (n->a->type.kind != T_ARRAY && n->b->type.kind != T_ARRAY &&
+		     !(sema_array_keepable(n->a) && sema_array_keepable(n->b))))
+		return false;
+	if (sema_array_keepable(n->a))
+		sema_array_whole(n->a);
+	if (sema_array_keepable(n->b))
+		sema_array_whole(n->b);
+	if (n->op != OP_EQ && n->op != OP_NE) {
+		struct node *t = n->a->type.kind == T_ARRAY ? n->a : n->b;
+		sc_error(sc, n->loc, "arrays compare only with == and !=, not %s (%s)",
+			 ast_op_name(n->op), tname(t->type, a, sizeof(a)));
+		return true;
+	}
+	if (n->a->type.kind != T_ARRAY || n->b->type.kind != T_ARRAY ||
+	    !same_array(n->a->type.ct, n->b->type.ct)) {
+		sc_error(sc, n->loc, "cannot compare %s with %s: an array compares only with "
+			 "an array of the same element type and length",
+			 tname(n->a->type, a, sizeof(a)), tname(n->b->type, b, sizeof(b)));
+		return true;
+	}
+	if (!sema_record_storable(sc, n->a) || !sema_record_storable(sc, n->b))
+		return true;
+	n->type = type_bool();
+	return true;
+}
+
 bool sema_record_storable(struct scope *sc, struct node *n)
 {
 	char buf[200];

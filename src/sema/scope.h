@@ -71,5 +71,6 @@ bool sema_kept_pointer(struct type t);
 struct type sema_kept_int(struct type t);
 bool sema_kept_agree(struct type a, struct type b);
 bool sema_array_keepable(const struct node *n);
+bool sema_array_cmp(struct scope *sc, struct node *n);
 
 #endif
