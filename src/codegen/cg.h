@@ -78,9 +78,11 @@ struct cg_part {
 /* A subprogram after the program's end: a for loop's callback (static,
  * called by bpf_for_each_map_elem), or the loop's body (global, verified
  * once on its own, given the clause's locals: state bytes at a pointer). */
+enum cg_func_kind { CG_FUNC_MAP_CB, CG_FUNC_LOOP_CB, CG_FUNC_BODY };
 struct cg_func {
 	int insn;		/* its first instruction */
-	int state;		/* a body: the size of the locals it is given; 0: a callback */
+	int state;		/* a body: the size of the locals it is given */
+	enum cg_func_kind kind;	/* bpf_for_each_map_elem's or bpf_loop's callback, a body */
 };
 
 struct cg_prog {
@@ -246,6 +248,10 @@ void cg_agg_read_key(struct cg *cg, struct map *m, int koff, int reg);
 
 /* formap.c: for ($kv : @m) through bpf_for_each_map_elem */
 void cg_formap(struct cg *cg, struct node *n);
+/* Does the block hold a for over a map, at any depth? */
+bool cg_holds_formap(const struct node *b);
+/* A while or a for over a range that does, through bpf_loop. */
+void cg_loop_sub(struct cg *cg, struct node *n);
 /* Emit the callbacks the program's for loops need, after its end. */
 void cg_formap_callbacks(struct cg *cg, void (*body)(struct cg *, struct node *, int, int));
 

@@ -234,11 +234,13 @@ void cg_dump(FILE *f, const struct cg_prog *p, const struct sema *s, const char 
 			last = (struct loc){ -1, -1 };
 		}
 		while (func < p->funcs.n && (size_t)p->funcs.v[func].insn <= i) {
-			if (p->funcs.v[func].state)
-				fprintf(f, "; func at %zu: the body of a for loop over a map, "
-					"given %d bytes of locals at r9\n", i, p->funcs.v[func].state);
-			else
+			if (p->funcs.v[func].kind == CG_FUNC_BODY)
+				fprintf(f, "; func at %zu: a loop's body, given %d bytes of locals "
+					"at r9\n", i, p->funcs.v[func].state);
+			else if (p->funcs.v[func].kind == CG_FUNC_MAP_CB)
 				fprintf(f, "; func at %zu: the callback of a for loop over a map\n", i);
+			else
+				fprintf(f, "; func at %zu: bpf_loop's callback for a loop\n", i);
 			func++;
 			last = (struct loc){ -1, -1 };
 		}

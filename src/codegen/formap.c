@@ -27,17 +27,50 @@
 
 #include "codegen/cg.h"
 
-/* The callback's context, in the frame of the loop's caller. */
-enum { CB_CTX = 0, CB_LOCALS = 8, CB_RETURNED = 16, CB_SIZE = 24 };
+/* The callback's context, in the frame of the loop's caller: the probe
+ * context, the pointer to the locals, set when the body returned from
+ * the clause, set when the loop ended (a loop's trips: break, or its
+ * condition false), a range's end. */
+enum { CB_CTX = 0, CB_LOCALS = 8, CB_RETURNED = 16, CB_ENDED = 24, CB_END = 32, CB_SIZE = 40 };
 
 /* What the body returns to the callback. */
 enum { BODY_NEXT = 0, BODY_BREAK = 1, BODY_RETURN = 2 };
 
-void cg_formap(struct cg *cg, struct node *n)
+static bool is_formap(const struct node *n)
 {
-	struct cg_formap f = { .loop = n, .probe = cg->probe, .callback = cg_label(cg),
-			       .body = cg_label(cg), .locals = cg->locals };
-	int mark = cg->sp, ctx = cg_stack_alloc(cg, CB_SIZE);
+	return n->kind == AST_FOR && n->c;
+}
+
+static bool stmt_holds(const struct node *st)
+{
+	switch (st->kind) {
+	case AST_IF:
+		return cg_holds_formap(st->b) ||
+		       (st->c && (st->c->kind == AST_IF ? stmt_holds(st->c) :
+				  cg_holds_formap(st->c)));
+	case AST_WHILE:
+	case AST_UNROLL:
+		return cg_holds_formap(st->b);
+	case AST_FOR:
+		return is_formap(st) || cg_holds_formap(st->b);
+	default:
+		return false;
+	}
+}
+
+bool cg_holds_formap(const struct node *b)
+{
+	for (const struct node *st = b ? b->list : NULL; st; st = st->next)
+		if (stmt_holds(st))
+			return true;
+	return false;
+}
+
+/* The context on the stack, at its offset returned; a return in the
+ * body, after the call, ends the clause. */
+static int context(struct cg *cg)
+{
+	int ctx = cg_stack_alloc(cg, CB_SIZE);
 
 	cg_emit(cg, STX(BPF_DW, R10, R6, (int16_t)(ctx + CB_CTX)));
 	if (cg->in_body) {
@@ -48,15 +81,72 @@ void cg_formap(struct cg *cg, struct node *n)
 		cg_emit(cg, STX(BPF_DW, R10, R1, (int16_t)(ctx + CB_LOCALS)));
 	}
 	cg_emit(cg, ST(BPF_DW, R10, (int16_t)(ctx + CB_RETURNED), 0));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)(ctx + CB_ENDED), 0));
+	cg_emit(cg, ST(BPF_DW, R10, (int16_t)(ctx + CB_END), 0));
+	return ctx;
+}
+
+static void returned(struct cg *cg, int ctx)
+{
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(ctx + CB_RETURNED)));
+	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
+}
+
+void cg_formap(struct cg *cg, struct node *n)
+{
+	struct cg_formap f = { .loop = n, .probe = cg->probe, .callback = cg_label(cg),
+			       .body = cg_label(cg), .locals = cg->locals };
+	int mark = cg->sp, ctx = context(cg);
+
 	cg_ld_map(cg, R1, n->c->map->id, false);
 	cg_ld_func(cg, R2, f.callback);
 	cg_emit(cg, MOV64_REG(R3, R10));
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, ctx));
 	cg_emit(cg, MOV64_IMM(R4, 0));
 	cg_call(cg, BPF_FUNC_for_each_map_elem);
-	/* a return in the body ends the clause */
-	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(ctx + CB_RETURNED)));
-	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
+	returned(cg, ctx);
+	vec_push(&cg->formaps, f);
+	cg->sp = mark;
+}
+
+/* A while or a for over a range that holds a for over a map: its trips
+ * through bpf_loop, the body a global function as a for over a map's is.
+ * Written as an ordinary loop, the verifier would walk the rest of the
+ * loop again after each call of the inner loop's callback, from every
+ * trip it cannot rule out: a million instructions. bpf_loop's callback
+ * it checks until its state stops changing. The trips are capped at
+ * CG_LOOP_MAX as any loop's; when all of them ran, the condition is
+ * tested once more, as the 1025th trip would, to count the cap. */
+void cg_loop_sub(struct cg *cg, struct node *n)
+{
+	struct cg_formap f = { .loop = n, .probe = cg->probe, .callback = cg_label(cg),
+			       .body = cg_label(cg), .locals = cg->locals };
+	int mark = cg->sp, ctx = context(cg), done = cg_label(cg);
+	int base = cg_local_base(cg);
+
+	if (n->kind == AST_FOR) {
+		cg_store_value(cg, n->list, base, cg_local_off(cg, n->a->local));
+		cg_store_value(cg, n->list->next, R10, ctx + CB_END);
+	}
+	cg->cur = n->loc;
+	cg_emit(cg, MOV64_IMM(R1, CG_LOOP_MAX));
+	cg_ld_func(cg, R2, f.callback);
+	cg_emit(cg, MOV64_REG(R3, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, ctx));
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_call(cg, BPF_FUNC_loop);
+	returned(cg, ctx);
+	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(ctx + CB_ENDED)));
+	cg_jmp_imm(cg, BPF_JNE, R1, 0, done);
+	if (n->kind == AST_FOR) {
+		cg_emit(cg, LDX(BPF_DW, R1, base, (int16_t)cg_local_off(cg, n->a->local)));
+		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)(ctx + CB_END)));
+		cg_jmp_reg(cg, BPF_JSGE, R1, R2, done);
+	} else {
+		cg_cond_false(cg, n->a, done);
+	}
+	cg_stat_inc(cg, STAT_LOOP_BASE(cg->sema) + n->id);
+	cg_place(cg, done);
 	vec_push(&cg->formaps, f);
 	cg->sp = mark;
 }
@@ -71,20 +161,14 @@ static void copy(struct cg *cg, int dst, int doff, int src, int soff, int size, 
 	}
 }
 
-/* Called with r1 the map, r2 the key, r3 the value, r4 the context;
- * returns 0 to go on, 1 to stop. The element goes into its locals
- * (through r8, the pointer to them), then the body is called. */
-static void callback(struct cg *cg, const struct cg_formap *f)
+/* The element into its locals (through r8, the pointer to them): r2
+ * the key, r3 the value. */
+static void element(struct cg *cg, const struct cg_formap *f)
 {
 	struct map *m = f->loop->c->map;
 	struct node *part = f->loop->list;
-	int pos = 0, done = cg_label(cg), stop = cg_label(cg);
+	int pos = 0;
 
-	vec_push(&cg->prog->funcs, ((struct cg_func){ (int)cg->prog->insns.n, 0 }));
-	cg_place(cg, f->callback);
-	cg_emit(cg, MOV64_REG(R9, R4));
-	cg_emit(cg, LDX(BPF_DW, R6, R9, CB_CTX));
-	cg_emit(cg, LDX(BPF_DW, R8, R9, CB_LOCALS));
 	for (int i = 0; i < m->nkeys; i++, part = part->next) {
 		int size = (int)type_storage(part->type);
 		copy(cg, R8, part->local->slot + f->locals, R2, pos, size, R1);
@@ -93,10 +177,30 @@ static void callback(struct cg *cg, const struct cg_formap *f)
 	if (!m->agg)
 		copy(cg, R8, part->local->slot + f->locals, R3, 0, (int)type_storage(part->type),
 		     R1);
+}
+
+/* bpf_for_each_map_elem's callback: r1 the map, r2 the key, r3 the
+ * value, r4 the context; bpf_loop's: r1 the trip, r2 the context. Each
+ * returns 0 to go on, 1 to stop. */
+static void callback(struct cg *cg, const struct cg_formap *f)
+{
+	int done = cg_label(cg), stop = cg_label(cg);
+	bool map = is_formap(f->loop);
+
+	vec_push(&cg->prog->funcs, ((struct cg_func){ (int)cg->prog->insns.n, 0,
+						      map ? CG_FUNC_MAP_CB : CG_FUNC_LOOP_CB }));
+	cg_place(cg, f->callback);
+	cg_emit(cg, MOV64_REG(R9, map ? R4 : R2));
+	cg_emit(cg, LDX(BPF_DW, R6, R9, CB_CTX));
+	cg_emit(cg, LDX(BPF_DW, R8, R9, CB_LOCALS));
+	if (map)
+		element(cg, f);
 	cg_emit(cg, MOV64_REG(R1, R6));
 	cg_emit(cg, MOV64_REG(R2, R8));
+	cg_emit(cg, LDX(BPF_DW, R3, R9, CB_END));
 	cg_call_func(cg, f->body);
 	cg_jmp_imm(cg, BPF_JEQ, R0, BODY_NEXT, done);
+	cg_emit(cg, ST(BPF_DW, R9, CB_ENDED, 1));
 	cg_jmp_imm(cg, BPF_JNE, R0, BODY_RETURN, stop);
 	cg_emit(cg, ST(BPF_DW, R9, CB_RETURNED, 1));
 	cg_place(cg, stop);
@@ -123,12 +227,39 @@ static void agg_value(struct cg *cg, const struct cg_formap *f)
 	cg->sp = mark;
 }
 
-/* Called with r1 the probe context and r2 the clause's locals (NULL
- * never, but the verifier cannot know); returns BODY_*. */
+/* A loop's trip begins: its condition, false ending the loop. */
+static void trip(struct cg *cg, const struct cg_formap *f, int end, int brk)
+{
+	struct node *n = f->loop;
+
+	if (n->kind == AST_WHILE) {
+		cg_cond_false(cg, n->a, brk);
+		return;
+	}
+	cg->cur = n->a->loc;
+	cg_emit(cg, LDX(BPF_DW, R1, CG_LOCALS, (int16_t)cg_local_off(cg, n->a->local)));
+	cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)end));
+	cg_jmp_reg(cg, BPF_JSGE, R1, R2, brk);
+}
+
+/* A for over a range: the next value, after the body or a continue. */
+static void range_next(struct cg *cg, const struct cg_formap *f)
+{
+	int var = cg_local_off(cg, f->loop->a->local);
+
+	cg->cur = f->loop->a->loc;
+	cg_emit(cg, LDX(BPF_DW, R1, CG_LOCALS, (int16_t)var));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, 1));
+	cg_emit(cg, STX(BPF_DW, CG_LOCALS, R1, (int16_t)var));
+}
+
+/* Called with r1 the probe context, r2 the clause's locals (NULL never,
+ * but the verifier cannot know), r3 a range's end; returns BODY_*. */
 static void body(struct cg *cg, const struct cg_formap *f,
 		 void (*emit)(struct cg *, struct node *, int, int))
 {
 	int next = cg_label(cg), brk = cg_label(cg), ret = cg_label(cg), out = cg_label(cg);
+	int end = 0;
 
 	cg->probe = f->probe;
 	cg->cur = f->loop->loc;
@@ -137,20 +268,29 @@ static void body(struct cg *cg, const struct cg_formap *f,
 	cg->in_body = true;
 	memset(cg->busy, 0, sizeof(cg->busy));
 	cg->busy[CG_LOCALS] = true;
-	vec_push(&cg->prog->funcs, ((struct cg_func){ (int)cg->prog->insns.n, f->locals }));
+	vec_push(&cg->prog->funcs, ((struct cg_func){ (int)cg->prog->insns.n, f->locals,
+						      CG_FUNC_BODY }));
 	cg_place(cg, f->body);
 	cg_emit(cg, MOV64_REG(R6, R1));
 	cg_emit(cg, MOV64_IMM(R0, BODY_BREAK));
 	cg_jmp_imm(cg, BPF_JEQ, R2, 0, out);
 	cg_emit(cg, MOV64_REG(CG_LOCALS, R2));
 	cg_emit(cg, MOV64_IMM(R7, 0));	/* lent by expressions: it must hold a value */
-	if (f->loop->c->map->agg)
+	if (is_formap(f->loop) && f->loop->c->map->agg)
 		agg_value(cg, f);
+	if (f->loop->kind == AST_FOR && !is_formap(f->loop)) {
+		end = cg_stack_alloc(cg, 8);
+		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)end));
+	}
+	if (!is_formap(f->loop))
+		trip(cg, f, end, brk);
 	cg->exit_label = ret;
 	emit(cg, f->loop->b, brk, next);
 	cg->cur = f->loop->b->loc;
 	cg->cur.start = cg->cur.end - 1;
 	cg_place(cg, next);
+	if (f->loop->kind == AST_FOR && !is_formap(f->loop))
+		range_next(cg, f);
 	cg_emit(cg, MOV64_IMM(R0, BODY_NEXT));
 	cg_goto(cg, out);
 	cg_place(cg, brk);

@@ -68,6 +68,10 @@ static void loop_body(struct cg *cg, struct node *b, int brk, int next)
 
 static void stmt_while(struct cg *cg, struct node *n)
 {
+	if (cg_holds_formap(n->b)) {
+		cg_loop_sub(cg, n);
+		return;
+	}
 	int top = cg_label(cg), done = cg_label(cg), slot = trips_init(cg);
 
 	cg_place(cg, top);
@@ -93,6 +97,10 @@ static void stmt_unroll(struct cg *cg, struct node *n)
 /* for ($i : start..end): start included, end excluded, end computed once. */
 static void stmt_for(struct cg *cg, struct node *n)
 {
+	if (cg_holds_formap(n->b)) {
+		cg_loop_sub(cg, n);
+		return;
+	}
 	int top = cg_label(cg), next = cg_label(cg), done = cg_label(cg);
 	int base = cg_local_base(cg), var = cg_local_off(cg, n->a->local);
 	int end = cg_stack_alloc(cg, 8), slot;

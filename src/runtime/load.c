@@ -42,11 +42,12 @@ static bool relocate(struct rt *rt, struct cg_prog *p)
 static struct btf *func_btf(const struct cg_prog *p, struct bpf_func_info *fi)
 {
 	struct btf *b = btf__new_empty();
-	int i32, u8, ptr, proto, cbproto, main, cb;
+	int i32, i64, u8, ptr, proto, cbproto, loopproto, main, cb, loopcb;
 
 	if (!b)
 		return NULL;
 	i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	i64 = btf__add_int(b, "long", 8, BTF_INT_SIGNED);
 	u8 = btf__add_int(b, "unsigned char", 1, 0);
 	ptr = btf__add_ptr(b, 0);
 	proto = btf__add_func_proto(b, i32);
@@ -58,11 +59,15 @@ static struct btf *func_btf(const struct cg_prog *p, struct bpf_func_info *fi)
 	btf__add_func_param(b, "value", ptr);
 	btf__add_func_param(b, "ctx", ptr);
 	cb = btf__add_func(b, "plumb_for_map", BTF_FUNC_STATIC, cbproto);
+	loopproto = btf__add_func_proto(b, i32);
+	btf__add_func_param(b, "index", i64);
+	btf__add_func_param(b, "ctx", ptr);
+	loopcb = btf__add_func(b, "plumb_loop", BTF_FUNC_STATIC, loopproto);
 	fi[0].type_id = (uint32_t)main;
 	for (size_t i = 0; i < p->funcs.n; i++) {
 		const struct cg_func *f = &p->funcs.v[i];
-		int id = cb;
-		if (f->state) {
+		int id = f->kind == CG_FUNC_LOOP_CB ? loopcb : cb;
+		if (f->kind == CG_FUNC_BODY) {
 			char name[48];
 			int arr = btf__add_array(b, i32, u8, (uint32_t)f->state);
 			int st = btf__add_struct(b, "plumb_locals", (uint32_t)f->state);
@@ -71,6 +76,7 @@ static struct btf *func_btf(const struct cg_prog *p, struct bpf_func_info *fi)
 			int bproto = btf__add_func_proto(b, i32);
 			btf__add_func_param(b, "ctx", ptr);
 			btf__add_func_param(b, "locals", sp);
+			btf__add_func_param(b, "end", i64);
 			snprintf(name, sizeof(name), "plumb_for_body_%zu", i);
 			id = btf__add_func(b, name, BTF_FUNC_GLOBAL, bproto);
 			btf__add_decl_tag(b, "arg:ctx", id, 0);
@@ -78,7 +84,7 @@ static struct btf *func_btf(const struct cg_prog *p, struct bpf_func_info *fi)
 		fi[i + 1].insn_off = (uint32_t)f->insn;
 		fi[i + 1].type_id = (uint32_t)id;
 	}
-	if (main < 0 || cb < 0 || btf__load_into_kernel(b)) {
+	if (main < 0 || cb < 0 || loopcb < 0 || btf__load_into_kernel(b)) {
 		btf__free(b);
 		return NULL;
 	}
@@ -116,8 +122,13 @@ static int load(struct cg_prog *p, char *log, size_t logsize, int level)
 
 	/* plumb_PID: whose programs these are, in bpftool's listing */
 	snprintf(name, sizeof(name), "plumb_%d", (int)getpid());
+	/* a stop signal ends the verification (EAGAIN): no retry then */
+	o.attempts = 1;
+	rt_signals_open();
 	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns.v, p->insns.n, &o);
 	int err = errno;
+	if (rt_signals_close() && fd < 0)
+		err = EINTR;
 
 	free(fi);
 	btf__free(btf);
@@ -192,12 +203,19 @@ static bool load_one(struct rt *rt, struct cg_prog *p)
 	if (rt->opts->dump) {
 		p->fd = load_logged(p, &log);
 		err = errno;
-		cg_dump(stderr, p, rt->sema, log);
+		if (err != EINTR)
+			cg_dump(stderr, p, rt->sema, log);
 	} else {
 		p->fd = load(p, NULL, 0, 0);
 		err = errno;
-		if (p->fd < 0 && err != EPERM)
+		if (p->fd < 0 && err != EPERM && err != EINTR)
 			load_logged(p, &log);
+	}
+	if (p->fd < 0 && (err == EINTR || errno == EINTR)) {
+		/* stopped while the verifier checked it: stop as at any other time */
+		rt->stop = true;
+		free(log);
+		return true;
 	}
 	if (p->fd < 0) {
 		/* the verifier says EACCES or EINVAL; no privilege is EPERM */
@@ -226,6 +244,8 @@ bool rt_load(struct rt *rt)
 		}
 		if (!load_one(rt, rt->progs[i]))
 			return false;
+		if (rt->stop)
+			return true;
 	}
 	return rt_chains_fill(rt);
 }

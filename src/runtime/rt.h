@@ -102,6 +102,11 @@ int rt_pid_fd(void);		/* that pidfd, or -1 */
 bool rt_pid_exited(void);	/* the -p process has ended */
 int rt_signals_block(sigset_t *old);	/* the signalfd of the stop signals */
 bool rt_should_stop(void);	/* a stop signal waits, or -p has ended */
+/* Let the stop signals interrupt what the kernel does now (a program's
+ * verification), and take them back; true when one came meanwhile (it
+ * waits again in the signalfd). */
+void rt_signals_open(void);
+bool rt_signals_close(void);
 
 /* watch.c: probed binaries replaced while traced */
 int rt_watch_files(struct rt *rt);	/* inotify on them; its fd, or -1 */

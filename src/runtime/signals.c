@@ -17,6 +17,9 @@ static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 static struct sigaction inherited[ARRAY_SIZE(stop_sigs)];
 static int pidfd = -1, sigfd = -1;
+static sigset_t stop_set;		/* the stop signals rt_signals_block blocks */
+static volatile sig_atomic_t caught;	/* one came while they were open */
+static struct sigaction held[ARRAY_SIZE(stop_sigs)];
 
 /* Until the runtime blocks these signals, plumb holds nothing that needs
  * taking down (no program loaded, no command started, a listing or a
@@ -78,7 +81,50 @@ int rt_signals_block(sigset_t *old)
 			sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigemptyset(&stop_set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
+		if (sigismember(&set, stop_sigs[i]))
+			sigaddset(&stop_set, stop_sigs[i]);
 	return sigfd;
+}
+
+static void note(int sig)
+{
+	caught = sig;
+}
+
+/* The verifier looks for a pending signal as it goes and gives up with
+ * EAGAIN; a blocked one it does not see, and a program it takes long
+ * over (up to its limit of a million instructions, tens of seconds)
+ * made plumb deaf to Ctrl-C for that long. So a load runs with the stop
+ * signals let in, caught by a handler that only notes them (no
+ * SA_RESTART: the load ends). */
+void rt_signals_open(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = note;
+	sigemptyset(&sa.sa_mask);
+	caught = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
+		if (sigismember(&stop_set, stop_sigs[i]))
+			sigaction(stop_sigs[i], &sa, &held[i]);
+	sigprocmask(SIG_UNBLOCK, &stop_set, NULL);
+}
+
+/* Blocked again; one noted is raised again, to wait in the signalfd
+ * and stop plumb as any other does. */
+bool rt_signals_close(void)
+{
+	sigprocmask(SIG_BLOCK, &stop_set, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_sigs); i++)
+		if (sigismember(&stop_set, stop_sigs[i]))
+			sigaction(stop_sigs[i], &held[i], NULL);
+	if (!caught)
+		return false;
+	raise(caught);
+	return true;
 }
 
 /* Long loops (loading and attaching thousands of probes) ask this: a

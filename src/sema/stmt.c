@@ -390,21 +390,13 @@ static void for_map(struct scope *sc, struct node *n)
 			 mn->name, mn->name);
 		return;
 	}
-	/* each level is two BPF calls (codegen/formap.c), and the kernel
-	 * allows 8 frames, the program's own included */
-	if (k.depth > FORMAP_DEPTH_MAX) {
-		sc_error(sc, n->loc, "for loops over maps nest at most %d deep: each level is two "
-			 "BPF function calls, and the kernel allows a program 8 frames",
-			 FORMAP_DEPTH_MAX);
-		return;
-	}
-	/* after the callback the verifier walks the rest of the outer loop
-	 * again from each trip it may have been called on, one trip apart:
-	 * a million instructions and its limit, 25 s */
-	if (sc->capped) {
-		sc_error(sc, n->loc, "a for loop over a map inside a while or for (range) loop is "
-			 "not supported: the verifier cannot check it in bounded time (unroll(N) "
-			 "or another for over a map may hold one)");
+	/* each level, this loop and every for over a map, while or for over
+	 * a range around it, is two BPF calls (codegen/formap.c), and the
+	 * kernel allows 8 frames, the program's own included */
+	if (k.depth + sc->capped > FORMAP_DEPTH_MAX) {
+		sc_error(sc, n->loc, "a for over a map may be at most %d loops deep, itself and the "
+			 "loops around it (but unroll) counted: each is two BPF function calls "
+			 "here, and the kernel allows a program 8 frames", FORMAP_DEPTH_MAX);
 		return;
 	}
 	if (!m->typed) {
