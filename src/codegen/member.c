@@ -203,6 +203,10 @@ void cg_record_store(struct cg *cg, struct node *n, int base, int off)
 		cg_map_read_mem(cg, n, base, off, whole);
 		return;
 	}
+	if (n->kind == AST_CALL) {	/* pton()'s bytes */
+		cg_builtin_mem(cg, n, base, off);
+		return;
+	}
 	if (n->kind == AST_LOCAL) {
 		for (int i = 0; i < whole; i += 8) {
 			cg_emit(cg, LDX(BPF_DW, R1, cg_local_base(cg),

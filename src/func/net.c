@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Network addresses: ntop([af, ] addr), an IPv4 or IPv6 address kept in
- * the probe and written out by inet_ntop(3) in user space; pton("a.b.c.d"),
- * an IPv4 address as the integer it is in memory, found when the program
- * is made. */
+ * the probe and written out by inet_ntop(3) in user space; pton("addr"),
+ * the address's bytes as an array (uint8[4] or uint8[16]), found when the
+ * program is made. */
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +21,50 @@ extern const struct func_def func_ntop;
 /* ntop(addr): IPv4, addr the 4 bytes of the address as an integer (as a
  * struct in_addr holds them); ntop(AF_INET, addr) the same; ntop(AF_INET6,
  * p): the 16 bytes at p. The family is a constant, in n->num. */
+/* An array member of bytes (a char array too, which elsewhere is a
+ * string) is an address's bytes, not its address: 4 or 16 of them. */
+static void bytes_whole(struct node *addr)
+{
+	const struct ctype *a = addr->decay ? ctype_strip(addr->array) : NULL;
+	const struct ctype *e = a ? ctype_strip(a->target) : NULL;
+	bool kernel = addr->type.kernel;
+
+	if (!e || e->kind != CT_INT || e->size != 1 || !a->count)
+		return;
+	addr->type = type_from_ctype(addr->array);
+	addr->type.kernel = kernel;
+	addr->decay = false;
+}
+
+/* ntop([af, ] bytes): an array of 4 bytes is IPv4, of 16 bytes IPv6, as
+ * in bpftrace (pton()'s, or a member such as u8 saddr_v6[16]); a family
+ * given must agree. */
+static void ntop_array(struct scope *sc, struct node *n, const int64_t *fam,
+		       struct node *addr)
+{
+	const struct ctype *a = ctype_strip(addr->type.ct);
+	uint64_t size = a ? a->size : 0;
+	int want = size == 4 ? AF_INET : size == 16 ? AF_INET6 : 0;
+	char buf[64];
+
+	if (!want) {
+		sc_error(sc, addr->loc, "ntop() of an array needs 4 bytes (IPv4) or 16 (IPv6); "
+			 "%s is %llu", type_name(addr->type, buf, sizeof(buf)),
+			 (unsigned long long)size);
+		return;
+	}
+	if (fam && *fam != want) {
+		sc_error(sc, n->list->loc, "ntop(): family %lld with an address of %llu bytes; "
+			 "%s is %d", (long long)*fam, (unsigned long long)size,
+			 want == AF_INET ? "AF_INET" : "AF_INET6", want);
+		return;
+	}
+	if (!sema_record_storable(sc, addr))
+		return;
+	n->num = (uint64_t)want;
+	n->type = type_text(&ntop_text, NTOP_SIZE);
+}
+
 static void ntop_sema(struct scope *sc, struct node *n)
 {
 	struct node *af = n->list->next ? n->list : NULL, *addr = af ? af->next : n->list;
@@ -39,6 +83,11 @@ static void ntop_sema(struct scope *sc, struct node *n)
 	sema_expr(sc, addr);
 	if (type_bad(addr->type))
 		return;
+	bytes_whole(addr);	/* u8 addr[16]: the bytes, not their address */
+	if (addr->type.kind == T_ARRAY) {
+		ntop_array(sc, n, af ? &fam : NULL, addr);
+		return;
+	}
 	if (!type_is_int(addr->type)) {
 		sc_error(sc, addr->loc, "ntop() needs %s, not a %s", fam == AF_INET6 ?
 			 "the address of 16 bytes" : "an IPv4 address as an integer",
@@ -57,6 +106,10 @@ static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)off, (int32_t)n->num));
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 8), 0));
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 16), 0));
+	if (addr->type.kind == T_ARRAY) {
+		cg_store_value(cg, addr, base, off + 8);	/* 4 or 16 bytes, whole */
+		return;
+	}
 	if (n->num == AF_INET6) {
 		func_emit_read(cg, addr, base, off + 8, 16);
 		return;
@@ -82,35 +135,82 @@ static void ntop_render(struct out *o, struct strbuf *sb, struct type t, const u
 		sb_puts(sb, text);
 }
 
-/* pton("a.b.c.d"): the address's 4 bytes, in memory order, as an integer,
- * to compare with an address a probe sees. */
+/* The address pton() was given, as bytes: 4 for IPv4, 16 for IPv6, 0
+ * when it is neither. */
+static int pton_bytes(const char *text, uint8_t out[16])
+{
+	if (inet_pton(AF_INET, text, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, text, out) == 1)
+		return 16;
+	return 0;
+}
+
+/* uint8[n], one type per length, so that two pton() values of a length
+ * are one type as map keys. */
+static const struct ctype *bytes_type(struct type_table *tt, int n)
+{
+	const struct ctype *u8 = ctype_int_of(tt, "uint8", 1, false, false);
+	struct ctype *t;
+
+	for (size_t i = 0; i < tt->n; i++) {
+		t = tt->v[i];
+		if (t->kind == CT_ARRAY && t->target == u8 && t->count == (uint64_t)n)
+			return t;
+	}
+	t = ctype_new(tt, CT_ARRAY);
+	t->target = u8;
+	t->count = (uint64_t)n;
+	t->size = (uint64_t)n;
+	t->align = 1;
+	return t;
+}
+
+/* pton("a.b.c.d") or pton("::1"): the address's bytes in network order,
+ * as bpftrace gives them, an array of 4 or 16 (found when the program is
+ * made); n->num keeps an IPv4 address's 4 bytes as the integer they make
+ * in memory, for comparing with one (sema_array_cmp). */
 static void pton_sema(struct scope *sc, struct node *n)
 {
 	struct node *a = n->list;
-	struct in_addr in;
-	struct in6_addr in6;
+	uint8_t bytes[16];
+	int len;
 
 	sema_expr(sc, a);
 	if (a->kind != AST_STR || strlen(a->name) != a->len) {
-		sc_error(sc, a->loc, "pton() takes an address: pton(\"10.0.0.1\")");
+		sc_error(sc, a->loc, "pton() takes an address: pton(\"10.0.0.1\"), pton(\"::1\")");
 		return;
 	}
-	if (inet_pton(AF_INET6, a->name, &in6) == 1) {
-		sc_error(sc, a->loc, "pton() of an IPv6 address is 16 bytes, and plumb has no "
-			 "arrays yet: only IPv4 addresses");
+	len = pton_bytes(a->name, bytes);
+	if (!len) {
+		sc_error(sc, a->loc, "pton(): '%s' is not an IPv4 or IPv6 address", a->name);
 		return;
 	}
-	if (inet_pton(AF_INET, a->name, &in) != 1) {
-		sc_error(sc, a->loc, "pton(): '%s' is not an IPv4 address", a->name);
-		return;
-	}
-	n->num = in.s_addr;
-	n->type = type_int(4, false);
+	n->num = 0;
+	if (len == 4)
+		memcpy(&n->num, bytes, 4);
+	n->type = type_from_ctype(bytes_type(&sc->s->types, len));
 }
 
+/* An IPv4 pton() compared with an integer: the number its bytes make. */
 static void pton_emit(struct cg *cg, struct node *n, int reg)
 {
 	cg_ld_imm64(cg, reg, n->num);
+}
+
+/* The bytes, zero-padded to whole words, as constants. */
+static void pton_emit_mem(struct cg *cg, struct node *n, int base, int off, int len)
+{
+	uint8_t bytes[16] = {0};
+	int size = pton_bytes(n->list->name, bytes);
+
+	(void)len;
+	for (int i = 0; i < size; i += 8) {
+		uint64_t w = 0;
+		memcpy(&w, bytes + i, size - i < 8 ? (size_t)(size - i) : 8);
+		cg_ld_imm64(cg, R1, w);
+		cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)(off + i)));
+	}
 }
 
 static const struct text_kind ntop_text = {
@@ -122,4 +222,5 @@ const struct func_def func_ntop = {
 };
 const struct func_def func_pton = {
 	.name = "pton", .min = 1, .max = 1, .pure = true, .sema = pton_sema, .emit = pton_emit,
+	.emit_mem = pton_emit_mem,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "binary/binary.h"
+#include "func/func.h"
 #include "sema/scope.h"
 
 static const char *tname(struct type t, char *buf, size_t len)
@@ -58,9 +59,15 @@ static bool in_map(struct scope *sc, const struct node *n)
 	const struct node *b = n->a;
 	char buf[200];
 
-	if ((b->kind != AST_MAP && b->kind != AST_SELF) ||
+	if ((b->kind != AST_MAP && b->kind != AST_SELF && b->kind != AST_CALL) ||
 	    (b->type.kind != T_RECORD && b->type.kind != T_ARRAY))
 		return false;
+	if (b->kind == AST_CALL) {
+		sc_error(sc, n->loc, "%s() gives a whole %s, not memory to read it from: copy it "
+			 "into a variable first ($v = %s(...))", b->name,
+			 tname(b->type, buf, sizeof(buf)), b->name);
+		return true;
+	}
 	const char *self = b->kind == AST_SELF ? "self->" : "";
 	sc_error(sc, n->loc, "%s%s holds a whole %s, not memory to read it from: copy it "
 		 "into a variable first ($v = %s%s...)", self, b->name,
@@ -513,6 +520,22 @@ static bool same_array(const struct ctype *a, const struct ctype *b)
 	       ea->sign == eb->sign && (ea->kind != CT_ENUM || ea == eb);
 }
 
+/* arg0 == pton("10.1.2.3"): an integer compared with a function's
+ * array of at most 8 bytes that the function can also give as the
+ * integer those bytes make in memory (its emit hook) compares with that
+ * integer, as an IPv4 address a probe sees is one. */
+static bool as_number(struct node *arr, const struct node *other)
+{
+	const struct func_def *f = arr->kind == AST_CALL ? func_of(arr) : NULL;
+	size_t size = type_storage(arr->type);
+
+	if (!f || !f->emit || arr->type.kind != T_ARRAY || size > 8 ||
+	    !type_is_int(other->type))
+		return false;
+	arr->type = type_int((int)ctype_strip(arr->type.ct)->size, false);
+	return true;
+}
+
 /* $a == $b, s->a != s->b: two arrays compare by their elements, as in
  * bpftrace (not by their addresses, as in C), when either is a whole
  * array or both are arrays that can be kept whole. False: not arrays. */
@@ -525,6 +548,8 @@ bool sema_array_cmp(struct scope *sc, struct node *n)
 
 	if (!cmp || (n->a->type.kind != T_ARRAY && n->b->type.kind != T_ARRAY &&
 		     !(sema_array_keepable(n->a) && sema_array_keepable(n->b))))
+		return false;
+	if (as_number(n->a, n->b) || as_number(n->b, n->a))
 		return false;
 	if (sema_array_keepable(n->a))
 		sema_array_whole(n->a);
@@ -554,8 +579,10 @@ bool sema_record_storable(struct scope *sc, struct node *n)
 	char buf[200];
 	const struct ctype *t = ctype_strip(n->type.ct);
 
-	/* a variable or a map element holds one already, checked when kept */
-	if (n->kind == AST_LOCAL || n->kind == AST_MAP || n->kind == AST_SELF)
+	/* a variable or a map element holds one already, checked when kept;
+	 * a function's (pton()'s) is made whole */
+	if (n->kind == AST_LOCAL || n->kind == AST_MAP || n->kind == AST_SELF ||
+	    n->kind == AST_CALL)
 		return true;
 	if (n->kind != AST_MEMBER && n->kind != AST_INDEX && n->kind != AST_UNOP) {
 		sc_error(sc, n->loc, "only a %s in the traced program's memory can be kept",
