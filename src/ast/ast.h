@@ -18,6 +18,7 @@ enum ast_kind {
 	AST_BLOCK,	/* list: statements */
 	AST_EXPR_STMT,	/* a: the expression */
 	AST_ASSIGN,	/* a: target (map, local, self); b: value; op: '=' or a binop */
+	AST_LET,	/* let $x; (no value): name "$x"; declares, does nothing */
 	AST_IF,		/* a: condition; b: then block; c: else block / AST_IF or NULL */
 	AST_WHILE,	/* a: condition; b: block; id: its loop (sema->loops) */
 	AST_UNROLL,	/* a: the count (a constant); b: block */

@@ -146,6 +146,8 @@ static void stmt(struct cg *cg, struct node *n)
 		else
 			stmt_for(cg, n);
 		break;
+	case AST_LET:
+		break;	/* locals start at 0 */
 	case AST_BREAK:
 		cg_goto(cg, cg->loop_break);
 		break;

@@ -20,6 +20,7 @@ struct lex_state {
 	enum lex_mode mode;
 	int depth;		/* '{' nesting inside a body */
 	bool angle;		/* the body is a '<' ... '>' block */
+	bool decl_typedef;	/* the declaration is a typedef */
 	int prev;		/* the previous token returned */
 	int nest;		/* '(' and '[' nesting, to refuse absurd depth */
 	int str_start;		/* start offset of a string literal */

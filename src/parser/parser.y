@@ -62,9 +62,10 @@ static struct node *mk_config(struct loc l, struct loc name_loc, char *name, str
 }
 
 /* bpftrace reads a config block only before the probes, and so does plumb. */
-static void late_config(struct node *config)
+static void late_config(struct node *config, bool twice)
 {
-	diag_error(config->loc, "the config block comes before the probes");
+	diag_error(config->loc, twice ? "a second config block (one holds every setting)" :
+		   "the config block comes before the probes");
 	ast_free(config);
 }
 
@@ -217,9 +218,9 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token NPARAMS "'$#'" MACRO "macro"
 %token STRUCT "struct" UNION "union" ENUM "enum" TYPEDEF "typedef"
 
-%type <node> clauses clause probes probe sigargs sigarg_list sigarg pred block
+%type <node> clause probes probe sigargs sigarg_list sigarg pred block
 %type <node> block_body stmts_t simple if_stmt else_opt lvalue loop body
-%type <node> expr primary map call_args expr_list decls decl
+%type <node> expr primary map call_args expr_list decl
 %type <node> config config_items config_list config_item config_value
 %type <node> macro macro_params macro_param_list macro_param macro_body
 %type <node> fieldinits fieldinit
@@ -250,17 +251,24 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 
 %%
 
+/* The top level, in any order: probes, macros, type and map
+ * declarations; the config block before the first probe. */
 program:
-	decls clauses		{ ctx->decls = $1; ctx->clauses = $2; }
-	| config decls clauses	{ ctx->config = $1; ctx->decls = $2; ctx->clauses = $3; }
-	| decls clauses config	{ ctx->decls = $1; ctx->clauses = $2; late_config($3); }
-	| decls clauses config clauses
-				{ ctx->decls = $1; ctx->clauses = ast_append($2, $4); late_config($3); }
+	items
 	;
 
-decls:
-	%empty			{ $$ = NULL; }
-	| decls decl		{ $$ = ast_append($1, $2); }
+items:
+	item
+	| items item
+	;
+
+item:
+	clause			{ ctx->clauses = ast_append(ctx->clauses, $1); }
+	| macro			{ ctx->macros = ast_append(ctx->macros, $1); }
+	| type_decl		{ ctx->types = ast_append(ctx->types, $1); }
+	| decl			{ ctx->decls = ast_append(ctx->decls, $1); }
+	| config		{ if (ctx->clauses || ctx->config) late_config($1, ctx->config != NULL);
+				  else ctx->config = $1; }
 	;
 
 decl:
@@ -293,15 +301,6 @@ config_value:
 	INT			{ $$ = ast_int(@$, $1); }
 	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
 	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
-	;
-
-clauses:
-	clause			{ $$ = $1; }
-	| macro			{ $$ = NULL; ctx->macros = ast_append(ctx->macros, $1); }
-	| clauses clause	{ $$ = ast_append($1, $2); }
-	| clauses macro		{ $$ = $1; ctx->macros = ast_append(ctx->macros, $2); }
-	| type_decl		{ $$ = NULL; ctx->types = ast_append(ctx->types, $1); }
-	| clauses type_decl	{ $$ = $1; ctx->types = ast_append(ctx->types, $2); }
 	;
 
 macro:
@@ -337,8 +336,10 @@ macro_body:
 
 /* ---- declarations of C types ---- */
 
+/* bpftrace ends "struct S { ... }" at its brace; C's ';' may follow */
 type_decl:
 	tag_spec ';'		{ $$ = $1; }
+	| tag_spec		{ $$ = $1; }
 	| TYPEDEF member_decl	{ $$ = $2; for (struct node *d = $$; d; d = d->next) d->kind = AST_TYPEDEF; }
 	;
 
@@ -510,6 +511,8 @@ simple:
 	| lvalue DEC		{ $$ = mk_assign(@$, $1, '-', ast_int(@2, 1)); }
 	| INC lvalue		{ $$ = mk_assign(@$, $2, '+', ast_int(@1, 1)); }
 	| DEC lvalue		{ $$ = mk_assign(@$, $2, '-', ast_int(@1, 1)); }
+	| LET LOCAL		{ $$ = ast_name(AST_LET, @$, $2); }
+	| LET LOCAL '=' expr	{ $$ = mk_assign(@$, ast_name(AST_LOCAL, @2, $2), '=', $4); }
 	| BREAK			{ $$ = ast_new(AST_BREAK, @$); }
 	| CONTINUE		{ $$ = ast_new(AST_CONTINUE, @$); }
 	| RETURN		{ $$ = ast_new(AST_RETURN, @$); }

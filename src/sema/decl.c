@@ -73,6 +73,7 @@ static void decl(struct sema *s, struct node *d)
 		diag_error(d->loc, "%s is declared twice", d->name);
 		return;
 	}
+	m->named = false;	/* the walks of the clauses say whether it is */
 	m->decl = k->decl;
 	m->decl_entries = (uint32_t)n->num;
 	m->decl_loc = d->loc;

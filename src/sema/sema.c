@@ -13,12 +13,15 @@
 struct map *sema_map(struct sema *s, const char *name, enum map_kind kind)
 {
 	for (size_t i = 0; i < s->maps.n; i++)
-		if (!strcmp(s->maps.v[i]->name, name))
+		if (!strcmp(s->maps.v[i]->name, name)) {
+			s->maps.v[i]->named = true;
 			return s->maps.v[i];
+		}
 	struct map *m = xcalloc(1, sizeof(*m));
 	m->name = xstrdup(name);
 	m->kind = kind;
 	m->id = (int)s->maps.n;
+	m->named = true;
 	vec_push(&s->maps, m);
 	return m;
 }
@@ -156,11 +159,29 @@ static void learn_types(struct sema *s)
 	}
 }
 
+/* A map declared and then never used is only a warning, as in bpftrace:
+ * no kernel map is made for it. */
+static void drop_map(struct sema *s, size_t i)
+{
+	struct map *m = s->maps.v[i];
+
+	diag_warning(m->decl_loc, "%s is declared but never used: no map is made", m->name);
+	free(m->name);
+	free(m);
+	for (size_t j = i + 1; j < s->maps.n; j++) {
+		s->maps.v[j - 1] = s->maps.v[j];
+		s->maps.v[j - 1]->id--;
+	}
+	s->maps.n--;
+}
+
 static void check_unused(struct sema *s)
 {
 	for (size_t i = 0; i < s->maps.n; i++) {
 		struct map *m = s->maps.v[i];
-		if (!m->typed && m->kind == MAP_GLOBAL)
+		if (!m->typed && m->kind == MAP_GLOBAL && m->decl && !m->named)
+			drop_map(s, i--);
+		else if (!m->typed && m->kind == MAP_GLOBAL)
 			diag_error(m->loc, "map %s is never assigned", m->name);
 	}
 }

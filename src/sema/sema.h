@@ -34,6 +34,7 @@ struct map {
 	struct loc decl_loc;
 	struct loc loc;		/* where its type was first fixed */
 	bool typed;		/* keys and value known */
+	bool named;		/* the program names it outside its declaration */
 	int nkeys;
 	struct type keys[MAP_MAX_KEYS];
 	const struct agg_ops *agg;	/* NULL: a plain map, @x = expr */

@@ -462,6 +462,8 @@ void sema_stmt(struct scope *sc, struct node *n)
 			sc_error(sc, n->a->loc, "return ends the clause and takes no value (exit(N) "
 				 "sets plumb's exit status)");
 		break;
+	case AST_LET:
+		break;	/* $x takes its type where it is assigned */
 	case AST_BREAK:
 	case AST_CONTINUE:
 		if (!sc->loops)
