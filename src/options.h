@@ -29,6 +29,11 @@ struct options {
 	unsigned int max_series;	/* --max-series, per map */
 	uint64_t interval_ns;	/* -i: 0 for none */
 	bool interval_clear;	/* --interval-clear */
+	/* bpftrace's config settings (config = { ... }, PLUMB_NAME, BPFTRACE_NAME) */
+	unsigned int cat_bytes;	/* max_cat_bytes: 0 for 10240 */
+	unsigned int rb_pages;	/* perf_rb_pages: 0 for 1024 (4 MiB) */
+	bool no_exit_maps;	/* print_maps_on_exit = false */
+	bool refuse_map_decl, refuse_macro;	/* unstable_map_decl, unstable_macro = error */
 };
 
 #endif

@@ -69,7 +69,8 @@ static const char usage_text[] =
 	"\n"
 	"Options go before the program; '--' ends them, for arguments that start\n"
 	"with '-'. Environment: PLUMB_MAX_STRLEN (BPFTRACE_MAX_STRLEN), PLUMB_MAP_KEYS\n"
-	"(BPFTRACE_MAX_MAP_KEYS): see the man page.\n"
+	"(BPFTRACE_MAX_MAP_KEYS), and the config block's other settings as PLUMB_NAME\n"
+	"or BPFTRACE_NAME (PLUMB_PRINT_MAPS_ON_EXIT=false): see the man page.\n"
 	"\n"
 	"exit status: 0 success, 1 runtime failure, 2 usage or program error\n";
 

@@ -28,7 +28,7 @@ bool compile_program(struct compile *c, struct program *prog, const struct optio
 {
 	c->prog = prog;
 	c->opts = *o;
-	if (!sema_macros(prog) || !sema_config(&c->opts, prog->config) || !sema_program(&c->sema, prog, &c->opts) ||
+	if (!sema_macros(prog) || !sema_config(&c->opts, prog) || !sema_program(&c->sema, prog, &c->opts) ||
 	    !generate(c))
 		return failed(c);
 	c->status = EXIT_OK;

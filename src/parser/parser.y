@@ -301,6 +301,7 @@ config_value:
 	INT			{ $$ = ast_int(@$, $1); }
 	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
 	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| BOOL			{ $$ = ast_new(AST_BOOL, @$); $$->num = $1; }
 	;
 
 macro:

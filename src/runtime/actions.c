@@ -17,10 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "runtime/rt.h"
 #include "util/util.h"
 
-/* bpftrace's max_cat_bytes. */
+/* bpftrace's max_cat_bytes, by default. */
 #define CAT_MAX_BYTES 10240
 
 static void run_child(struct rt *rt, const char *cmd, pid_t plumb)
@@ -73,7 +74,7 @@ void rt_system(struct rt *rt, const char *cmd)
 void rt_cat(struct rt *rt, const char *path)
 {
 	char buf[4096];
-	size_t total = 0;
+	size_t total = 0, max = rt->opts->cat_bytes ? rt->opts->cat_bytes : CAT_MAX_BYTES;
 	ssize_t n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
@@ -82,9 +83,8 @@ void rt_cat(struct rt *rt, const char *path)
 		rt->cat_failed++;
 		return;
 	}
-	while (total < CAT_MAX_BYTES &&
-	       (n = read(fd, buf, CAT_MAX_BYTES - total < sizeof(buf) ? CAT_MAX_BYTES - total :
-									 sizeof(buf))) > 0) {
+	while (total < max &&
+	       (n = read(fd, buf, max - total < sizeof(buf) ? max - total : sizeof(buf))) > 0) {
 		fwrite(buf, 1, (size_t)n, rt->out.f);
 		total += (size_t)n;
 	}

@@ -110,7 +110,8 @@ static bool create_internal(struct rt *rt)
 		return false;
 	if (s->needs_ringbuf) {
 		rt->ifds[-CG_MAP_RINGBUF - 1] = create("plumb_events", BPF_MAP_TYPE_RINGBUF, 0, 0,
-							RINGBUF_SIZE, 0);
+							rt->opts->rb_pages ? rt->opts->rb_pages *
+							(uint32_t)sysconf(_SC_PAGESIZE) : RINGBUF_SIZE, 0);
 		if (rt->ifds[-CG_MAP_RINGBUF - 1] < 0)
 			return false;
 	}

@@ -233,7 +233,7 @@ void rt_report_final(struct rt *rt)
 		write_textfile(rt);
 	if (printing(rt) && rt->opts->interval_ns)
 		print_interval(rt);
-	else if (printing(rt))
+	else if (printing(rt) && !rt->opts->no_exit_maps)
 		rt_print_maps(rt);
 	if (!printing(rt) || rt->opts->interval_ns)
 		rt_warn_drops(rt);

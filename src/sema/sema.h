@@ -146,7 +146,7 @@ struct sema {
 bool sema_program(struct sema *s, struct program *prog, const struct options *opts);
 /* A config = { ... } block into o, where the command line and the
  * environment left a setting alone; false after reporting an error. */
-bool sema_config(struct options *o, struct node *config);
+bool sema_config(struct options *o, const struct program *prog);
 /* Expand the program's macros in its clauses; false after reporting an
  * error. */
 bool sema_macros(struct program *prog);
