@@ -47,6 +47,7 @@ struct prom {
 	unsigned max_series;
 	struct pmap *maps;		/* one per sema map, by id */
 	struct places reads, loops;	/* read sites, loops: their labels */
+	struct places indexes;		/* run-time array indexes: their labels */
 	/* --listen's thread and the -i timer's --textfile both render */
 	pthread_mutex_t lock;
 };
@@ -174,6 +175,11 @@ struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_ser
 	}
 	places_new(&p->reads, s->reads.v, s->reads.n);
 	places_new(&p->loops, s->loops.v, s->loops.n);
+	struct loc *at = xcalloc(s->indexes.n + 1, sizeof(*at));
+	for (size_t i = 0; i < s->indexes.n; i++)
+		at[i] = s->indexes.v[i].loc;
+	places_new(&p->indexes, at, s->indexes.n);
+	free(at);
 	pthread_mutex_init(&p->lock, NULL);
 	return p;
 }
@@ -190,6 +196,7 @@ void prom_free(struct prom *p)
 	}
 	places_free(&p->reads);
 	places_free(&p->loops);
+	places_free(&p->indexes);
 	pthread_mutex_destroy(&p->lock);
 	free(p->maps);
 	free(p->prefix);
@@ -598,6 +605,10 @@ static void own_counters(struct prom *p, const struct prom_source *src, const ui
 	if (p->loops.n)
 		places(src, sb, &p->loops, STAT_LOOP_BASE(s),
 		       own_family(p, sb, "loop_caps", "counter", om, help));
+	if (p->indexes.n)
+		places(src, sb, &p->indexes, STAT_INDEX_BASE(s), own_family(p, sb,
+		       "index_out_of_range", "counter", om, "Array elements asked for by an "
+		       "index outside the array, by place in the program; each was read as 0."));
 	snprintf(help, sizeof(help), "Series of a map ever left out of an exposition for being "
 		 "more than --max-series (%u), each counted once.", p->max_series);
 	n = own_family(p, sb, "series_dropped", "counter", om, help);
