@@ -104,12 +104,29 @@ void sema_array_whole(struct node *n)
 	n->decay = false;
 }
 
+/* A struct or array held whole by a variable, or one inside it. */
+static bool on_stack(const struct node *n)
+{
+	bool whole = n->type.kind == T_RECORD || n->type.kind == T_ARRAY || n->decay;
+
+	if (n->kind == AST_LOCAL)
+		return n->type.kind == T_RECORD || n->type.kind == T_ARRAY;
+	if (!whole || (n->kind != AST_MEMBER && n->kind != AST_INDEX) ||
+	    (n->kind == AST_MEMBER && n->op != '.'))
+		return false;
+	return on_stack(n->a);
+}
+
 /* What a kernel pointer leads to is kernel memory too: curtask->mm is a
  * kernel pointer, curtask->comm a kernel array. */
 static void in_kernel(struct node *n)
 {
 	if (n->a->type.kernel && (n->type.kind == T_PTR || n->type.kind == T_RECORD ||
 				  n->type.kind == T_ARRAY))
+		n->type.kernel = true;
+	/* in a variable's copy of a struct, a char array's address (and a
+	 * nested struct's) is on the BPF stack, kernel memory to str() */
+	if (on_stack(n->a) && (n->decay || n->type.kind == T_RECORD || n->type.kind == T_ARRAY))
 		n->type.kernel = true;
 }
 
