@@ -53,7 +53,8 @@ enum { STAT_LOST = 0, STAT_MAP_BASE = 1 };
 #define CG_LOOP_MAX 1024	/* trips of one while or for loop: codegen/stmt.c */
 #define STAT_LOOP_BASE(s) (STAT_MAP_BASE + (int)(s)->maps.n)
 #define STAT_INDEX_BASE(s) (STAT_LOOP_BASE(s) + (int)(s)->loops.n)
-#define STAT_READ_BASE(s) (STAT_INDEX_BASE(s) + (int)(s)->indexes.n)
+#define STAT_ARG_BASE(s) (STAT_INDEX_BASE(s) + (int)(s)->indexes.n)
+#define STAT_READ_BASE(s) (STAT_ARG_BASE(s) + (int)(s)->args.n)
 /* Offsets in the CG_MAP_CONFIG value, which user space and the programs
  * share: the start time; "stopped", which every program tests first (set
  * by plumb at stop, or by exit()); exit()'s status, 1 << 32 | status, the
@@ -241,6 +242,8 @@ int cg_map_key(struct cg *cg, struct node *n);
 void cg_delete(struct cg *cg, struct node *call);
 void cg_has_key(struct cg *cg, struct node *call, int reg);
 void cg_stat_inc(struct cg *cg, int slot);
+/* Count the run-time argument site of the call (sema_arg_site). */
+void cg_arg_site_inc(struct cg *cg, const struct node *call);
 
 /* An aggregation's value at the key at [r10 + koff], folded over every
  * CPU's copy, into reg. */

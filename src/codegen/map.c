@@ -56,6 +56,17 @@ static void lookup(struct cg *cg, struct map *m, int koff)
 	cg_call(cg, BPF_FUNC_map_lookup_elem);
 }
 
+void cg_arg_site_inc(struct cg *cg, const struct node *call)
+{
+	const struct sema *s = cg->sema;
+
+	for (size_t i = 0; i < s->args.n; i++)
+		if (s->args.v[i].loc.start == call->loc.start && s->args.v[i].loc.end == call->loc.end) {
+			cg_stat_inc(cg, STAT_ARG_BASE(s) + (int)i);
+			return;
+		}
+}
+
 void cg_stat_inc(struct cg *cg, int slot)
 {
 	int mark = cg->sp, koff = cg_stack_alloc(cg, 8);

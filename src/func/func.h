@@ -56,6 +56,9 @@ void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len
  * kernel's, in kernel probes) at the address addr computes, kept at
  * base + off; a failed read counted. */
 void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int size);
+/* The same with a run-time size, at most size, in the stack slot (its
+ * bound known to the verifier). */
+void func_emit_read_n(struct cg *cg, struct node *addr, int base, int off, int size, int slot);
 
 /* For the sema hooks: the i-th argument (NULL past the last), and a
  * constant integer argument (false after saying it must be one). */

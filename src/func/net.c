@@ -4,6 +4,7 @@
  * the address's bytes as an array (uint8[4] or uint8[16]), found when the
  * program is made. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -18,9 +19,6 @@ extern const struct func_def func_ntop;
 /* The kept value: the family, then 16 bytes of address. */
 #define NTOP_SIZE 24
 
-/* ntop(addr): IPv4, addr the 4 bytes of the address as an integer (as a
- * struct in_addr holds them); ntop(AF_INET, addr) the same; ntop(AF_INET6,
- * p): the 16 bytes at p. The family is a constant, in n->num. */
 /* An array member of bytes (a char array too, which elsewhere is a
  * string) is an address's bytes, not its address: 4 or 16 of them. */
 static void bytes_whole(struct node *addr)
@@ -65,16 +63,32 @@ static void ntop_array(struct scope *sc, struct node *n, const int64_t *fam,
 	n->type = type_text(&ntop_text, NTOP_SIZE);
 }
 
+/* ntop(addr): IPv4, addr the 4 bytes of the address as an integer (as a
+ * struct in_addr holds them); ntop(AF_INET, addr) the same; ntop(AF_INET6,
+ * p): the 16 bytes at p. A constant family is in n->num; a run-time one
+ * (0 there) picks one of the two in the probe, and any other family is
+ * counted and prints as nothing, as bpftrace prints it. An array's
+ * size gives the family, whatever a run-time one says. */
 static void ntop_sema(struct scope *sc, struct node *n)
 {
 	struct node *af = n->list->next ? n->list : NULL, *addr = af ? af->next : n->list;
 	int64_t fam = AF_INET;
+	char given[80];
 
 	if (af) {
 		sema_expr(sc, af);
-		if (type_bad(af->type) || !func_const_int(sc, af, "the family of ntop()", &fam))
+		if (type_bad(af->type))
 			return;
-		if (fam != AF_INET && fam != AF_INET6) {
+		if (!af->folded || af->kind != AST_INT) {
+			if (!type_is_int(af->type)) {
+				sc_error(sc, af->loc, "the family of ntop() must be an integer, not %s",
+					 type_name(af->type, (char[32]){0}, 32));
+				return;
+			}
+			fam = 0;
+		} else if (!func_const_int(sc, af, "the family of ntop()", &fam)) {
+			return;
+		} else if (fam != AF_INET && fam != AF_INET6) {
 			sc_error(sc, af->loc, "ntop() takes AF_INET (%d) or AF_INET6 (%d), not %lld",
 				 AF_INET, AF_INET6, (long long)fam);
 			return;
@@ -85,17 +99,53 @@ static void ntop_sema(struct scope *sc, struct node *n)
 		return;
 	bytes_whole(addr);	/* u8 addr[16]: the bytes, not their address */
 	if (addr->type.kind == T_ARRAY) {
-		ntop_array(sc, n, af ? &fam : NULL, addr);
+		ntop_array(sc, n, af && fam ? &fam : NULL, addr);
 		return;
 	}
 	if (!type_is_int(addr->type)) {
 		sc_error(sc, addr->loc, "ntop() needs %s, not a %s", fam == AF_INET6 ?
-			 "the address of 16 bytes" : "an IPv4 address as an integer",
+			 "the address of 16 bytes" : fam ? "an IPv4 address as an integer" :
+			 "an IPv4 address as an integer or the address of 16 bytes (IPv6)",
 			 type_name(addr->type, (char[32]){0}, 32));
 		return;
 	}
+	if (!fam) {
+		snprintf(given, sizeof(given), "a family neither AF_INET (%d) nor AF_INET6 (%d)",
+			 AF_INET, AF_INET6);
+		sema_arg_site(sc, n, given, "it printed an empty string");
+	}
 	n->num = (uint64_t)fam;
 	n->type = type_text(&ntop_text, NTOP_SIZE);
+}
+
+/* The IPv4 address, the value of addr, into the first 4 bytes. */
+static void ntop_v4(struct cg *cg, struct node *addr, int base, int off)
+{
+	int r = cg_reg_alloc(cg);
+	int v = r < 0 ? R0 : r;
+
+	cg_expr(cg, addr, v);
+	cg_emit(cg, STX(BPF_W, base, v, (int16_t)off));
+	cg_reg_free(cg, r);
+}
+
+/* A run-time family, already kept at base + off: IPv6 or IPv4 by it,
+ * anything else counted, its address left zero. */
+static void ntop_run(struct cg *cg, struct node *n, struct node *addr, int base, int off)
+{
+	int v4 = cg_label(cg), v6 = cg_label(cg), done = cg_label(cg);
+
+	cg_emit(cg, LDX(BPF_DW, R1, base, (int16_t)off));
+	cg_jmp_imm(cg, BPF_JEQ, R1, AF_INET, v4);
+	cg_jmp_imm(cg, BPF_JEQ, R1, AF_INET6, v6);
+	cg_arg_site_inc(cg, n);
+	cg_goto(cg, done);
+	cg_place(cg, v6);
+	func_emit_read(cg, addr, base, off + 8, 16);
+	cg_goto(cg, done);
+	cg_place(cg, v4);
+	ntop_v4(cg, addr, base, off + 8);
+	cg_place(cg, done);
 }
 
 static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
@@ -103,23 +153,24 @@ static void ntop_emit(struct cg *cg, struct node *n, int base, int off, int len)
 	struct node *addr = n->list->next ? n->list->next : n->list;
 
 	(void)len;
-	cg_emit(cg, ST(BPF_DW, base, (int16_t)off, (int32_t)n->num));
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 8), 0));
 	cg_emit(cg, ST(BPF_DW, base, (int16_t)(off + 16), 0));
 	if (addr->type.kind == T_ARRAY) {
+		cg_emit(cg, ST(BPF_DW, base, (int16_t)off, (int32_t)n->num));
 		cg_store_value(cg, addr, base, off + 8);	/* 4 or 16 bytes, whole */
 		return;
 	}
-	if (n->num == AF_INET6) {
-		func_emit_read(cg, addr, base, off + 8, 16);
+	if (!n->num) {
+		cg_expr_scratch(cg, n->list, R1);
+		cg_emit(cg, STX(BPF_DW, base, R1, (int16_t)off));
+		ntop_run(cg, n, addr, base, off);
 		return;
 	}
-	int r = cg_reg_alloc(cg);
-	int v = r < 0 ? R0 : r;
-
-	cg_expr(cg, addr, v);
-	cg_emit(cg, STX(BPF_W, base, v, (int16_t)(off + 8)));
-	cg_reg_free(cg, r);
+	cg_emit(cg, ST(BPF_DW, base, (int16_t)off, (int32_t)n->num));
+	if (n->num == AF_INET6)
+		func_emit_read(cg, addr, base, off + 8, 16);
+	else
+		ntop_v4(cg, addr, base, off + 8);
 }
 
 static void ntop_render(struct out *o, struct strbuf *sb, struct type t, const uint8_t *v,
@@ -131,7 +182,8 @@ static void ntop_render(struct out *o, struct strbuf *sb, struct type t, const u
 	(void)o, (void)t, (void)mode;
 
 	memcpy(&af, v, 8);
-	if (inet_ntop((int)af, v + 8, text, sizeof(text)))
+	/* a run-time family that is neither prints nothing, as in bpftrace */
+	if ((af == AF_INET || af == AF_INET6) && inet_ntop((int)af, v + 8, text, sizeof(text)))
 		sb_puts(sb, text);
 }
 

@@ -81,10 +81,24 @@ void func_emit_int_arg(struct cg *cg, struct node *n, int base, int off, int len
 	cg_reg_free(cg, r);
 }
 
-/* size bytes at the address addr computes, to base + off: user memory,
- * and for kernel probes kernel memory when that fails (as str() reads);
- * a failure counted at addr's location. */
+/* The size argument (R2): size, or the run-time size in the stack slot. */
+static void read_size(struct cg *cg, int size, int slot)
+{
+	if (slot)
+		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)slot));
+	else
+		cg_emit(cg, MOV64_IMM(R2, size));
+}
+
 void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int size)
+{
+	func_emit_read_n(cg, addr, base, off, size, 0);
+}
+
+/* size bytes (or the slot's) at the address addr computes, to base +
+ * off: user memory, and for kernel probes kernel memory when that fails
+ * (as str() reads); a failure counted at addr's location. */
+void func_emit_read_n(struct cg *cg, struct node *addr, int base, int off, int size, int slot)
 {
 	bool user = cg->probe->kind->flags & PK_USER;
 	int saved = user ? 0 : cg_stack_alloc(cg, 8);
@@ -94,7 +108,7 @@ void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int siz
 		cg_emit(cg, STX(BPF_DW, R10, R3, (int16_t)saved));
 	cg_emit(cg, MOV64_REG(R1, base));
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
-	cg_emit(cg, MOV64_IMM(R2, size));
+	read_size(cg, size, slot);
 	cg_call(cg, BPF_FUNC_probe_read_user);
 	if (user) {
 		cg_count_failed_read(cg, BPF_JEQ, 0);
@@ -105,7 +119,7 @@ void func_emit_read(struct cg *cg, struct node *addr, int base, int off, int siz
 	cg_emit(cg, LDX(BPF_DW, R3, R10, (int16_t)saved));
 	cg_emit(cg, MOV64_REG(R1, base));
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R1, off));
-	cg_emit(cg, MOV64_IMM(R2, size));
+	read_size(cg, size, slot);
 	cg_call(cg, BPF_FUNC_probe_read_kernel);
 	cg_count_failed_read(cg, BPF_JEQ, 0);
 	cg_place(cg, done);

@@ -244,7 +244,10 @@ static void contains_emit(struct cg *cg, struct node *n, int reg)
 
 /* strncmp(a, b, n): 0 when the first n characters of a and b are the
  * same (up to the NUL that ends both), 1 when not, as bpftrace 0.17 gives
- * it; n a constant, as bpftrace has it. */
+ * it. n is a constant, as bpftrace has it, or a run-time expression (a
+ * plumb extension): one above the strings' size compares them whole, as
+ * does a negative one (C's size_t n), which is counted and reported (a
+ * negative constant is an error, as in bpftrace). */
 static void strncmp_sema(struct scope *sc, struct node *n)
 {
 	struct node *a, *b, *len;
@@ -264,6 +267,16 @@ static void strncmp_sema(struct scope *sc, struct node *n)
 				 type_name(s->type, (char[32]){0}, 32));
 			return;
 		}
+	if (run_time(len)) {
+		if (!type_is_int(len->type)) {
+			sc_error(sc, len->loc, "the length of strncmp() must be an integer, not %s",
+				 type_name(len->type, (char[32]){0}, 32));
+			return;
+		}
+		sema_arg_site(sc, n, "a negative length", "it compared the whole strings");
+		n->type = type_int(8, true);
+		return;
+	}
 	if (!func_const_int(sc, len, "the length of strncmp()", &k))
 		return;
 	if (k < 0) {
@@ -273,21 +286,65 @@ static void strncmp_sema(struct scope *sc, struct node *n)
 	n->type = type_int(8, true);
 }
 
+/* A run-time n into R5: 0 .. len, a negative one len and counted. */
+static void strncmp_len(struct cg *cg, struct node *n, int len)
+{
+	int pos = cg_label(cg), ok = cg_label(cg);
+
+	cg_expr_scratch(cg, n->list->next->next, R5);
+	cg_jmp_imm(cg, BPF_JSGE, R5, 0, pos);
+	cg_arg_site_inc(cg, n);
+	cg_emit(cg, MOV64_IMM(R5, len));
+	cg_place(cg, pos);
+	cg_jmp_imm(cg, BPF_JLE, R5, len, ok);
+	cg_emit(cg, MOV64_IMM(R5, len));
+	cg_place(cg, ok);
+}
+
+/* Word i of a run-time n (in R5), of the two words' XOR in R1: when
+ * they differ in the first n - i bytes, to ne; when n ends in this word
+ * and they do not, to eq. */
+static void strncmp_word(struct cg *cg, int i, int eq, int ne)
+{
+	int next = cg_label(cg);
+
+	cg_jmp_imm(cg, BPF_JEQ, R1, 0, next);
+	cg_emit(cg, MOV64_REG(R3, R5));
+	cg_emit(cg, ALU64_IMM(BPF_SUB, R3, i));
+	cg_jmp_imm(cg, BPF_JGE, R3, 8, ne);
+	cg_emit(cg, ALU64_IMM(BPF_LSH, R3, 3));
+	cg_emit(cg, MOV64_IMM(R4, 1));
+	cg_emit(cg, ALU64_REG(BPF_LSH, R4, R3));
+	cg_emit(cg, ALU64_IMM(BPF_SUB, R4, 1));
+	cg_emit(cg, ALU64_REG(BPF_AND, R1, R4));
+	cg_jmp_imm(cg, BPF_JNE, R1, 0, ne);
+	cg_goto(cg, eq);
+	cg_place(cg, next);
+}
+
 /* Both strings are zero after their NUL, so the first k bytes are alike
  * exactly when the strings are alike in their first k characters: words,
- * the last one masked. */
+ * the last one masked. A run-time k: every word, while k is past it. */
 static void strncmp_emit(struct cg *cg, struct node *n, int reg)
 {
 	struct node *a = n->list, *b = a->next;
 	int len = (int)(a->type.len > b->type.len ? a->type.len : b->type.len);
-	int k = (int)b->next->num < len ? (int)b->next->num : len;
-	int mark = cg->sp, ne = cg_label(cg), done = cg_label(cg);
+	bool rt = run_time(b->next);
+	int k = rt ? len : (int)b->next->num < len ? (int)b->next->num : len;
+	int mark = cg->sp, ne = cg_label(cg), eq = cg_label(cg), done = cg_label(cg);
 	int oa = cg_str_materialize(cg, a, len), ob = cg_str_materialize(cg, b, len);
 
+	if (rt)
+		strncmp_len(cg, n, len);
 	for (int i = 0; i < k; i += 8) {
+		if (rt)
+			cg_jmp_imm(cg, BPF_JLE, R5, i, eq);
 		cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(oa + i)));
 		cg_emit(cg, LDX(BPF_DW, R2, R10, (int16_t)(ob + i)));
-		if (k - i < 8) {
+		if (rt) {
+			cg_emit(cg, ALU64_REG(BPF_XOR, R1, R2));
+			strncmp_word(cg, i, eq, ne);
+		} else if (k - i < 8) {
 			cg_emit(cg, ALU64_REG(BPF_XOR, R1, R2));
 			cg_ld_imm64(cg, R2, (1ULL << (8 * (k - i))) - 1);
 			cg_emit(cg, ALU64_REG(BPF_AND, R1, R2));
@@ -296,6 +353,7 @@ static void strncmp_emit(struct cg *cg, struct node *n, int reg)
 			cg_jmp_reg(cg, BPF_JNE, R1, R2, ne);
 		}
 	}
+	cg_place(cg, eq);
 	cg_mov_imm(cg, reg, 0);
 	cg_goto(cg, done);
 	cg_place(cg, ne);

@@ -80,6 +80,10 @@ void out_loop_cap(struct out *o, uint64_t n, int max, const char *where, const c
  * elements n times. */
 void out_index_range(struct out *o, uint64_t n, uint64_t count, const char *where,
 		     const char *what);
+/* A run-time argument out of range, n times, at where (source what). */
+struct arg_site;
+void out_arg_site(struct out *o, uint64_t n, const struct arg_site *a, const char *where,
+		  const char *what);
 /* Sort entries (largest value last) and print the map; nothing when
  * the map is empty. */
 void out_map(struct out *o, struct out_mapdata *d);

@@ -48,6 +48,7 @@ struct prom {
 	struct pmap *maps;		/* one per sema map, by id */
 	struct places reads, loops;	/* read sites, loops: their labels */
 	struct places indexes;		/* run-time array indexes: their labels */
+	struct places args;		/* run-time arguments out of range */
 	/* --listen's thread and the -i timer's --textfile both render */
 	pthread_mutex_t lock;
 };
@@ -163,6 +164,7 @@ static void places_free(struct places *pl)
 struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_series)
 {
 	struct prom *p = xcalloc(1, sizeof(*p));
+	struct loc *args;
 
 	p->s = s;
 	p->prefix = xstrdup(prefix);
@@ -180,6 +182,11 @@ struct prom *prom_new(const struct sema *s, const char *prefix, unsigned max_ser
 		at[i] = s->indexes.v[i].loc;
 	places_new(&p->indexes, at, s->indexes.n);
 	free(at);
+	args = xcalloc(s->args.n + 1, sizeof(*args));
+	for (size_t i = 0; i < s->args.n; i++)
+		args[i] = s->args.v[i].loc;
+	places_new(&p->args, args, s->args.n);
+	free(args);
 	pthread_mutex_init(&p->lock, NULL);
 	return p;
 }
@@ -197,6 +204,7 @@ void prom_free(struct prom *p)
 	places_free(&p->reads);
 	places_free(&p->loops);
 	places_free(&p->indexes);
+	places_free(&p->args);
 	pthread_mutex_destroy(&p->lock);
 	free(p->maps);
 	free(p->prefix);
@@ -609,6 +617,11 @@ static void own_counters(struct prom *p, const struct prom_source *src, const ui
 		places(src, sb, &p->indexes, STAT_INDEX_BASE(s), own_family(p, sb,
 		       "index_out_of_range", "counter", om, "Array elements asked for by an "
 		       "index outside the array, by place in the program; each was read as 0."));
+	if (p->args.n)
+		places(src, sb, &p->args, STAT_ARG_BASE(s), own_family(p, sb, "arguments_out_of_range",
+		       "counter", om, "Run-time arguments out of their function's range (a buf() "
+		       "length above its buffer, a negative strncmp() length, an ntop() family "
+		       "neither IPv4 nor IPv6), by place in the program."));
 	snprintf(help, sizeof(help), "Series of a map ever left out of an exposition for being "
 		 "more than --max-series (%u), each counted once.", p->max_series);
 	n = own_family(p, sb, "series_dropped", "counter", om, help);

@@ -248,6 +248,25 @@ void out_index_range(struct out *o, uint64_t n, uint64_t count, const char *wher
 	site_record(o, &sb, where, what);
 }
 
+void out_arg_site(struct out *o, uint64_t n, const struct arg_site *a, const char *where,
+		  const char *what)
+{
+	struct strbuf sb = {0};
+
+	fprintf(stderr, "plumb: %s() at %s (%s) was given %s %llu time%s; %s\n", a->func, where,
+		what, a->given, (unsigned long long)n, n == 1 ? "" : "s", a->done);
+	if (!o->json)
+		return;
+	sb_puts(&sb, "{\"type\":\"argument\",\"data\":{\"function\":");
+	sb_json_string(&sb, a->func, strlen(a->func));
+	sb_printf(&sb, ",\"times\":%llu,\"given\":", (unsigned long long)n);
+	sb_json_string(&sb, a->given, strlen(a->given));
+	sb_puts(&sb, ",\"done\":");
+	sb_json_string(&sb, a->done, strlen(a->done));
+	sb_putc(&sb, ',');
+	site_record(o, &sb, where, what);
+}
+
 void out_time_line(struct out *o, const char *text_fmt, const char *json_fmt)
 {
 	char buf[64];

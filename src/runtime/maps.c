@@ -503,6 +503,26 @@ void rt_print_index_ranges(struct rt *rt)
 	}
 }
 
+/* Run-time arguments out of their function's range (a buf() length
+ * above its buffer...): what was done instead must not pass unseen. */
+void rt_print_arg_sites(struct rt *rt)
+{
+	struct sema *s = rt->sema;
+
+	for (size_t i = 0; i < s->args.n; i++) {
+		const struct arg_site *a = &s->args.v[i];
+		uint64_t n = rt_stat(rt, STAT_ARG_BASE(s) + (int)i);
+		struct strbuf where = {0}, what = {0};
+
+		if (!n)
+			continue;
+		out_read_site(a->loc, &where, &what);
+		out_arg_site(&rt->out, n, a, where.s, what.s ? what.s : "");
+		sb_free(&where);
+		sb_free(&what);
+	}
+}
+
 /* The program arrays of chained programs, each as long as its chain. */
 bool rt_chains_create(struct rt *rt)
 {

@@ -91,6 +91,7 @@ void rt_print_map(struct rt *rt, const struct map *m);
 void rt_print_failed_reads(struct rt *rt);
 void rt_print_loop_caps(struct rt *rt);
 void rt_print_index_ranges(struct rt *rt);
+void rt_print_arg_sites(struct rt *rt);
 void rt_report_helper_errors(struct rt *rt);
 
 /* signals.c: what stops plumb before the event loop runs */

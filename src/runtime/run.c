@@ -292,6 +292,7 @@ static void finish(struct rt *rt)
 	rt_print_index_ranges(rt);
 	rt_actions_report(rt);
 	rt_print_loop_caps(rt);
+	rt_print_arg_sites(rt);
 	rt_check_stdout(rt);
 }
 

@@ -242,6 +242,22 @@ bool sema_program(struct sema *s, struct program *prog, const struct options *op
 	return !diag_errors();
 }
 
+/* One site a call: a clause checked again finds its own. */
+int sema_arg_site(struct scope *sc, struct node *call, const char *given, const char *done)
+{
+	struct sema *s = sc->s;
+	struct arg_site a = { call->loc, NULL, NULL, NULL };
+
+	for (size_t i = 0; i < s->args.n; i++)
+		if (s->args.v[i].loc.start == call->loc.start && s->args.v[i].loc.end == call->loc.end)
+			return (int)i;
+	a.func = xstrdup(call->name);
+	a.given = xstrdup(given);
+	a.done = xstrdup(done);
+	vec_push(&s->args, a);
+	return (int)s->args.n - 1;
+}
+
 void sema_free(struct sema *s)
 {
 	for (size_t i = 0; i < s->maps.n; i++) {
@@ -267,6 +283,12 @@ void sema_free(struct sema *s)
 	vec_free(&s->reads);
 	vec_free(&s->loops);
 	vec_free(&s->indexes);
+	for (size_t i = 0; i < s->args.n; i++) {
+		free(s->args.v[i].func);
+		free(s->args.v[i].given);
+		free(s->args.v[i].done);
+	}
+	vec_free(&s->args);
 	bin_dwarf_done();
 	type_table_free(&s->types);
 	btf_kernel_done();

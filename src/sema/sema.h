@@ -124,6 +124,21 @@ struct index_site {
 	uint64_t count;		/* the array's elements */
 };
 
+/* A run-time argument that can be out of a function's range (buf()'s
+ * length above the buffer, strncmp()'s n below 0, ntop()'s family
+ * neither IPv4 nor IPv6): what the probe then does is counted at the
+ * call, and plumb reports it at the end. */
+struct arg_site {
+	struct loc loc;		/* the call */
+	char *func;		/* "buf"; each string xstrdup'd */
+	char *given;		/* "a length above its 64 bytes" */
+	char *done;		/* "it kept 64 bytes" */
+};
+
+/* Register one (in a function's sema hook); its index. */
+struct scope;
+int sema_arg_site(struct scope *sc, struct node *call, const char *given, const char *done);
+
 struct sema {
 	struct program *prog;
 	const struct options *opts;
@@ -136,6 +151,7 @@ struct sema {
 	VEC(struct loc) reads;		/* memory reads that count their failures */
 	VEC(struct loc) loops;		/* while and for loops: count their cap hits */
 	VEC(struct index_site) indexes;	/* run-time array indexes: count those out of range */
+	VEC(struct arg_site) args;	/* run-time arguments out of range: counted */
 	struct type_table types;	/* the program's types (DWARF, declared, BTF, tuples) */
 	bool needs_ringbuf, needs_stacks;
 	bool self_pending;	/* a map read in its own first assignment */
