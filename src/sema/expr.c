@@ -280,19 +280,62 @@ static const struct kv_loop *kv_of(const struct scope *sc, const char *name)
 	return NULL;
 }
 
-/* Why $kv.PART is not part of the element: the key has several parts,
- * or there is no such part. */
+/* $kv.PART is not part of the element. */
 static void kv_bad_part(struct scope *sc, const struct kv_loop *k, struct node *n)
 {
-	char *key = xasprintf("%s.0.0@%d", k->var, k->n);
+	sc_error(sc, n->loc, "%s is not part of a map element (%s.0 is its key, %s.1 its value)",
+		 n->name, k->var, k->var);
+}
 
-	if (!strcmp(n->name + strlen(k->var), ".0") && local_find(sc, key))
-		sc_error(sc, n->loc, "the map's key has several parts: %s.0.0, %s.0.1, ...",
-			 k->var, k->var);
-	else
-		sc_error(sc, n->loc, "%s is not part of a map element (%s.0 is its key, %s.1 "
-			 "its value)", n->name, k->var, k->var);
-	free(key);
+/* The key's parts: how many hidden locals "$kv.0.N@K" there are (0:
+ * the key is one, "$kv.0@K"). */
+static int kv_key_parts(struct scope *sc, const struct kv_loop *k)
+{
+	int n = 0;
+
+	for (;; n++) {
+		char *name = xasprintf("%s.0.%d@%d", k->var, n, k->n);
+		bool found = local_find(sc, name) != NULL;
+		free(name);
+		if (!found)
+			return n;
+	}
+}
+
+static struct node *kv_part_node(struct loc loc, char *name)
+{
+	struct node *p = ast_name(AST_LOCAL, loc, name);
+
+	p->op = '.';
+	return p;
+}
+
+/* The key as a value: its one part, or a tuple of its parts. */
+static struct node *kv_key(struct scope *sc, const struct kv_loop *k, struct loc loc)
+{
+	int parts = kv_key_parts(sc, k);
+	struct node *t;
+
+	if (!parts)
+		return kv_part_node(loc, xasprintf("%s.0", k->var));
+	t = ast_new(AST_TUPLE, loc);
+	for (int i = 0; i < parts; i++)
+		t->list = ast_append(t->list, kv_part_node(loc, xasprintf("%s.0.%d", k->var, i)));
+	return t;
+}
+
+/* n, "$kv" or the "$kv.0" of a key of several parts, becomes the tuple
+ * of list, as bpftrace has them: (key, value), ((k1, k2), value), and
+ * (k1, k2). */
+static void kv_tuple(struct scope *sc, struct node *n, struct node *list)
+{
+	free(n->name);
+	n->name = NULL;
+	n->kind = AST_TUPLE;
+	n->op = 0;
+	n->local = NULL;
+	n->list = list;
+	sema_tuple(sc, n);
 }
 
 /* The element's part that n (an AST_LOCAL "$kv.1" made by kv_member,
@@ -305,6 +348,13 @@ static void kv_part_ref(struct scope *sc, const struct kv_loop *k, struct node *
 	hidden = xasprintf("%s@%d", n->name, k->n);
 	l = local_find(sc, hidden);
 	free(hidden);
+	if (!l && !strcmp(n->name + strlen(k->var), ".0") && kv_key_parts(sc, k)) {
+		struct node *key = kv_key(sc, k, n->loc);
+		kv_tuple(sc, n, key->list);
+		key->list = NULL;
+		ast_free(key);
+		return;
+	}
 	if (!l) {
 		kv_bad_part(sc, k, n);
 		return;
@@ -360,8 +410,9 @@ static void local_ref(struct scope *sc, struct node *n)
 	const struct kv_loop *k = kv_of(sc, n->name);
 
 	if (k && n->op != '.' && !strcmp(n->name, k->var)) {
-		sc_error(sc, n->loc, "%s is a map element: use %s.0 for its key and %s.1 for its "
-			 "value", n->name, n->name, n->name);
+		struct node *list = kv_key(sc, k, n->loc);
+		list->next = kv_part_node(n->loc, xasprintf("%s.1", k->var));
+		kv_tuple(sc, n, list);
 		return;
 	}
 	if (n->op == '.' && k) {
