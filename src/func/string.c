@@ -273,7 +273,8 @@ static void strncmp_sema(struct scope *sc, struct node *n)
 				 type_name(len->type, (char[32]){0}, 32));
 			return;
 		}
-		sema_arg_site(sc, n, "a negative length", "it compared the whole strings");
+		if (len->type.sign)
+			sema_arg_site(sc, n, "a negative length", "it compared the whole strings");
 		n->type = type_int(8, true);
 		return;
 	}
@@ -286,15 +287,19 @@ static void strncmp_sema(struct scope *sc, struct node *n)
 	n->type = type_int(8, true);
 }
 
-/* A run-time n into R5: 0 .. len, a negative one len and counted. */
+/* A run-time n into R5: 0 .. len; a negative one (of a signed type: an
+ * unsigned one is only large) len and counted. */
 static void strncmp_len(struct cg *cg, struct node *n, int len)
 {
+	struct node *k = n->list->next->next;
 	int pos = cg_label(cg), ok = cg_label(cg);
 
-	cg_expr_scratch(cg, n->list->next->next, R5);
-	cg_jmp_imm(cg, BPF_JSGE, R5, 0, pos);
-	cg_arg_site_inc(cg, n);
-	cg_emit(cg, MOV64_IMM(R5, len));
+	cg_expr_scratch(cg, k, R5);
+	if (k->type.sign) {
+		cg_jmp_imm(cg, BPF_JSGE, R5, 0, pos);
+		cg_arg_site_inc(cg, n);
+		cg_emit(cg, MOV64_IMM(R5, len));
+	}
 	cg_place(cg, pos);
 	cg_jmp_imm(cg, BPF_JLE, R5, len, ok);
 	cg_emit(cg, MOV64_IMM(R5, len));
