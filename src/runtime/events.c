@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "binary/binary.h"
 #include "options.h"
@@ -150,6 +151,18 @@ static void printf_event(struct rt *rt, const struct event *ev, const uint8_t *r
 	rt_check_stdout(rt);
 }
 
+/* Whether the loop's time for reading records is up: a negative return
+ * stops libbpf's read after this record (it is consumed). */
+static bool past_deadline(const struct rt *rt)
+{
+	struct timespec ts;
+
+	if (!rt->rb_until_ns)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec >= rt->rb_until_ns;
+}
+
 int rt_event(void *ctx, void *data, size_t size)
 {
 	struct rt *rt = ctx;
@@ -193,7 +206,7 @@ int rt_event(void *ctx, void *data, size_t size)
 		}
 		break;
 	}
-	return 0;
+	return past_deadline(rt) ? -EAGAIN : 0;
 }
 
 /* A reader that went away (| head) ends the trace quietly; any other

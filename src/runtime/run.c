@@ -214,6 +214,24 @@ static void reader_delay(void)
 		usleep(10000);
 }
 
+/* How long the loop reads records before it looks at signals again. */
+#define CONSUME_MS 50
+
+/* The ring buffer's records for CONSUME_MS at most: a program fed by
+ * plumb's own work (it traces plumb's writes, or the commands system()
+ * runs) fills the buffer as fast as it is read, and a read to the end
+ * would never end, deaf to Ctrl-C. What is left is read next time. */
+static void consume_some(struct rt *rt)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rt->rb_until_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
+			  CONSUME_MS * 1000000ull;
+	ring_buffer__consume(rt->rb);
+	rt->rb_until_ns = 0;
+}
+
 static void loop(struct rt *rt)
 {
 	int rbfd = rt->rb ? ring_buffer__epoll_fd(rt->rb) : -1;
@@ -245,7 +263,7 @@ static void loop(struct rt *rt)
 			if (fd == rt->sigfd)
 				handle_signals(rt);
 			else if (fd == rbfd)
-				ring_buffer__consume(rt->rb);
+				consume_some(rt);
 			else if (fd == watchfd)
 				rt_watch_event(rt);
 			else if (fd == rt->timerfd || fd == pidfd)
@@ -529,7 +547,7 @@ int rt_run(struct sema *s, struct cg_prog **progs, size_t n, const struct option
 			opts->printer->begin(&rt, opts->printer->ctx);
 		rt_run_once(&rt, PK_BEGIN);
 		if (rt.rb)
-			ring_buffer__consume(rt.rb);
+			consume_some(&rt);
 		if (!rt.stop) {
 			rt_command_release(release);
 			release = -1;
