@@ -417,6 +417,16 @@ bool btf_kernel_pointer(struct type_table *tt, const char *ctype, bool kernel, s
 	return true;
 }
 
+bool btf_kernel_owns(const struct type_table *tt, const struct ctype *ct)
+{
+	if (!kb.btf || kb.tt != tt || !kb.memo)
+		return false;
+	for (uint32_t id = 1; id < btf__type_cnt(kb.btf); id++)
+		if (kb.memo[id] == ct)
+			return true;
+	return false;
+}
+
 void btf_kernel_done(void)
 {
 	btf__free(kb.btf);

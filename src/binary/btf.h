@@ -18,6 +18,9 @@ const struct ctype *btf_kernel_type(struct type_table *tt, const char *name, con
  * types it, pointing into kernel memory or not; else false, *out as it
  * was. */
 bool btf_kernel_pointer(struct type_table *tt, const char *ctype, bool kernel, struct type *out);
+/* Whether ct is one of the kernel's types (read into tt from its BTF);
+ * never loads the BTF. */
+bool btf_kernel_owns(const struct type_table *tt, const struct ctype *ct);
 /* Let go of the kernel's BTF (sema_free). */
 void btf_kernel_done(void);
 

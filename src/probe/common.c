@@ -10,6 +10,7 @@
 
 #include "options.h"
 #include "binary/binary.h"
+#include "binary/btf.h"
 #include "probe/probe.h"
 
 /* Calls f for each $N in s[0..len), with its offset and length. */
@@ -136,6 +137,18 @@ static const struct ctype *debug_type(struct probe *p, const char *path, const c
 	return bin_dwarf_type_path(path, bare ? bare + 1 : base, p->types);
 }
 
+/* A tagged name the kernel's BTF has ("struct sockaddr_in"): the
+ * system call structs a library passes on are laid out as the kernel
+ * lays them out. Still a pointer into the traced program's memory. */
+static const struct ctype *kernel_type(struct probe *p, const char *base)
+{
+	const char *why;
+
+	if (strncmp(base, "struct ", 7) && strncmp(base, "union ", 6) && strncmp(base, "enum ", 5))
+		return NULL;
+	return btf_kernel_type(p->types, base, &why);
+}
+
 static void unknown_type(struct probe *p, const char *path, const char *base, struct loc loc)
 {
 	if (path && !bin_dwarf_type_path(path, NULL, p->types))
@@ -178,6 +191,10 @@ static bool program_type(struct probe *p, const char *words, struct loc loc, str
 	if (!t || t->incomplete) {
 		const struct ctype *d = debug_type(p, path, base);
 		t = d ? d : t;
+	}
+	if (!t || t->incomplete) {
+		const struct ctype *k = kernel_type(p, base);
+		t = k ? k : t;
 	}
 	if (!t) {
 		unknown_type(p, path, base, loc);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "binary/binary.h"
+#include "binary/btf.h"
 #include "func/func.h"
 #include "sema/scope.h"
 
@@ -321,37 +322,79 @@ static const char *clause_binary(struct scope *sc)
 	return NULL;
 }
 
+/* "struct S", "union U", "enum E": a name C tags. */
+static bool tagged(const char *name)
+{
+	return !strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6) ||
+	       !strncmp(name, "enum ", 5);
+}
+
+/* The kernel's type of that name, from its BTF, where a name can mean
+ * one: a tagged name anywhere, a bare name (a typedef) in a clause
+ * with no binary of its own. *why says why not. */
+static const struct ctype *kernel_type(struct scope *sc, const char *name, const char **why)
+{
+	*why = NULL;
+	if (clause_binary(sc) && !tagged(name))
+		return NULL;
+	return btf_kernel_type(&sc->s->types, name, why);
+}
+
 /* A program type by name: declared or already read, then the debug
- * info of the clause's binary. */
-static const struct ctype *find_type(struct scope *sc, const char *name)
+ * info of the clause's binary, then the kernel's BTF (read only now).
+ * *why: why the kernel has none, when it was asked. */
+static const struct ctype *find_type(struct scope *sc, const char *name, const char **why)
 {
 	const struct ctype *t = ctype_find(&sc->s->types, name);
 	const char *bin = clause_binary(sc);
 	const char *bare = strchr(name, ' ');
+	const struct ctype *d = NULL;
 
+	*why = NULL;
 	if (t && !t->incomplete)
 		return t;
-	if (!bin)
-		return t;
 	/* DWARF names carry no "struct": look for the bare name */
-	const struct ctype *d = bin_dwarf_type_path(bin, bare ? bare + 1 : name, &sc->s->types);
+	if (bin)
+		d = bin_dwarf_type_path(bin, bare ? bare + 1 : name, &sc->s->types);
+	if (!d)
+		d = kernel_type(sc, name, why);
 	return d ? d : t;
+}
+
+static const char *kernel_none(const char *why)
+{
+	return strstr(why, "no such") ? "the kernel's BTF has none" : why;
 }
 
 /* The type the words name, or NULL after saying why. */
 static const struct ctype *named_type(struct scope *sc, struct node *n, const char *base)
 {
-	const struct ctype *t = find_type(sc, base);
+	const char *why;
+	const struct ctype *t = find_type(sc, base, &why);
 
 	if (!t) {
 		const char *bin = clause_binary(sc);
 		if (bin && !bin_dwarf_type_path(bin, NULL, &sc->s->types))
 			sc_error(sc, n->loc, "unknown type '%s': %s has no debug info; declare it, or "
 				 "install the binary's debug package", base, bin);
+		else if (why && bin)
+			sc_error(sc, n->loc, "unknown type '%s': not declared, not in the debug info of "
+				 "%s, and %s", base, bin, kernel_none(why));
+		else if (why)
+			sc_error(sc, n->loc, "unknown type '%s': not declared, and %s", base,
+				 kernel_none(why));
 		else
 			sc_error(sc, n->loc, "unknown type '%s'", base);
 	}
 	return t;
+}
+
+/* Whether t came from the kernel's BTF: a cast of an integer to a
+ * pointer to it, in a clause with no binary of its own, points into
+ * kernel memory. */
+static bool from_kernel(struct scope *sc, const struct ctype *t)
+{
+	return !clause_binary(sc) && btf_kernel_owns(&sc->s->types, t);
 }
 
 static void become_const(struct node *n, uint64_t v)
@@ -421,9 +464,11 @@ bool sema_cast_program_type(struct scope *sc, struct node *n, struct type *out)
 			 base);
 		return false;
 	}
+	bool kernel = stars == 1 && from_kernel(sc, t);
 	for (int i = 1; i < stars; i++)
 		t = ctype_ptr_of(&sc->s->types, t);
 	*out = type_ptr_to(t);
+	out->kernel = kernel;
 	return true;
 }
 
