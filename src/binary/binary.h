@@ -153,6 +153,14 @@ bool bin_resolve(const char *name, pid_t pid, char *out, size_t outlen, char *er
  * shared libraries), as its maps name them, each once: *out is malloc'd,
  * each string too. Returns the count, 0 when the maps cannot be read. */
 size_t bin_mapped_objects(pid_t pid, char ***out);
+/* The files a -c command (a shell line) will map once the loader has
+ * started it (binary/needed.c): each simple command's program, its
+ * interpreter and the libraries they need, found as ld.so finds them; no
+ * library it dlopen()s later. *out and its strings malloc'd. 0, with the
+ * reason in err, when no program was found. */
+size_t bin_command_objects(const char *cmd, char ***out, char *err, size_t errlen);
+/* name (a soname) in /etc/ld.so.cache, exactly, into out. */
+bool bin_ldcache_find(const char *name, char *out, size_t outlen);
 /* The loader-cache part of bin_resolve on an in-memory image of
  * /etc/ld.so.cache (old "ld.so-1.7.0", new "glibc-ld.so.cache1.1", or the
  * old format followed by the new one). Copies the path as stored in the

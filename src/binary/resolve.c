@@ -241,6 +241,18 @@ static bool ldcache_file_lookup(const char *name, char *out, size_t outlen)
 	return ok;
 }
 
+bool bin_ldcache_find(const char *name, char *out, size_t outlen)
+{
+	char tmp[PATH_MAX];
+
+	/* the loader takes the soname as it is: "libfoo.so" is not libfoo.so.1 */
+	if (!ldcache_file_lookup(name, tmp, sizeof(tmp)) || strcmp(base_name(tmp), name) ||
+	    strlen(tmp) >= outlen)
+		return false;
+	memcpy(out, tmp, strlen(tmp) + 1);
+	return true;
+}
+
 /* ---- $PATH -------------------------------------------------------------- */
 
 /* What a candidate on $PATH starts with: an ELF binary, a script (then

@@ -2,6 +2,7 @@
 /* What probe kinds share: splitting specs, argument
  * signatures, perf events on every CPU, and detaching what was attached. */
 #include <errno.h>
+#include <limits.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,29 @@ int probe_split(struct probe *p, char **parts, struct loc *locs, int max)
 			break;
 		start = i + 1;
 	}
+	return n;
+}
+
+bool probe_wildcard_ok(const struct options *o)
+{
+	return o->pid > 0 || o->cmd;
+}
+
+size_t probe_wildcard_objects(const struct options *o, struct loc loc, char ***objs,
+			      char *where, size_t len)
+{
+	char err[PATH_MAX + 128];
+	size_t n;
+
+	if (o->pid > 0) {
+		snprintf(where, len, "any object mapped by process %d", (int)o->pid);
+		return bin_mapped_objects(o->pid, objs);
+	}
+	snprintf(where, len, "the command's program or the libraries it needs");
+	n = bin_command_objects(o->cmd, objs, err, sizeof(err));
+	if (!n)
+		diag_error(loc, "a wildcard binary under -c searches the command's program: %s",
+			   err);
 	return n;
 }
 

@@ -237,17 +237,29 @@ static void list_in(struct probe_lister *l, struct bin *b, char **parts, int n, 
 		list_functions(l, b, n >= 2 ? parts[n - 1] : "*");
 }
 
-/* KIND:*:...: what each object the -p process maps executable holds. */
+/* KIND:*:...: what each object the -p process maps executable holds, or
+ * what -c's command will map. */
 static bool list_mapped(struct probe_lister *l, char **parts, int n, bool usdt, bool funcs)
 {
 	char **objs;
 	size_t nobj;
 
-	if (l->o->pid <= 0) {
-		errmsg("a wildcard binary needs -p PID: the objects that process maps are listed");
+	if (!probe_wildcard_ok(l->o)) {
+		errmsg("a wildcard binary needs -p PID or -c CMD: the objects that process maps, "
+		       "or the command's program and the libraries it needs, are listed");
 		return false;
 	}
-	nobj = bin_mapped_objects(l->o->pid, &objs);
+	if (l->o->pid > 0) {
+		nobj = bin_mapped_objects(l->o->pid, &objs);
+	} else {
+		char err[PATH_MAX + 128];
+		nobj = bin_command_objects(l->o->cmd, &objs, err, sizeof(err));
+		if (!nobj) {
+			errmsg("a wildcard binary under -c searches the command's program: %s", err);
+			return false;
+		}
+	}
+
 	for (size_t i = 0; i < nobj; i++) {
 		struct bin *b = open_bin(objs[i], l->o);
 		if (b)

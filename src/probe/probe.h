@@ -163,6 +163,15 @@ void probe_detach(struct probe *p);
 struct probe_site *probe_add_site(struct probe *p);
 
 /* Shared helpers for kinds (probe/common.c). */
+/* A wildcard binary (usdt:*:NAME, uprobe:*:FUNC) has objects to search:
+ * -p's process, or -c's command. */
+bool probe_wildcard_ok(const struct options *o);
+/* Its objects: what -p's process maps, or what -c's command will map
+ * once started (its program and the libraries it needs: not those it
+ * dlopen()s later). *where names them for messages. 0 after saying why
+ * at loc. */
+size_t probe_wildcard_objects(const struct options *o, struct loc loc, char ***objs,
+			      char *where, size_t len);
 /* The spec's components: "u:bin:prov:name" -> {"u","bin","prov","name"},
  * with their locations inside the spec token. Returns the count. */
 int probe_split(struct probe *p, char **parts, struct loc *locs, int max);

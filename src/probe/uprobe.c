@@ -707,9 +707,10 @@ static bool split_spec(struct probe *p)
 	} else if (p->line && !strcmp(p->target, "*")) {
 		diag_error(p->target_loc, "a source line is in one binary: name it instead of '*'");
 		ok = false;
-	} else if (!strcmp(p->target, "*") && p->opts->pid <= 0) {
-		diag_error(p->target_loc, "a wildcard binary needs -p PID: the objects that "
-			   "process maps are searched");
+	} else if (!strcmp(p->target, "*") && !probe_wildcard_ok(p->opts)) {
+		diag_error(p->target_loc, "a wildcard binary needs -p PID or -c CMD: the "
+			   "objects that process maps, or the command's program and the "
+			   "libraries it needs, are searched");
 		ok = false;
 	}
 	return ok;
@@ -735,12 +736,13 @@ static bool has_function(struct probe *p, struct bin *b)
 }
 
 /* KIND:*:FUNCTION under -p: every object the process maps executable (its
- * program and shared libraries) holding the function, as bpftrace has it. */
+ * program and shared libraries) holding the function, as bpftrace has it;
+ * under -c, the command's program and the libraries it needs. */
 static bool resolve_mapped(struct probe *p)
 {
-	char **objs, *star = p->target;
-	size_t nobj = bin_mapped_objects(p->opts->pid, &objs);
-	bool ok = true;
+	char **objs, *star = p->target, where[96];
+	size_t nobj = probe_wildcard_objects(p->opts, p->target_loc, &objs, where, sizeof(where));
+	bool ok = nobj > 0 || p->opts->pid > 0;	/* -c: said why already */
 
 	if (isdigit((unsigned char)p->name[0])) {
 		diag_error(p->name_loc, "an address is in one binary: name it instead of '*'");
@@ -766,8 +768,8 @@ static bool resolve_mapped(struct probe *p)
 		free(objs[i]);
 	free(objs);
 	if (ok && !p->sites.n) {
-		diag_error(p->name_loc, "no function %s '%s' in any object mapped by process %d",
-			   has_wildcard(p->name) ? "matches" : "named", p->name, (int)p->opts->pid);
+		diag_error(p->name_loc, "no function %s '%s' in %s",
+			   has_wildcard(p->name) ? "matches" : "named", p->name, where);
 		ok = false;
 	}
 	if (p->offset)

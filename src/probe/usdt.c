@@ -54,9 +54,10 @@ static bool split_spec(struct probe *p)
 		diag_error(p->node->loc, "USDT probes are written usdt:BINARY:[PROVIDER:]NAME");
 		return false;
 	}
-	if (!strcmp(p->target, "*") && p->opts->pid <= 0) {
-		diag_error(p->target_loc, "a wildcard binary needs -p PID: the objects that "
-			   "process maps are searched");
+	if (!strcmp(p->target, "*") && !probe_wildcard_ok(p->opts)) {
+		diag_error(p->target_loc, "a wildcard binary needs -p PID or -c CMD: the "
+			   "objects that process maps, or the command's program and the "
+			   "libraries it needs, are searched");
 		return false;
 	}
 	return true;
@@ -201,12 +202,13 @@ static void search_object(struct probe *p, struct usdt_priv *u, const char *name
 }
 
 /* usdt:*:[PROVIDER:]NAME under -p: the probes of every object the process
- * maps executable, its program and its shared libraries. */
+ * maps executable, its program and its shared libraries; under -c, of the
+ * command's program and the libraries it needs. */
 static bool resolve_mapped(struct probe *p)
 {
 	struct usdt_priv *u = xcalloc(1, sizeof(*u));
-	char **objs;
-	size_t nobj = bin_mapped_objects(p->opts->pid, &objs);
+	char **objs, where[96];
+	size_t nobj = probe_wildcard_objects(p->opts, p->target_loc, &objs, where, sizeof(where));
 
 	p->priv = u;
 	for (size_t i = 0; i < nobj; i++) {
@@ -216,10 +218,11 @@ static bool resolve_mapped(struct probe *p)
 	free(objs);
 	p->spec = xasprintf("usdt:*:%s%s%s", p->provider ? p->provider : "",
 			    p->provider ? ":" : "", p->name);
+	if (!nobj && p->opts->cmd && p->opts->pid <= 0)
+		return false;	/* said why already */
 	if (!p->sites.n) {
-		diag_error(p->name_loc, "no USDT probe '%s%s%s' in any object mapped by process %d",
-			   p->provider ? p->provider : "", p->provider ? ":" : "", p->name,
-			   (int)p->opts->pid);
+		diag_error(p->name_loc, "no USDT probe '%s%s%s' in %s",
+			   p->provider ? p->provider : "", p->provider ? ":" : "", p->name, where);
 		return false;
 	}
 	p->nvariants = (int)u->variant.n;
