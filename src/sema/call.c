@@ -128,7 +128,7 @@ static bool same_kind(struct type a, struct type b)
 	if (a.kind == T_USTACK)
 		return b.kind == a.kind && a.len == b.len;	/* ustack(N) */
 	if (a.kind == T_TEXT)
-		return b.kind == a.kind && a.text == b.text;	/* what renders it */
+		return sema_kept_agree(a, b);	/* what renders it, and how */
 	if (a.kind == T_TUPLE || a.kind == T_ARRAY)
 		return b.kind == a.kind && a.ct == b.ct;
 	return a.kind == b.kind;
@@ -196,9 +196,9 @@ static bool check_keys(struct scope *sc, struct node *n, struct map *m, bool wri
 			m->keys[i] = type_is_int(t) && t.kind != T_BOOL ? sema_kept_int(t) : t;
 		} else if (m->typed && !same_kind(m->keys[i], t)) {
 			char a[200], b[200];
-			sc_error(sc, at[i]->loc, "key %d of %s is a %s elsewhere, not a %s", i + 1,
+			sc_error(sc, at[i]->loc, "key %d of %s is a %s elsewhere, not a %s%s", i + 1,
 				 n->name, type_name(m->keys[i], a, sizeof(a)),
-				 type_name(t, b, sizeof(b)));
+				 type_name(t, b, sizeof(b)), sema_kept_differ(m->keys[i], t));
 		} else if (t.kind == T_STR && t.len > m->keys[i].len) {
 			m->keys[i].len = t.len;
 		}

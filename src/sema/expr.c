@@ -572,8 +572,9 @@ static void ternary(struct scope *sc, struct node *n)
 	} else if (type_is_int(n->b->type) && type_is_int(n->c->type)) {
 		n->type = type_promote(n->b->type, n->c->type);
 	} else {
-		sc_error(sc, n->loc, "the two results of ?: differ: %s and %s", tname(n->b->type),
-			 tname(n->c->type));
+		sc_error(sc, n->loc, "the two results of ?: differ: %s and %s%s",
+			 tname(n->b->type), tname(n->c->type),
+			 sema_kept_differ(n->b->type, n->c->type));
 		n->type = n->b->type;
 	}
 }

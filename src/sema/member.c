@@ -523,12 +523,28 @@ struct type sema_kept_int(struct type t)
 
 /* Whether a map that holds a of type a may take b: an integer map takes
  * any integer or pointer, a pointer map an integer (0, say) or a pointer
- * to the same type in the same memory. */
+ * to the same type in the same memory. A value rendered as text takes
+ * only one rendered the same way: len is part of how (strftime's format,
+ * buf's size), and the value does not carry it. */
 bool sema_kept_agree(struct type a, struct type b)
 {
+	if (a.kind == T_TEXT || b.kind == T_TEXT)
+		return a.kind == b.kind && a.text == b.text && a.len == b.len;
 	if (!sema_kept_pointer(a) || !sema_kept_pointer(b))
 		return true;
 	return a.ct == b.ct && a.kernel == b.kernel && a.ref == b.ref;
+}
+
+/* For "X holds A values, not B" where A and B read alike (two strftime()
+ * formats): what tells them apart. */
+const char *sema_kept_differ(struct type a, struct type b)
+{
+	char x[200], y[200];
+
+	if (strcmp(type_name(a, x, sizeof(x)), type_name(b, y, sizeof(y))))
+		return "";
+	return " made another way (as strftime() with another format): each needs its own "
+	       "variable or map";
 }
 
 /* A struct kept whole (a map value) is read into the BPF stack first:

@@ -70,6 +70,7 @@ void sema_array_whole(struct node *n);
 bool sema_kept_pointer(struct type t);
 struct type sema_kept_int(struct type t);
 bool sema_kept_agree(struct type a, struct type b);
+const char *sema_kept_differ(struct type a, struct type b);
 bool sema_array_keepable(const struct node *n);
 bool sema_array_cmp(struct scope *sc, struct node *n);
 

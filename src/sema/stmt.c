@@ -127,11 +127,11 @@ static void value_type(struct scope *sc, struct node *st, struct map *m)
 		if (t.len > m->val.len)
 			m->val.len = t.len;
 	} else if (m->val.kind != t.kind || (t.kind == T_USTACK && m->val.len != t.len) ||
-		   (t.kind == T_TEXT && m->val.text != t.text) || !sema_kept_agree(m->val, t) ||
+		   !sema_kept_agree(m->val, t) ||
 		   ((t.kind == T_TUPLE || t.kind == T_RECORD || t.kind == T_ARRAY) &&
 		    m->val.ct != t.ct)) {
-		sc_error(sc, st->b->loc, "%s holds %s values, not %s", m->name, tname(m->val),
-			 tname(t));
+		sc_error(sc, st->b->loc, "%s holds %s values, not %s%s", m->name, tname(m->val),
+			 tname(t), sema_kept_differ(m->val, t));
 	}
 }
 
@@ -163,8 +163,9 @@ static void assign_local(struct scope *sc, struct node *st)
 		   ((l->type.kind == T_TUPLE || l->type.kind == T_ARRAY ||
 		     l->type.kind == T_RECORD) && l->type.ct != st->b->type.ct) ||
 		   !sema_kept_agree(l->type, st->b->type)) {
-		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s", target->name,
-			 tname(l->type), tname(st->b->type));
+		sc_error(sc, st->b->loc, "variable %s holds %s values, not %s%s", target->name,
+			 tname(l->type), tname(st->b->type),
+			 sema_kept_differ(l->type, st->b->type));
 	} else if (l->type.kind == T_STR && st->b->type.len > l->type.len) {
 		l->type.len = st->b->type.len;
 	}
