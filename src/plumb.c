@@ -18,6 +18,7 @@
 #include "options.h"
 #include "output/out.h"
 #include "output/prom.h"
+#include "parser/parse.h"
 #include "probe/probe.h"
 #include "runtime/rt.h"
 
@@ -42,6 +43,7 @@ static const char usage_text[] =
 	"  -p PID        trace only this process\n"
 	"  -c CMD        run CMD (with /bin/sh -c) once the probes are attached; stop when it exits\n"
 	"  -l [PATTERN]  list probes: USDT probes and functions of a binary, tracepoints\n"
+	"                (with -e/-f: what the program's probes match)\n"
 	"  -d            print the generated BPF beside its source, and the verifier's log\n"
 	"  -n, --dry-run  check and compile the program, load nothing (with -d, print it)\n"
 	"  -j            JSON lines output\n"
@@ -385,6 +387,30 @@ static char *program(struct source *src, int argc, char **argv, const char **nam
 	return text;
 }
 
+/* -l with -e PROGRAM or -f FILE: what the program's probes match, as
+ * bpftrace lists them, instead of every tracepoint. */
+static int list_program(struct source *src, int argc, char **argv, bool dashdash,
+			struct options *o)
+{
+	struct program *prog;
+	const char *name;
+	size_t len;
+	char *text = program(src, argc, argv, &name, &len);
+	int rc;
+
+	if (!text)
+		return EXIT_USAGE;
+	rc = params(argc, argv, optind, dashdash, o);
+	if (rc < 0) {
+		prog = parse_program(name, text, len);
+		rc = prog ? probe_list_program(prog, o) : EXIT_USAGE;
+		if (prog)
+			program_free(prog);
+	}
+	free(text);
+	return rc;
+}
+
 /* -o FILE: the program's output goes there; false after saying why not. */
 static bool output_to(const char *file)
 {
@@ -419,6 +445,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	libbpf_set_print(silent);
 	dashdash = optind > 1 && !strcmp(argv[optind - 1], "--");
+	if (o.list && (src.text || src.file))
+		return flushed(list_program(&src, argc, argv, dashdash, &o));
 	if (o.list) {
 		const char *pattern = optind < argc ? argv[optind] : NULL;
 		if (optind < argc && (rc = params(argc, argv, optind + 1, dashdash, &o)) >= 0)

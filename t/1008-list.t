@@ -74,4 +74,25 @@ is "$(cat "$TMP/err")" "plumb: nothing matches 'u:$BIN:nosuchprobe'" "nothing ma
 is "$?" 2 "a missing binary: exit 2"
 like "$(cat "$TMP/err")" "^plumb: /nonexistent/bin: No such file or directory$" "a missing binary: says so"
 
+# -l -e PROGRAM lists what the program's probes match, not every tracepoint
+"$PLUMB" -l -e "BEGIN { exit(); } u:$BIN:query* { @ = count(); } p:$BIN:qs_* {}" \
+	>"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "-l -e PROGRAM: exit 0"
+{
+	echo BEGIN
+	"$PLUMB" -l "u:$BIN:query*"
+	"$PLUMB" -l "p:$BIN:qs_*"
+} >"$TMP/want"
+is "$(cat "$TMP/out")" "$(cat "$TMP/want")" \
+	"-l -e PROGRAM: BEGIN as written, then what each probe's spec matches (it listed every tracepoint)"
+printf 'u:%s:querystart {}\n' "$BIN" >"$TMP/prog.bt"
+is "$("$PLUMB" -l -f "$TMP/prog.bt")" "$("$PLUMB" -l "u:$BIN:querystart")" \
+	"-l -f FILE: the file's probes"
+"$PLUMB" -l -e "u:$BIN:nosuch { }" >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "-l -e PROGRAM whose probe matches nothing: exit 2"
+is "$(cat "$TMP/err")" "plumb: nothing matches 'u:$BIN:nosuch'" "-l -e: says which spec"
+"$PLUMB" -l -e "BEGIN {" >"$TMP/out" 2>"$TMP/err"
+is "$?" 2 "-l -e with a syntax error: exit 2"
+like "$(head -1 "$TMP/err")" "^<cmdline>:1:8: error: syntax error" "-l -e with a syntax error: the parser's message"
+
 done_testing

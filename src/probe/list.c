@@ -326,7 +326,9 @@ void probe_list_spec(struct probe_lister *l, const char *spec)
 	}
 }
 
-int probe_list(const char *pattern, const struct options *o)
+/* A spec whose kind lists nothing (BEGIN, interval:s:1) is the probe
+ * itself: under -l -e it is listed as written. */
+static int list_one(const char *pattern, const struct options *o, bool whole)
 {
 	struct probe_lister l = { .o = o, .out = stdout };
 	char *text = xstrdup(pattern ? pattern : "tracepoint:*:*");
@@ -347,6 +349,8 @@ int probe_list(const char *pattern, const struct options *o)
 
 	if (k && k->list)
 		ok = k->list(&l, parts + 1, n - 1);
+	else if (k && whole)
+		ok = (probe_list_spec(&l, pattern), true);
 	else if (k)
 		ok = (errmsg("%s probes have nothing to list", k->name), false);
 	else
@@ -355,4 +359,22 @@ int probe_list(const char *pattern, const struct options *o)
 	if (ok && !l.found)
 		errmsg("nothing matches '%s'", pattern ? pattern : "*");
 	return ok && l.found ? EXIT_OK : EXIT_USAGE;
+}
+
+int probe_list(const char *pattern, const struct options *o)
+{
+	return list_one(pattern, o, false);
+}
+
+int probe_list_program(const struct program *prog, const struct options *o)
+{
+	int rc = EXIT_OK;
+
+	for (const struct node *c = prog->clauses; c; c = c->next)
+		for (const struct node *p = c->list; p; p = p->next) {
+			int r = list_one(p->name, o, true);
+			if (r != EXIT_OK)
+				rc = r;
+		}
+	return rc;
 }

@@ -135,6 +135,9 @@ void probe_free(struct probe *p);
 void probe_resolve_done(void);
 /* plumb -l: print what PATTERN matches; returns the exit status. */
 int probe_list(const char *pattern, const struct options *opts);
+/* plumb -l -e PROGRAM: what each of the program's probes matches. */
+struct program;
+int probe_list_program(const struct program *prog, const struct options *opts);
 /* What a kind's list hook writes to (probe/list.c). */
 struct probe_lister {
 	const struct options *o;
