@@ -227,6 +227,8 @@ void cg_tuple_member(struct cg *cg, struct node *n, int reg);
 /* $t.0 of any member into size bytes at [base + off], zero-padded. */
 void cg_tuple_member_mem(struct cg *cg, struct node *n, int base, int off, int size);
 bool cg_is_tuple_member(const struct node *n);
+/* An array of 1, 2, 4 or 8 bytes as an integer (a cast), into reg. */
+void cg_array_as_int(struct cg *cg, struct node *n, int reg);
 /* (a, b) == (c, d) or !=: jump to label_false when it does not hold. */
 void cg_tuple_cmp(struct cg *cg, struct node *n, int label_false);
 /* The members of the tuple t as the keys of m, at [r10 + koff]. */

@@ -375,7 +375,10 @@ void cg_expr(struct cg *cg, struct node *n, int reg)
 			str_to_bool(cg, n, reg);
 			break;
 		}
-		cg_expr(cg, n->a, reg);
+		if (n->a->type.kind == T_ARRAY)
+			cg_array_as_int(cg, n->a, reg);
+		else
+			cg_expr(cg, n->a, reg);
 		cg->cur = n->loc;
 		if (n->type.kind == T_INT)
 			cg_extend(cg, reg, n->type.size, n->type.sign);
@@ -462,7 +465,7 @@ bool cg_pure(struct cg *cg, const struct node *n)
 	case AST_UNOP:
 		return n->op != '*' && cg_pure(cg, n->a);
 	case AST_CAST:
-		return cg_pure(cg, n->a);
+		return n->a->type.kind != T_ARRAY && cg_pure(cg, n->a);
 	case AST_CALL:
 		return func_of(n) && func_of(n)->pure;
 	case AST_TERNARY:

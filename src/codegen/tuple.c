@@ -133,6 +133,19 @@ void cg_tuple_member_mem(struct cg *cg, struct node *n, int base, int off, int s
 	cg->sp = mark;
 }
 
+/* (uint32)pton("10.1.2.3"): the array's bytes, as an integer of their
+ * size (sema checked the sizes agree), in reg. */
+void cg_array_as_int(struct cg *cg, struct node *n, int reg)
+{
+	int mark = cg->sp, base;
+	int off = on_stack(cg, n, &base);
+	int size = (int)n->type.ct->size;
+
+	cg_emit(cg, LDX(size == 8 ? BPF_DW : size == 4 ? BPF_W : size == 2 ? BPF_H : BPF_B,
+			reg, base, (int16_t)off));
+	cg->sp = mark;
+}
+
 bool cg_is_tuple_member(const struct node *n)
 {
 	return (n->kind == AST_MEMBER || n->kind == AST_INDEX) && n->a->type.kind == T_TUPLE;

@@ -627,6 +627,24 @@ static void cast(struct scope *sc, struct node *n)
 		n->type = t;
 		return;
 	}
+	/* (uint32)pton("10.1.2.3"): an array of integers is its bytes; a
+	 * member array too when its size is the integer's (else it is its
+	 * address, as in C) */
+	if (t.kind == T_INT && !t.ct && n->a->decay && n->a->array &&
+	    ctype_strip(n->a->array)->size == t.size)
+		sema_array_whole(n->a);
+	if (n->a->type.kind == T_ARRAY && t.kind == T_INT && !t.ct) {
+		unsigned int size = (unsigned int)n->a->type.ct->size;
+
+		if (size != t.size) {
+			sc_error(sc, n->a->loc, "cannot cast %s (%u bytes) to %s (%u): an array "
+				 "casts only to an integer of its own size", tname(n->a->type),
+				 size, tname(t), t.size);
+			return;
+		}
+		n->type = t;
+		return;
+	}
 	if (!type_is_int(n->a->type)) {
 		sc_error(sc, n->a->loc, "cannot cast %s to %s", tname(n->a->type),
 			 t.kind == T_INT && t.ct ? n->name : tname(t));	/* enum E */
