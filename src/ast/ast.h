@@ -71,7 +71,7 @@ enum ast_kind {
 /* Operator codes: single characters as themselves, the rest from here. */
 enum ast_op {
 	OP_EQ = 256, OP_NE, OP_LE, OP_GE, OP_AND, OP_OR, OP_SHL, OP_SHR,
-	OP_INC, OP_DEC, OP_ARROW,
+	OP_INC, OP_DEC, OP_ARROW, OP_IN,
 };
 
 struct map;

@@ -151,7 +151,8 @@ static void has_key_sema(struct scope *sc, struct node *n)
 	}
 	struct map *map = sema_map(sc->s, m->name, MAP_GLOBAL);
 	if (map->typed && !map->nkeys) {
-		sc_error(sc, m->loc, "has_key() needs a keyed map; %s has no keys", m->name);
+		sc_error(sc, m->loc, "%s needs a keyed map; %s has no keys",
+			 n->op == OP_IN ? "'in'" : "has_key()", m->name);
 		return;
 	}
 	if (sema_map_ref(sc, m, MAP_USE_KEY))

@@ -101,6 +101,18 @@ static struct node *tuple_keys(struct node *keys)
 	return elems;
 }
 
+/* KEY in @m, (k1, k2) in @m: has_key(@m[KEY]), the element looked up
+ * and nothing inserted. */
+static struct node *mk_in(struct loc l, struct node *key, struct loc ml, char *map)
+{
+	struct node *n = ast_name(AST_CALL, l, xstrdup("has_key"));
+
+	n->op = OP_IN;	/* for has_key()'s messages */
+	n->list = ast_name(AST_MAP, ml, map);
+	n->list->list = tuple_keys(key);
+	return n;
+}
+
 /* "x = 1": name the kinds of variable there are. */
 static struct node *bad_target(struct loc l, char *name, struct node *value)
 {
@@ -212,7 +224,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %token BEGIN_PROBE "BEGIN" END_PROBE "END" ENDPRED "end of predicate '/'"
 %token ANGLE_OPEN "'<' block" ANGLE_CLOSE "end of '<' block '>'"
 %token IF "if" ELSE "else" SELF "self" ARROW "->"
-%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" LET "let" DOTDOT ".."
+%token WHILE "while" UNROLL "unroll" FOR "for" BREAK "break" CONTINUE "continue" RETURN "return" LET "let" DOTDOT ".." IN "in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||" SHL "<<" SHR ">>"
 %token INC "++" DEC "--" SIZEOF "sizeof"
 %token NPARAMS "'$#'" MACRO "macro"
@@ -241,7 +253,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %left '^'
 %left '&'
 %left EQ NE
-%left '<' '>' LE GE
+%left '<' '>' LE GE IN
 %left SHL SHR
 %left '+' '-'
 %left '*' '/' '%'
@@ -568,6 +580,7 @@ expr:
 	| expr '>' expr		{ $$ = ast_binop(@$, '>', $1, $3); }
 	| expr LE expr		{ $$ = ast_binop(@$, OP_LE, $1, $3); }
 	| expr GE expr		{ $$ = ast_binop(@$, OP_GE, $1, $3); }
+	| expr IN MAP		{ $$ = mk_in(@$, $1, @3, $3); }
 	| expr SHL expr		{ $$ = ast_binop(@$, OP_SHL, $1, $3); }
 	| expr SHR expr		{ $$ = ast_binop(@$, OP_SHR, $1, $3); }
 	| expr '+' expr		{ $$ = ast_binop(@$, '+', $1, $3); }
@@ -597,14 +610,17 @@ primary:
 	| BOOL			{ $$ = ast_new(AST_BOOL, @$); $$->num = $1; }
 	| STRING		{ $$ = ast_str(@$, $1.s, $1.len); free($1.s); }
 	| IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| IN			{ $$ = ast_name(AST_IDENT, @$, xstrdup("in")); }	/* an argument named in */
 	| POSITIONAL		{ $$ = ast_new(AST_POSITIONAL, @$); $$->num = $1; }
 	| NPARAMS		{ $$ = ast_new(AST_POSITIONAL, @$); $$->op = '#'; }
 	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
 	| map			{ $$ = $1; }
 	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
 	| primary '.' IDENT	{ $$ = mk_member(@$, $1, '.', $3); }
+	| primary '.' IN	{ $$ = mk_member(@$, $1, '.', xstrdup("in")); }
 	| primary '.' INT	{ $$ = mk_member(@$, $1, '.', xasprintf("%llu", (unsigned long long)$3)); }
 	| primary ARROW IDENT	{ $$ = mk_member(@$, $1, OP_ARROW, $3); }
+	| primary ARROW IN	{ $$ = mk_member(@$, $1, OP_ARROW, xstrdup("in")); }
 	| primary '[' expr ']'	{ $$ = mk(AST_INDEX, @$, $1, $3, NULL); }
 	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
 	| SIZEOF_TYPE		{ $$ = ast_name(AST_LAYOUT, @$, $1); }
