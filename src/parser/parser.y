@@ -554,6 +554,12 @@ loop:
 				  $$->list = ast_append($5, $7); }
 	| FOR '(' LOCAL ':' expr ')' body
 				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @3, $3), $7, $5); }
+	/* bpftrace's docs write them without the parentheses too */
+	| FOR LOCAL ':' expr DOTDOT expr body
+				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @2, $2), $7, NULL);
+				  $$->list = ast_append($4, $6); }
+	| FOR LOCAL ':' expr body
+				{ $$ = mk(AST_FOR, @$, ast_name(AST_LOCAL, @2, $2), $5, $4); }
 	;
 
 body:
