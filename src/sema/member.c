@@ -40,10 +40,10 @@ static const struct ctype *member_base(struct scope *sc, struct node *n)
 		}
 		return rec;
 	}
+	/* s.x on a pointer reads through it, as bpftrace has it ($ptr.a) */
 	if (t.kind == T_PTR && (rec = ctype_strip(t.ct)) && rec->kind == CT_RECORD) {
-		sc_error(sc, n->loc, "'.' on %s, which is a pointer; use '->'",
-			 tname(t, buf, sizeof(buf)));
-		return NULL;
+		n->op = OP_ARROW;
+		return rec;
 	}
 	if (t.kind != T_RECORD) {
 		sc_error(sc, n->loc, "'.' needs a tuple or a record, not %s",
