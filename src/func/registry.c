@@ -11,16 +11,16 @@
 extern const struct func_def func_str, func_startswith, func_contains, func_usym, func_ustack,
 	func_reg, func_printf, func_warnf, func_errorf, func_time, func_strftime, func_exit,
 	func_signal, func_system, func_cat, func_buf, func_join, func_print, func_clear, func_delete,
-	func_zero, func_has_key, func_strncmp, func_strcontains, func_bswap, func_nsecs, func_kaddr,
-	func_uaddr, func_cgroupid, func_strerror, func_ksym, func_ntop, func_pton,
+	func_zero, func_has_key, func_strncmp, func_strcontains, func_strlen, func_bswap,
+	func_nsecs, func_kaddr, func_uaddr, func_cgroupid, func_strerror, func_ksym, func_ntop, func_pton,
 	func_cgroup_path;
 
 static const struct func_def *const funcs[] = {
 	&func_str, &func_usym, &func_reg, &func_ustack, &func_startswith, &func_contains,
 	&func_printf, &func_warnf, &func_errorf, &func_time, &func_strftime, &func_signal,
 	&func_system, &func_cat, &func_buf, &func_join, &func_print, &func_clear, &func_delete,
-	&func_exit, &func_zero, &func_has_key, &func_strncmp, &func_strcontains, &func_bswap,
-	&func_nsecs, &func_kaddr, &func_uaddr, &func_cgroupid, &func_strerror, &func_ksym,
+	&func_exit, &func_zero, &func_has_key, &func_strncmp, &func_strcontains, &func_strlen,
+	&func_bswap, &func_nsecs, &func_kaddr, &func_uaddr, &func_cgroupid, &func_strerror, &func_ksym,
 	&func_ntop, &func_pton, &func_cgroup_path,
 };
 

@@ -445,6 +445,43 @@ static void strcontains_emit(struct cg *cg, struct node *n, int reg)
 	cg->sp = mark;
 }
 
+/* strlen(s): the bytes before the string's NUL, as bpftrace's. */
+static void strlen_sema(struct scope *sc, struct node *n)
+{
+	sema_expr(sc, n->list);
+	sema_charp_to_str(sc, &n->list);
+	if (type_bad(n->list->type))
+		return;
+	if (n->list->type.kind != T_STR) {
+		sc_error(sc, n->list->loc, "strlen() measures a string, not a %s",
+			 type_name(n->list->type, (char[32]){0}, 32));
+		return;
+	}
+	n->type = type_int(8, false);
+}
+
+/* A bounded loop to the first NUL; a string fills at most len - 1 bytes. */
+static void strlen_emit(struct cg *cg, struct node *n, int reg)
+{
+	struct node *s = n->list;
+	int len = (int)s->type.len, mark = cg->sp, loop = cg_label(cg), done = cg_label(cg);
+	int off = cg_str_materialize(cg, s, len);
+
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_place(cg, loop);
+	cg_jmp_imm(cg, BPF_JGE, R4, len - 1, done);
+	cg_emit(cg, MOV64_REG(R2, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
+	cg_emit(cg, LDX(BPF_B, R3, R2, 0));
+	cg_jmp_imm(cg, BPF_JEQ, R3, 0, done);
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R4, 1));
+	cg_goto(cg, loop);
+	cg_place(cg, done);
+	cg_emit(cg, MOV64_REG(reg, R4));
+	cg->sp = mark;
+}
+
 const struct func_def func_str = {
 	.name = "str", .min = 1, .max = 2, .sema = str_sema, .emit_mem = str_emit,
 };
@@ -460,4 +497,7 @@ const struct func_def func_strncmp = {
 const struct func_def func_strcontains = {
 	.name = "strcontains", .min = 2, .max = 2, .sema = strcontains_sema,
 	.emit = strcontains_emit,
+};
+const struct func_def func_strlen = {
+	.name = "strlen", .min = 1, .max = 1, .sema = strlen_sema, .emit = strlen_emit,
 };
