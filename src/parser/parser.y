@@ -237,7 +237,7 @@ static struct node *mk_assign(struct loc l, struct node *target, int op, struct 
 %type <node> macro macro_params macro_param_list macro_param macro_body
 %type <node> fieldinits fieldinit
 %type <node> member_path
-%type <str> typewords sigwords
+%type <str> typewords sigwords name
 %type <node> type_decl tag_spec members member_decl words declarators declarator more_declarators
 %type <node> dims bits enumerators enumerator fn_declarator
 %type <num> record_kw stars
@@ -537,7 +537,7 @@ simple:
 lvalue:
 	map			{ $$ = $1; }
 	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
-	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
+	| SELF ARROW name	{ $$ = ast_name(AST_SELF, @$, $3); }
 	;
 
 if_stmt:
@@ -621,12 +621,10 @@ primary:
 	| NPARAMS		{ $$ = ast_new(AST_POSITIONAL, @$); $$->op = '#'; }
 	| LOCAL			{ $$ = ast_name(AST_LOCAL, @$, $1); }
 	| map			{ $$ = $1; }
-	| SELF ARROW IDENT	{ $$ = ast_name(AST_SELF, @$, $3); }
-	| primary '.' IDENT	{ $$ = mk_member(@$, $1, '.', $3); }
-	| primary '.' IN	{ $$ = mk_member(@$, $1, '.', xstrdup("in")); }
+	| SELF ARROW name	{ $$ = ast_name(AST_SELF, @$, $3); }
+	| primary '.' name	{ $$ = mk_member(@$, $1, '.', $3); }
 	| primary '.' INT	{ $$ = mk_member(@$, $1, '.', xasprintf("%llu", (unsigned long long)$3)); }
-	| primary ARROW IDENT	{ $$ = mk_member(@$, $1, OP_ARROW, $3); }
-	| primary ARROW IN	{ $$ = mk_member(@$, $1, OP_ARROW, xstrdup("in")); }
+	| primary ARROW name	{ $$ = mk_member(@$, $1, OP_ARROW, $3); }
 	| primary '[' expr ']'	{ $$ = mk(AST_INDEX, @$, $1, $3, NULL); }
 	| IDENT '(' call_args ')' { $$ = ast_name(AST_CALL, @$, $1); $$->list = $3; }
 	| SIZEOF_TYPE		{ $$ = ast_name(AST_LAYOUT, @$, $1); }
@@ -646,12 +644,18 @@ fieldinits:
 	;
 
 fieldinit:
-	IDENT '=' expr		{ $$ = ast_name(AST_FIELDINIT, @$, $1); $$->a = $3; }
+	name '=' expr		{ $$ = ast_name(AST_FIELDINIT, @$, $1); $$->a = $3; }
 	;
 
 member_path:
-	IDENT			{ $$ = ast_name(AST_IDENT, @$, $1); }
-	| member_path '.' IDENT	{ $$ = ast_append($1, ast_name(AST_IDENT, @3, $3)); }
+	name			{ $$ = ast_name(AST_IDENT, @$, $1); }
+	| member_path '.' name	{ $$ = ast_append($1, ast_name(AST_IDENT, @3, $3)); }
+	;
+
+/* A member's name: 'in' is an operator, and a member too (self->in) */
+name:
+	IDENT			{ $$ = $1; }
+	| IN			{ $$ = xstrdup("in"); }
 	;
 
 map:
