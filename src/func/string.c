@@ -205,25 +205,35 @@ static void startswith_emit(struct cg *cg, struct node *n, int reg)
 	cg->sp = mark;
 }
 
+/* The head of a bounded loop over the bytes of a string at [r10 + off]:
+ * r4 counts from 0 and the loop leaves for out once r4 op bound holds;
+ * r2 is the address of byte r4. Returns where a trip starts again. */
+static int byte_loop(struct cg *cg, int op, int bound, int off, int out)
+{
+	int loop = cg_label(cg);
+
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_place(cg, loop);
+	cg_jmp_imm(cg, op, R4, bound, out);
+	cg_emit(cg, MOV64_REG(R2, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
+	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
+	return loop;
+}
+
 /* A bounded loop over start positions; the needle is compared unrolled. */
 static void contains_emit(struct cg *cg, struct node *n, int reg)
 {
 	struct node *s = n->list, *p = s->next;
 	int len = (int)s->type.len, L = (int)p->len;
-	int mark = cg->sp, loop = cg_label(cg), next = cg_label(cg), no = cg_label(cg),
-	    done = cg_label(cg);
+	int mark = cg->sp, next = cg_label(cg), no = cg_label(cg), done = cg_label(cg);
 
 	if (L > len - 1) {
 		cg_mov_imm(cg, reg, 0);
 		return;
 	}
 	int off = cg_str_materialize(cg, s, len);
-	cg_emit(cg, MOV64_IMM(R4, 0));
-	cg_place(cg, loop);
-	cg_jmp_imm(cg, BPF_JGT, R4, len - 1 - L, no);
-	cg_emit(cg, MOV64_REG(R2, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
-	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
+	int loop = byte_loop(cg, BPF_JGT, len - 1 - L, off, no);
 	cg_emit(cg, LDX(BPF_B, R3, R2, 0));
 	cg_jmp_imm(cg, BPF_JEQ, R3, 0, no);
 	for (int j = 0; j < L; j++) {
@@ -395,15 +405,9 @@ static void strcontains_sema(struct scope *sc, struct node *n)
  * byte of a needle matches. */
 static void search_emit(struct cg *cg, int hay, int hlen, int ndl, int nlen, int reg)
 {
-	int loop = cg_label(cg), next = cg_label(cg), yes = cg_label(cg), no = cg_label(cg),
-	    done = cg_label(cg);
+	int next = cg_label(cg), yes = cg_label(cg), no = cg_label(cg), done = cg_label(cg);
+	int loop = byte_loop(cg, BPF_JGT, hlen - 1, hay, no);
 
-	cg_emit(cg, MOV64_IMM(R4, 0));
-	cg_place(cg, loop);
-	cg_jmp_imm(cg, BPF_JGT, R4, hlen - 1, no);
-	cg_emit(cg, MOV64_REG(R2, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, hay));
-	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
 	for (int j = 0; j < nlen; j++) {
 		cg_emit(cg, LDX(BPF_B, R3, R10, (int16_t)(ndl + j)));
 		cg_jmp_imm(cg, BPF_JEQ, R3, 0, yes);
@@ -464,15 +468,10 @@ static void strlen_sema(struct scope *sc, struct node *n)
 static void strlen_emit(struct cg *cg, struct node *n, int reg)
 {
 	struct node *s = n->list;
-	int len = (int)s->type.len, mark = cg->sp, loop = cg_label(cg), done = cg_label(cg);
+	int len = (int)s->type.len, mark = cg->sp, done = cg_label(cg);
 	int off = cg_str_materialize(cg, s, len);
+	int loop = byte_loop(cg, BPF_JGE, len - 1, off, done);
 
-	cg_emit(cg, MOV64_IMM(R4, 0));
-	cg_place(cg, loop);
-	cg_jmp_imm(cg, BPF_JGE, R4, len - 1, done);
-	cg_emit(cg, MOV64_REG(R2, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R2, off));
-	cg_emit(cg, ALU64_REG(BPF_ADD, R2, R4));
 	cg_emit(cg, LDX(BPF_B, R3, R2, 0));
 	cg_jmp_imm(cg, BPF_JEQ, R3, 0, done);
 	cg_emit(cg, ALU64_IMM(BPF_ADD, R4, 1));
