@@ -92,6 +92,18 @@ static void returned(struct cg *cg, int ctx)
 	cg_jmp_imm(cg, BPF_JNE, R1, 0, cg->exit_label);
 }
 
+/* helper(r1, callback, &ctx, 0), r1 set by the caller (the map, or the
+ * trips); a return in the body ends the clause. */
+static void call_back(struct cg *cg, int helper, int callback, int ctx)
+{
+	cg_ld_func(cg, R2, callback);
+	cg_emit(cg, MOV64_REG(R3, R10));
+	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, ctx));
+	cg_emit(cg, MOV64_IMM(R4, 0));
+	cg_call(cg, helper);
+	returned(cg, ctx);
+}
+
 void cg_formap(struct cg *cg, struct node *n)
 {
 	struct cg_formap f = { .loop = n, .probe = cg->probe, .callback = cg_label(cg),
@@ -99,12 +111,7 @@ void cg_formap(struct cg *cg, struct node *n)
 	int mark = cg->sp, ctx = context(cg);
 
 	cg_ld_map(cg, R1, n->c->map->id, false);
-	cg_ld_func(cg, R2, f.callback);
-	cg_emit(cg, MOV64_REG(R3, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, ctx));
-	cg_emit(cg, MOV64_IMM(R4, 0));
-	cg_call(cg, BPF_FUNC_for_each_map_elem);
-	returned(cg, ctx);
+	call_back(cg, BPF_FUNC_for_each_map_elem, f.callback, ctx);
 	vec_push(&cg->formaps, f);
 	cg->sp = mark;
 }
@@ -130,12 +137,7 @@ void cg_loop_sub(struct cg *cg, struct node *n)
 	}
 	cg->cur = n->loc;
 	cg_emit(cg, MOV64_IMM(R1, CG_LOOP_MAX));
-	cg_ld_func(cg, R2, f.callback);
-	cg_emit(cg, MOV64_REG(R3, R10));
-	cg_emit(cg, ALU64_IMM(BPF_ADD, R3, ctx));
-	cg_emit(cg, MOV64_IMM(R4, 0));
-	cg_call(cg, BPF_FUNC_loop);
-	returned(cg, ctx);
+	call_back(cg, BPF_FUNC_loop, f.callback, ctx);
 	cg_emit(cg, LDX(BPF_DW, R1, R10, (int16_t)(ctx + CB_ENDED)));
 	cg_jmp_imm(cg, BPF_JNE, R1, 0, done);
 	if (n->kind == AST_FOR) {
