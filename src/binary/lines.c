@@ -73,10 +73,53 @@ static void nearer(struct bin_line_sites *out, int line, int lno)
 		out->after = lno;
 }
 
+/* The debug sections a line table's file names may lie in. libdw hands
+ * out the last name of a malformed table (one that runs to the end of
+ * its section) unterminated, and reading it would run past the section:
+ * a name that starts in one of these must have its NUL there too. */
+struct name_span {
+	const char *p;
+	size_t n;
+};
+#define NAME_SPANS 4
+
+static size_t name_spans(Dwarf *dw, struct name_span *sp)
+{
+	static const char *const names[NAME_SPANS] = {
+		".debug_line", ".debug_line_str", ".debug_str", ".debug_info",
+	};
+	Elf *e = dwarf_getelf(dw);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, n = 0;
+
+	if (!e || elf_getshdrstrndx(e, &shstrndx))
+		return 0;
+	while ((scn = elf_nextscn(e, scn)) && n < NAME_SPANS) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)))
+			continue;
+		for (size_t i = 0; i < NAME_SPANS; i++)
+			if (!strcmp(name, names[i]) && (d = elf_getdata(scn, NULL)) && d->d_buf)
+				sp[n++] = (struct name_span){ d->d_buf, d->d_size };
+	}
+	return n;
+}
+
+static bool name_whole(const char *src, const struct name_span *sp, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (src >= sp[i].p && src < sp[i].p + sp[i].n)
+			return memchr(src, 0, (size_t)(sp[i].p + sp[i].n - src)) != NULL;
+	return true;	/* made by libdw (a joined path): terminated */
+}
+
 /* One compile unit's rows of the file: the line's statements, and the
  * lines around it that have code. */
 static void scan_cu(Dwarf_Die *cu, const char *file, int line, struct bin_line_sites *out,
-		    instance_vec *instances)
+		    instance_vec *instances, const struct name_span *sp, size_t nsp)
 {
 	Dwarf_Lines *lines;
 	size_t nlines;
@@ -90,7 +133,7 @@ static void scan_cu(Dwarf_Die *cu, const char *file, int line, struct bin_line_s
 		Dwarf_Addr addr;
 		int lno;
 
-		if (!src || !file_matches(src, file) || dwarf_lineno(l, &lno) ||
+		if (!src || !name_whole(src, sp, nsp) || !file_matches(src, file) || dwarf_lineno(l, &lno) ||
 		    dwarf_lineaddr(l, &addr) || dwarf_linebeginstatement(l, &stmt) ||
 		    dwarf_lineendsequence(l, &end) || !stmt || end || lno <= 0)
 			continue;
@@ -108,6 +151,8 @@ static bool scan(Dwarf *dw, const char *file, int line, struct bin_line_sites *o
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	bool any = false;
+	struct name_span sp[NAME_SPANS];
+	size_t nsp = name_spans(dw, sp);
 
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
@@ -117,7 +162,7 @@ static bool scan(Dwarf *dw, const char *file, int line, struct bin_line_sites *o
 		if (dwarf_offdie(dw, off + hsize, &cu) &&
 		    dwarf_getsrclines(&cu, &lines, &n) == 0 && n) {
 			any = true;
-			scan_cu(&cu, file, line, out, &inst);
+			scan_cu(&cu, file, line, out, &inst, sp, nsp);
 		}
 		off = next;
 	}
