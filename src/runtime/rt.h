@@ -33,6 +33,7 @@ struct rt {
 	int sigfd, timerfd, epfd;
 	pid_t child;
 	bool stop;		/* leave the event loop */
+	uint64_t rb_records;	/* records read, for past_deadline's pace */
 	uint64_t rb_until_ns;	/* the loop's reads of the ring buffer yield at
 				   this CLOCK_MONOTONIC time (0: read it all) */
 	bool exited;		/* ... because a program called exit() */
